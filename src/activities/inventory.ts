@@ -1,0 +1,17 @@
+// Inventory activities: hold stock for an order, give it back, or hand it to the carrier.
+import type { OrderItem } from '../domain';
+import type { InventoryService } from '../services';
+
+export function inventoryActivities(inventory: InventoryService) {
+  return {
+    async reserveInventory(input: { idempotencyKey: string; orderId: string; items: OrderItem[] }) {
+      return inventory.reserve(input);
+    },
+    async releaseInventory(input: { idempotencyKey: string; reservationId: string }) {
+      return inventory.release(input);
+    },
+    async shipInventory(input: { idempotencyKey: string; reservationId: string }) {
+      return inventory.ship(input);
+    },
+  };
+}

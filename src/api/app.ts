@@ -1,0 +1,38 @@
+// The Express app: JSON in and out, problem+json for every error, routes by resource.
+import express, { type ErrorRequestHandler, type Express } from 'express';
+import type { ApiDeps } from './deps';
+import { healthRoutes } from './health';
+import { inventoryRoutes } from './inventory';
+import { orderRoutes } from './orders';
+import { HttpProblem, sendProblem } from './problem';
+import { temporalUnreachable } from './temporal-errors';
+
+export function createApp(deps: ApiDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: '64kb' }));
+  app.use(healthRoutes(deps));
+  app.use(inventoryRoutes(deps));
+  app.use(orderRoutes(deps));
+  app.use((req, res) => sendProblem(res, new HttpProblem(404, 'Not found', `no route for ${req.method} ${req.path}`)));
+  app.use(problemHandler);
+  return app;
+}
+
+const problemHandler: ErrorRequestHandler = (err, _req, res, _next) => {
+  sendProblem(res, toProblem(err));
+};
+
+function toProblem(err: unknown): HttpProblem {
+  if (err instanceof HttpProblem) return err;
+  const bodyError = err as { type?: string; status?: number; message?: string };
+  if (bodyError.type === 'entity.parse.failed') {
+    return new HttpProblem(400, 'Malformed JSON', `the body is not valid JSON: ${bodyError.message}`, [{ field: '(body)', message: 'not valid JSON' }]);
+  }
+  if (typeof bodyError.status === 'number' && bodyError.status >= 400 && bodyError.status < 500) {
+    return new HttpProblem(bodyError.status, 'Bad request', bodyError.message ?? 'the request cannot be read');
+  }
+  if (temporalUnreachable(err)) return new HttpProblem(503, 'Service unavailable', 'Temporal cannot be reached; try again shortly');
+  console.error('unexpected error in a request', err);
+  return new HttpProblem(500, 'Internal error', 'something went wrong on our side');
+}

@@ -1,0 +1,104 @@
+// HTTP routes for orders: validate, then translate into a workflow start, update, signal or query.
+import { randomUUID } from 'node:crypto';
+import { type Request, Router } from 'express';
+import { z } from 'zod';
+import {
+  CustomerIdAttribute,
+  type OrderInput,
+  OrderStatusAttribute,
+  orderIdSchema,
+  placeOrderSchema,
+  ShipmentEvents,
+} from '../domain';
+import { cancelOrder, getOrder, shipmentEvent } from '../workflows/messages';
+import { type ApiDeps, temporalUiLink } from './deps';
+import { HttpProblem, parseOr400 } from './problem';
+import { startOnce } from './start-workflow';
+import { onWorkflow } from './temporal-errors';
+
+const cancelBodySchema = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() }).optional();
+const shipmentEventSchema = z.strictObject({ event: z.enum(ShipmentEvents) });
+
+/** The carrier's events make sense only while a shipment is booked or on its way. */
+const awaitingCarrier = new Set(['SHIPMENT_CREATED', 'DISPATCHED']);
+
+export const orderWorkflowId = (orderId: string): string => `order-${orderId}`;
+
+export function orderRoutes(deps: ApiDeps): Router {
+  const router = Router();
+
+  router.post('/orders', async (req, res) => {
+    const orderId = idempotencyKey(req) ?? randomUUID();
+    const order = parseOr400(placeOrderSchema, req.body, 'the order');
+    await requireKnownSkus(deps, order.items.map((i) => i.sku));
+    const input: OrderInput = { ...order, orderId };
+    const workflowId = orderWorkflowId(orderId);
+    const started = await startOnce(deps.client, {
+      workflowType: 'orderFulfillment',
+      workflowId,
+      taskQueue: deps.taskQueue,
+      args: [input],
+      request: order,
+      searchAttributes: [
+        { key: OrderStatusAttribute, value: 'RECEIVED' },
+        { key: CustomerIdAttribute, value: order.customerId },
+      ],
+      statusAttribute: OrderStatusAttribute,
+    });
+    res.status(202).json({
+      orderId,
+      workflowId,
+      status: started.existingStatus ?? 'RECEIVED',
+      links: { self: `/orders/${orderId}`, temporalUi: temporalUiLink(deps, workflowId) },
+    });
+  });
+
+  router.get('/orders/:orderId', async (req, res) => {
+    const orderId = orderIdParam(req);
+    res.json(await onWorkflow(`order "${orderId}"`, () => orderHandle(deps, orderId).query(getOrder)));
+  });
+
+  router.post('/orders/:orderId/cancel', async (req, res) => {
+    const orderId = orderIdParam(req);
+    const body = parseOr400(cancelBodySchema, req.body, 'the cancellation');
+    const order = await onWorkflow(`order "${orderId}"`, () =>
+      orderHandle(deps, orderId).executeUpdate(cancelOrder, { args: [{ reason: body?.reason }] }),
+    );
+    res.json(order);
+  });
+
+  router.post('/orders/:orderId/shipment-events', async (req, res) => {
+    const orderId = orderIdParam(req);
+    const { event } = parseOr400(shipmentEventSchema, req.body, 'the shipment event');
+    const handle = orderHandle(deps, orderId);
+    const order = await onWorkflow(`order "${orderId}"`, () => handle.query(getOrder));
+    if (!awaitingCarrier.has(order.status)) {
+      throw new HttpProblem(409, 'Conflict', `order "${orderId}" is ${order.status}: it has no shipment on its way`);
+    }
+    await handle.signal(shipmentEvent, { event });
+    res.status(202).json({ orderId, event, accepted: true });
+  });
+
+  return router;
+}
+
+function orderHandle(deps: ApiDeps, orderId: string) {
+  return deps.client.workflow.getHandle(orderWorkflowId(orderId));
+}
+
+function orderIdParam(req: Request): string {
+  return parseOr400(orderIdSchema, req.params.orderId, 'the path', 'orderId');
+}
+
+/** The client's Idempotency-Key becomes the order id; without one, every request is new. */
+function idempotencyKey(req: Request): string | undefined {
+  const key = req.get('Idempotency-Key');
+  return key === undefined ? undefined : parseOr400(orderIdSchema, key, 'the Idempotency-Key header', 'Idempotency-Key');
+}
+
+async function requireKnownSkus(deps: ApiDeps, skus: string[]): Promise<void> {
+  const unknown = new Set(await deps.services.inventory.unknownSkus(skus));
+  if (unknown.size === 0) return;
+  const errors = skus.flatMap((sku, i) => (unknown.has(sku) ? [{ field: `items[${i}].sku`, message: `"${sku}" is not in the catalog` }] : []));
+  throw new HttpProblem(422, 'Unknown items', `the catalog has no ${[...unknown].join(', ')}`, errors);
+}

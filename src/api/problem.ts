@@ -1,0 +1,52 @@
+// RFC 9457 problem details: every error the API answers, and how zod issues name their fields.
+import type { Response } from 'express';
+import type { z } from 'zod';
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** An error with an HTTP status, thrown by handlers and answered by the error middleware. */
+export class HttpProblem extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly detail: string,
+    readonly errors?: FieldError[],
+    readonly type = 'about:blank',
+  ) {
+    super(detail);
+  }
+}
+
+export function sendProblem(res: Response, problem: HttpProblem): void {
+  res
+    .status(problem.status)
+    .type('application/problem+json')
+    .json({
+      type: problem.type,
+      title: problem.title,
+      status: problem.status,
+      detail: problem.detail,
+      ...(problem.errors ? { errors: problem.errors } : {}),
+    });
+}
+
+/** Parses input against a schema, or throws a 400 that lists each invalid field. */
+export function parseOr400<S extends z.ZodType>(schema: S, input: unknown, where: string, prefix = ''): z.infer<S> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const errors = parsed.error.issues.map((issue) => ({ field: fieldName(prefix, issue.path), message: issue.message }));
+  throw invalid(`${where} is invalid: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`, errors);
+}
+
+export function invalid(detail: string, errors: FieldError[]): HttpProblem {
+  return new HttpProblem(400, 'Invalid request', detail, errors);
+}
+
+/** `items[0].sku` style names, as a client developer would write them. */
+function fieldName(prefix: string, path: PropertyKey[]): string {
+  const name = path.reduce<string>((acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${String(part)}` : String(part)), prefix);
+  return name || '(body)';
+}

@@ -1,0 +1,58 @@
+// Starting a workflow so that a repeated request meets the one it started, never a second one.
+import { type Client, type WorkflowHandle, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { SearchAttributePair } from '@temporalio/common';
+import type { OrderStatusAttribute } from '../domain';
+import { fingerprint } from '../services/idempotency';
+import { HttpProblem } from './problem';
+
+export interface IdempotentStart {
+  workflowType: string;
+  workflowId: string;
+  taskQueue: string;
+  args: unknown[];
+  /** The request as the client sent it: a repeat must send the same. */
+  request: unknown;
+  searchAttributes: SearchAttributePair[];
+  /** The keyword search attribute that holds the workflow's status. */
+  statusAttribute: typeof OrderStatusAttribute;
+}
+
+export interface Started {
+  handle: WorkflowHandle;
+  /** False when this request repeated one that had already started the workflow. */
+  created: boolean;
+  /** The status the workflow last published, when `created` is false. */
+  existingStatus?: string;
+}
+
+/**
+ * The workflow id comes from the client's idempotency key. With the FAIL conflict policy and
+ * REJECT_DUPLICATE reuse policy the server lets exactly one start win, whether the first is
+ * still running or long finished; the losers learn the id is taken and meet that workflow.
+ * The request's fingerprint travels in the memo, so a key reused with another body is refused.
+ */
+export async function startOnce(client: Client, start: IdempotentStart): Promise<Started> {
+  const requestHash = fingerprint(start.request);
+  try {
+    const handle = await client.workflow.start(start.workflowType, {
+      workflowId: start.workflowId,
+      taskQueue: start.taskQueue,
+      args: start.args,
+      workflowIdConflictPolicy: 'FAIL',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      memo: { requestHash },
+      typedSearchAttributes: start.searchAttributes,
+    });
+    return { handle, created: true };
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+  const handle = client.workflow.getHandle(start.workflowId);
+  const description = await handle.describe();
+  if (description.memo?.requestHash !== requestHash) {
+    throw new HttpProblem(422, 'Idempotency key reused', `Idempotency-Key was already used with a different request body`, [
+      { field: 'Idempotency-Key', message: 'already used with a different request body' },
+    ]);
+  }
+  return { handle, created: false, existingStatus: description.typedSearchAttributes.get(start.statusAttribute) };
+}

@@ -1,0 +1,54 @@
+// Settings from the environment, validated at start: a bad one stops the process by name.
+import path from 'node:path';
+import { z } from 'zod';
+
+/** The task queue both workflows and their activities run on. */
+export const TASK_QUEUE = 'fulfillment';
+
+const hostPort = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be host:port, such as localhost:7233');
+
+const settingsSchema = z.object({
+  PORT: z.coerce.number().int('must be a whole number').min(1).max(65535).default(3000),
+  TEMPORAL_ADDRESS: hostPort.default('localhost:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_UI_URL: z.url().default('http://localhost:8233'),
+  TEMPORAL_CLI_PATH: z.string().min(1).optional(),
+  DATA_DIR: z.string().min(1).default('.data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
+});
+
+export type Settings = z.infer<typeof settingsSchema> & {
+  /** The SQLite file of the business database, under DATA_DIR. */
+  databaseFile: string;
+};
+
+export class SettingsError extends Error {}
+
+export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = settingsSchema.safeParse(present);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}=${JSON.stringify(env[String(i.path[0])])}: ${i.message}`);
+    throw new SettingsError(`invalid setting ${problems.join('; ')}`);
+  }
+  if (parsed.data.DATABASE_URL) {
+    throw new SettingsError('DATABASE_URL: PostgreSQL is not supported yet; unset it to use SQLite under DATA_DIR');
+  }
+  return { ...parsed.data, databaseFile: path.resolve(parsed.data.DATA_DIR, 'business.db') };
+}
+
+/** Loads settings or ends the process with the reason, as every entry point should. */
+export function settingsOrExit(): Settings {
+  try {
+    return loadSettings();
+  } catch (err) {
+    if (!(err instanceof SettingsError)) throw err;
+    console.error(err.message);
+    process.exit(2);
+  }
+}

@@ -1,0 +1,93 @@
+// Schema migrations, kept in code so the bundle and the Docker image need no migration folder.
+import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
+
+const initial: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('inventory_items')
+      .addColumn('sku', 'text', (c) => c.primaryKey())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('price_cents', 'integer', (c) => c.notNull().check(sql`price_cents >= 0`))
+      // The CHECKs are the last line of defence against overselling, under any interleaving.
+      .addColumn('available', 'integer', (c) => c.notNull().check(sql`available >= 0`))
+      .addColumn('reserved', 'integer', (c) => c.notNull().defaultTo(0).check(sql`reserved >= 0`))
+      .addColumn('shipped', 'integer', (c) => c.notNull().defaultTo(0).check(sql`shipped >= 0`))
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .execute();
+
+    await db.schema
+      .createTable('reservations')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('order_id', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('total_cents', 'integer', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('reservations_order_id').on('reservations').column('order_id').execute();
+
+    await db.schema
+      .createTable('reservation_lines')
+      .addColumn('reservation_id', 'text', (c) => c.notNull().references('reservations.id'))
+      .addColumn('sku', 'text', (c) => c.notNull().references('inventory_items.sku'))
+      .addColumn('quantity', 'integer', (c) => c.notNull().check(sql`quantity > 0`))
+      .addColumn('unit_price_cents', 'integer', (c) => c.notNull())
+      .addPrimaryKeyConstraint('reservation_lines_pk', ['reservation_id', 'sku'])
+      .execute();
+
+    await db.schema
+      .createTable('payments')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('order_id', 'text', (c) => c.notNull())
+      .addColumn('token', 'text', (c) => c.notNull())
+      .addColumn('amount_cents', 'integer', (c) => c.notNull().check(sql`amount_cents >= 0`))
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('payments_order_id').on('payments').column('order_id').execute();
+
+    await db.schema
+      .createTable('shipments')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('order_id', 'text', (c) => c.notNull())
+      .addColumn('tracking_number', 'text', (c) => c.notNull().unique())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('address_json', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('shipments_order_id').on('shipments').column('order_id').execute();
+
+    await db.schema
+      .createTable('notifications')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('recipient', 'text', (c) => c.notNull())
+      .addColumn('template', 'text', (c) => c.notNull())
+      .addColumn('payload_json', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute();
+
+    await db.schema
+      .createTable('idempotency_keys')
+      .addColumn('key', 'text', (c) => c.primaryKey())
+      .addColumn('operation', 'text', (c) => c.notNull())
+      .addColumn('request_hash', 'text', (c) => c.notNull())
+      .addColumn('response_json', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute();
+
+    await db.schema
+      .createTable('simulated_faults')
+      .addColumn('key', 'text', (c) => c.primaryKey())
+      .addColumn('failures', 'integer', (c) => c.notNull().defaultTo(0))
+      .execute();
+  },
+};
+
+export const migrations: MigrationProvider = {
+  async getMigrations() {
+    return { '0001_initial': initial };
+  },
+};

@@ -1,0 +1,86 @@
+// The business database's tables, as Kysely sees them. Timestamps are ISO-8601 strings.
+import type { Generated } from 'kysely';
+
+export interface InventoryItemTable {
+  sku: string;
+  name: string;
+  price_cents: number;
+  /** Units that can still be ordered. */
+  available: number;
+  /** Units held for orders that have not left the warehouse. */
+  reserved: number;
+  /** Units that have left with a dispatched shipment. */
+  shipped: number;
+  updated_at: string;
+}
+
+export interface ReservationTable {
+  id: string;
+  order_id: string;
+  status: 'HELD' | 'RELEASED' | 'SHIPPED';
+  total_cents: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ReservationLineTable {
+  reservation_id: string;
+  sku: string;
+  quantity: number;
+  unit_price_cents: number;
+}
+
+export interface PaymentTable {
+  id: string;
+  order_id: string;
+  token: string;
+  amount_cents: number;
+  status: 'AUTHORIZED' | 'CAPTURED' | 'VOIDED' | 'REFUNDED';
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ShipmentTable {
+  id: string;
+  order_id: string;
+  tracking_number: string;
+  status: 'CREATED' | 'CANCELLED';
+  address_json: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface NotificationTable {
+  id: string;
+  recipient: string;
+  template: string;
+  payload_json: string;
+  status: 'PENDING' | 'SENT';
+  created_at: string;
+}
+
+/** One row per side effect: what was asked (hashed) and what was answered. */
+export interface IdempotencyKeyTable {
+  key: string;
+  operation: string;
+  request_hash: string;
+  response_json: string | null;
+  created_at: string;
+}
+
+/** Bookkeeping of the simulated gateway's deliberate faults (tok_flaky). */
+export interface SimulatedFaultTable {
+  key: string;
+  failures: Generated<number>;
+}
+
+export interface Database {
+  inventory_items: InventoryItemTable;
+  reservations: ReservationTable;
+  reservation_lines: ReservationLineTable;
+  payments: PaymentTable;
+  shipments: ShipmentTable;
+  notifications: NotificationTable;
+  idempotency_keys: IdempotencyKeyTable;
+  simulated_faults: SimulatedFaultTable;
+}

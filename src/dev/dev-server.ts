@@ -1,0 +1,80 @@
+// The Temporal dev server as this project needs it: flags, start, and waiting until it answers.
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { searchAttributeKeys } from '../domain';
+
+/** Server features the project uses: Update-with-Start and eager workflow start. */
+export const devServerDynamicConfig = [
+  '--dynamic-config-value',
+  'frontend.enableExecuteMultiOperation=true',
+  '--dynamic-config-value',
+  'system.enableEagerWorkflowStart=true',
+];
+
+export function searchAttributeFlags(): string[] {
+  return searchAttributeKeys.flatMap((k) => ['--search-attribute', `${k.name}=${searchAttributeCliType(k.type)}`]);
+}
+
+function searchAttributeCliType(type: string): string {
+  return type.charAt(0) + type.slice(1).toLowerCase(); // KEYWORD → Keyword
+}
+
+export interface DevServerOptions {
+  cliPath: string;
+  /** The server persists to DATA_DIR/temporal.db, so orders survive a restart. */
+  dataDir: string;
+  address: string;
+  uiPort: number;
+}
+
+export function startDevServer(opts: DevServerOptions): ChildProcess {
+  const [host, port] = splitAddress(opts.address);
+  fs.mkdirSync(opts.dataDir, { recursive: true });
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    host,
+    '--port',
+    port,
+    '--ui-port',
+    String(opts.uiPort),
+    '--db-filename',
+    path.resolve(opts.dataDir, 'temporal.db'),
+    '--log-level',
+    'warn',
+    ...devServerDynamicConfig,
+    ...searchAttributeFlags(),
+  ];
+  return spawn(opts.cliPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+}
+
+/** True when a Temporal frontend answers at the address within the timeout. */
+export async function temporalAnswers(address: string, timeoutMs = 1000): Promise<boolean> {
+  try {
+    const connection = await Connection.connect({ address, connectTimeout: timeoutMs });
+    try {
+      await connection.workflowService.getSystemInfo({});
+      return true;
+    } finally {
+      await connection.close();
+    }
+  } catch {
+    return false;
+  }
+}
+
+export async function waitForTemporal(address: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await temporalAnswers(address))) {
+    if (Date.now() > deadline) throw new Error(`Temporal did not answer at ${address} within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+function splitAddress(address: string): [string, string] {
+  const at = address.lastIndexOf(':');
+  return [address.slice(0, at).replace(/^\[|\]$/g, ''), address.slice(at + 1)];
+}

@@ -1,0 +1,86 @@
+// `npm start`: the whole local stack in one command — Temporal dev server (unless one already
+// answers), a worker and the API — and a clean stop of all of it on Ctrl-C.
+import type { ChildProcess } from 'node:child_process';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { type Settings, settingsOrExit, TASK_QUEUE } from '../config';
+import { openDatabase } from '../db/database';
+import { startApiServer } from '../api/server';
+import { createServices } from '../services';
+import { createFulfillmentWorker } from '../workers/worker';
+import { startDevServer, temporalAnswers, waitForTemporal } from './dev-server';
+import { uiPort } from './start-temporal';
+import { findTemporalCli } from './temporal-cli';
+
+async function main(): Promise<void> {
+  const settings = settingsOrExit();
+  const temporal = await ensureTemporal(settings);
+
+  const db = await openDatabase({ filename: settings.databaseFile });
+  const services = createServices(db);
+  const workerConnection = await NativeConnection.connect({ address: settings.TEMPORAL_ADDRESS });
+  const worker = await createFulfillmentWorker({ connection: workerConnection, namespace: settings.TEMPORAL_NAMESPACE, taskQueue: TASK_QUEUE, services });
+  const workerStopped = worker.run();
+
+  const connection = await Connection.connect({ address: settings.TEMPORAL_ADDRESS });
+  const client = new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE });
+  const api = await startApiServer(
+    { client, db, services, taskQueue: TASK_QUEUE, namespace: settings.TEMPORAL_NAMESPACE, temporalUiUrl: settings.TEMPORAL_UI_URL },
+    settings.PORT,
+  );
+
+  console.log(`
+  API          ${api.url}
+  Temporal UI  ${settings.TEMPORAL_UI_URL}
+  Temporal     ${settings.TEMPORAL_ADDRESS} (namespace ${settings.TEMPORAL_NAMESPACE})
+  Data         ${settings.DATA_DIR}
+Ctrl-C stops everything.`);
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('stopping: draining the API and the worker...');
+    await api.close();
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+    await workerStopped;
+    await connection.close();
+    await workerConnection.close();
+    await db.destroy();
+    await stopChild(temporal);
+    console.log('stopped.');
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+  temporal?.on('exit', (code) => {
+    if (stopping) return;
+    console.error(`the Temporal dev server exited (${code}); stopping`);
+    void stop().finally(() => process.exit(1));
+  });
+}
+
+/** Uses a Temporal that already answers at TEMPORAL_ADDRESS, or starts the dev server. */
+async function ensureTemporal(settings: Settings): Promise<ChildProcess | undefined> {
+  if (await temporalAnswers(settings.TEMPORAL_ADDRESS)) {
+    console.log(`using the Temporal server already at ${settings.TEMPORAL_ADDRESS}`);
+    return undefined;
+  }
+  const cliPath = await findTemporalCli();
+  if (!cliPath) throw new Error('no temporal CLI: set TEMPORAL_CLI_PATH, put `temporal` on PATH, or install Go to build one');
+  const child = startDevServer({ cliPath, dataDir: settings.DATA_DIR, address: settings.TEMPORAL_ADDRESS, uiPort: uiPort(settings.TEMPORAL_UI_URL) });
+  await waitForTemporal(settings.TEMPORAL_ADDRESS);
+  return child;
+}
+
+function stopChild(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

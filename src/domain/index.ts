@@ -1,0 +1,4 @@
+// Pure types, schemas and rules shared by the API, the workflows and the activities.
+export * from './failures';
+export * from './order';
+export * from './search-attributes';

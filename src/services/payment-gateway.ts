@@ -1,0 +1,130 @@
+// A simulated Stripe-like payment gateway: authorize, capture, void, refund, with test tokens
+// that decline, lack funds or fail transiently, and idempotency keys on every call.
+import { randomUUID } from 'node:crypto';
+import { BusinessError, PaymentTokens, TransientError } from '../domain';
+import { type Db, now } from '../db/database';
+import type { PaymentTable } from '../db/schema';
+import { once, type Trx } from './idempotency';
+
+export type GatewayPaymentStatus = PaymentTable['status'];
+
+export interface Payment {
+  paymentId: string;
+  orderId: string;
+  amountCents: number;
+  status: GatewayPaymentStatus;
+}
+
+export interface AuthorizeRequest {
+  idempotencyKey: string;
+  orderId: string;
+  token: string;
+  amountCents: number;
+}
+
+export interface PaymentChange {
+  idempotencyKey: string;
+  paymentId: string;
+}
+
+/** How many times in a row `tok_flaky` fails each operation before it goes through. */
+export const FLAKY_FAILURES_PER_OPERATION = 2;
+
+export class PaymentGateway {
+  constructor(private readonly db: Db) {}
+
+  /** Holds the amount on the card; nothing is charged until capture. */
+  async authorize(req: AuthorizeRequest): Promise<Payment> {
+    if (!(PaymentTokens as readonly string[]).includes(req.token)) {
+      throw new BusinessError('InvalidPaymentToken', `payment token "${req.token}" is not valid`);
+    }
+    await this.failIfFlaky(req.token, 'authorize', req.idempotencyKey);
+    if (req.token === 'tok_declined') throw new BusinessError('CardDeclined', 'the card was declined');
+    if (req.token === 'tok_insufficient_funds') throw new BusinessError('InsufficientFunds', 'the card has insufficient funds');
+
+    const request = { orderId: req.orderId, token: req.token, amountCents: req.amountCents };
+    return once(this.db, { key: req.idempotencyKey, operation: 'payment.authorize', request }, async (trx) => {
+      const payment: Payment = { paymentId: `pi_${randomUUID()}`, orderId: req.orderId, amountCents: req.amountCents, status: 'AUTHORIZED' };
+      await trx
+        .insertInto('payments')
+        .values({ id: payment.paymentId, order_id: req.orderId, token: req.token, amount_cents: req.amountCents, status: 'AUTHORIZED', created_at: now(), updated_at: now() })
+        .execute();
+      return payment;
+    });
+  }
+
+  /** Takes the authorized amount. */
+  async capture(req: PaymentChange): Promise<Payment> {
+    return this.transition(req, 'capture', 'AUTHORIZED', 'CAPTURED');
+  }
+
+  /** Releases an authorization that was never captured: the customer is charged nothing. */
+  async voidAuthorization(req: PaymentChange): Promise<Payment> {
+    return this.transition(req, 'void', 'AUTHORIZED', 'VOIDED');
+  }
+
+  /** Gives a captured amount back in full. */
+  async refund(req: PaymentChange): Promise<Payment> {
+    return this.transition(req, 'refund', 'CAPTURED', 'REFUNDED');
+  }
+
+  async getPayment(paymentId: string): Promise<Payment | undefined> {
+    return loadPayment(this.db, paymentId);
+  }
+
+  async paymentsForOrder(orderId: string): Promise<Payment[]> {
+    const rows = await this.db.selectFrom('payments').selectAll().where('order_id', '=', orderId).orderBy('created_at').execute();
+    return rows.map(toPayment);
+  }
+
+  /** Moves a payment from one state to the next; already there means already done. */
+  private async transition(
+    req: PaymentChange,
+    operation: 'capture' | 'void' | 'refund',
+    from: GatewayPaymentStatus,
+    to: GatewayPaymentStatus,
+  ): Promise<Payment> {
+    const existing = await loadPayment(this.db, req.paymentId);
+    if (!existing) throw new BusinessError('NotFound', `no payment ${req.paymentId}`);
+    const token = await this.db.selectFrom('payments').select('token').where('id', '=', req.paymentId).executeTakeFirstOrThrow();
+    await this.failIfFlaky(token.token, operation, req.idempotencyKey);
+
+    return once(this.db, { key: req.idempotencyKey, operation: `payment.${operation}`, request: { paymentId: req.paymentId } }, async (trx) => {
+      const current = (await loadPayment(trx, req.paymentId))!;
+      if (current.status === to) return current;
+      if (current.status !== from) {
+        throw new BusinessError('InvalidState', `cannot ${operation} payment ${req.paymentId}: it is ${current.status}`);
+      }
+      await trx.updateTable('payments').set({ status: to, updated_at: now() }).where('id', '=', req.paymentId).where('status', '=', from).execute();
+      return { ...current, status: to };
+    });
+  }
+
+  /**
+   * `tok_flaky` makes the first attempts of each operation fail as a real gateway's timeouts
+   * would. The count lives in the database so it survives a worker restart, and is committed
+   * on its own, outside the operation's transaction.
+   */
+  private async failIfFlaky(token: string, operation: string, idempotencyKey: string): Promise<void> {
+    if (token !== 'tok_flaky') return;
+    const key = `payment.${operation}:${idempotencyKey}`;
+    const row = await this.db
+      .insertInto('simulated_faults')
+      .values({ key, failures: 1 })
+      .onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({ failures: eb('simulated_faults.failures', '+', 1) })))
+      .returning('failures')
+      .executeTakeFirstOrThrow();
+    if (row.failures <= FLAKY_FAILURES_PER_OPERATION) {
+      throw new TransientError('GatewayUnavailable', `gateway timed out on ${operation} (simulated, attempt ${row.failures})`);
+    }
+  }
+}
+
+function toPayment(row: { id: string; order_id: string; amount_cents: number; status: GatewayPaymentStatus }): Payment {
+  return { paymentId: row.id, orderId: row.order_id, amountCents: row.amount_cents, status: row.status };
+}
+
+async function loadPayment(db: Db | Trx, paymentId: string): Promise<Payment | undefined> {
+  const row = await db.selectFrom('payments').selectAll().where('id', '=', paymentId).executeTakeFirst();
+  return row && toPayment(row);
+}

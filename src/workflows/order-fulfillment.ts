@@ -1,0 +1,189 @@
+// The order-fulfillment saga: reserve stock → authorize payment → book shipment → capture on
+// dispatch → delivered. Until dispatch, any failure or a cancellation undoes the completed
+// steps in reverse; after dispatch the goods are gone, so the order can only be finished.
+import {
+  ApplicationFailure,
+  CancellationScope,
+  allHandlersFinished,
+  condition,
+  log,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { type OrderInput, type OrderView, orderInputSchema } from '../domain';
+import { forwardStep, mustComplete } from './activity-options';
+import { describeFailure } from './journal';
+import { cancelOrder, getOrder, shipmentEvent } from './messages';
+import { OrderRecord } from './order-record';
+import { Compensations } from './saga';
+
+const steps = proxyActivities<Activities>(forwardStep);
+const settle = proxyActivities<Activities>(mustComplete);
+
+export async function orderFulfillment(rawInput: OrderInput): Promise<OrderView> {
+  const order = new OrderRecord(validated(rawInput));
+  listenForMessages(order);
+  // A cancel from the Web UI or CLI takes the same path as the customer's cancel: the current
+  // step finishes (so nothing it did goes unrecorded), then the saga unwinds.
+  CancellationScope.current().cancelRequested.catch(() => {
+    if (!order.cancellable || order.cancelRequested) return;
+    order.failure = { type: 'Cancelled', message: 'cancelled by an operator' };
+    order.cancelRequested = true;
+  });
+
+  await CancellationScope.nonCancellable(async () => {
+    const handedToCarrier = await fulfilUntilDispatch(order);
+    if (handedToCarrier) await finishAfterDispatch(order);
+    await condition(allHandlersFinished);
+  });
+
+  if (order.status === 'NEEDS_ATTENTION') {
+    // Only this ending fails the workflow: it is the one an operator must act on.
+    throw ApplicationFailure.nonRetryable(order.failure?.message ?? 'needs attention', 'NeedsAttention', order.view());
+  }
+  return order.view();
+}
+
+/** Reserve, authorize, book, and wait for the carrier. False when the order was unwound. */
+async function fulfilUntilDispatch(order: OrderRecord): Promise<boolean> {
+  const { orderId, items, paymentToken, shippingAddress } = order.input;
+  const saga = new Compensations();
+  try {
+    const reservation = await order.journal.step('reserveInventory', () =>
+      steps.reserveInventory({ idempotencyKey: key('reserve-inventory'), orderId, items }),
+    );
+    saga.add('releaseInventory', () =>
+      settle.releaseInventory({ idempotencyKey: key('release-inventory'), reservationId: reservation.reservationId }),
+    );
+    order.reservationId = reservation.reservationId;
+    order.totalCents = reservation.totalCents;
+    order.unitPrices = new Map(reservation.lines.map((l) => [l.sku, l.unitPriceCents]));
+    order.moveTo('INVENTORY_RESERVED');
+    stopIfCancelled(order);
+
+    const payment = await order.journal.step('authorizePayment', () =>
+      steps.authorizePayment({ idempotencyKey: key('authorize-payment'), orderId, token: paymentToken, amountCents: reservation.totalCents }),
+    );
+    saga.add('voidAuthorization', async () => {
+      await settle.voidAuthorization({ idempotencyKey: key('void-authorization'), paymentId: payment.paymentId });
+      order.setPayment('VOIDED');
+    });
+    order.setPayment('AUTHORIZED', payment.paymentId);
+    order.moveTo('PAYMENT_AUTHORIZED');
+    await notify(order, 'order-accepted', { totalCents: reservation.totalCents });
+    stopIfCancelled(order);
+
+    const shipment = await order.journal.step('createShipment', () =>
+      steps.createShipment({ idempotencyKey: key('create-shipment'), orderId, address: shippingAddress, items }),
+    );
+    saga.add('cancelShipment', async () => {
+      await settle.cancelShipment({ idempotencyKey: key('cancel-shipment'), shipmentId: shipment.shipmentId });
+      if (order.shipment) order.shipment.status = 'CANCELLED';
+    });
+    order.shipment = { shipmentId: shipment.shipmentId, trackingNumber: shipment.trackingNumber, status: 'CREATED' };
+    order.moveTo('SHIPMENT_CREATED');
+
+    await condition(() => order.dispatched || order.cancelRequested);
+    stopIfCancelled(order);
+    return true;
+  } catch (err) {
+    if (!order.cancelRequested) {
+      order.failure = describeFailure(err);
+      if (order.failure.type === 'CardDeclined' || order.failure.type === 'InsufficientFunds') order.setPayment('DECLINED');
+    }
+    const undone = await saga.unwind(order.journal);
+    if (!undone) {
+      order.failure = { type: 'CompensationFailed', message: `could not undo: ${failedCompensations(order).join(', ')}` };
+      order.moveTo('NEEDS_ATTENTION');
+    } else {
+      order.moveTo(order.cancelRequested ? 'CANCELLED' : 'FAILED');
+    }
+    await notify(order, order.cancelRequested ? 'order-cancelled' : 'order-failed', { reason: order.failure?.message });
+    return false;
+  }
+}
+
+/** The goods have left: take the money, account for the stock, wait for delivery. */
+async function finishAfterDispatch(order: OrderRecord): Promise<void> {
+  const { paymentId } = order.payment;
+  try {
+    order.moveTo('DISPATCHED');
+    await order.journal.step('capturePayment', () =>
+      settle.capturePayment({ idempotencyKey: key('capture-payment'), paymentId: paymentId! }),
+    );
+    order.setPayment('CAPTURED');
+    await order.journal.step('shipInventory', () =>
+      settle.shipInventory({ idempotencyKey: key('ship-inventory'), reservationId: order.reservationId! }),
+    );
+    await notify(order, 'order-dispatched', { trackingNumber: order.shipment?.trackingNumber });
+    await condition(() => order.delivered);
+    if (order.shipment) order.shipment.status = 'DELIVERED';
+    order.moveTo('COMPLETED');
+  } catch (err) {
+    // Nothing can be undone once the parcel is on its way: a person settles it with the customer.
+    order.failure = describeFailure(err);
+    order.moveTo('NEEDS_ATTENTION');
+  }
+}
+
+function listenForMessages(order: OrderRecord): void {
+  setHandler(getOrder, () => order.view());
+
+  setHandler(
+    cancelOrder,
+    async ({ reason }) => {
+      if (!order.cancelRequested) order.failure = { type: 'Cancelled', message: reason ?? 'cancelled by the customer' };
+      order.cancelRequested = true;
+      await condition(() => order.isFinal);
+      return order.view();
+    },
+    {
+      validator: (_request) => {
+        if (order.dispatched) throw ApplicationFailure.nonRetryable('the shipment has already been dispatched', 'InvalidState');
+        if (order.isFinal) throw ApplicationFailure.nonRetryable(`the order is already ${order.status}`, 'InvalidState');
+      },
+    },
+  );
+
+  setHandler(shipmentEvent, ({ event }) => {
+    if (order.cancelRequested || order.isFinal) {
+      log.warn('carrier event for an order that is no longer shipping', { event, status: order.status });
+      return;
+    }
+    order.dispatched = true;
+    if (order.shipment) order.shipment.status = 'DISPATCHED';
+    if (event === 'DELIVERED') order.delivered = true;
+  });
+}
+
+function stopIfCancelled(order: OrderRecord): void {
+  if (order.cancelRequested) throw ApplicationFailure.nonRetryable('the order was cancelled', 'Cancelled');
+}
+
+async function notify(order: OrderRecord, template: string, data: Record<string, unknown>): Promise<void> {
+  try {
+    await order.journal.step(`notify:${template}`, () =>
+      steps.sendNotification({ idempotencyKey: key(`notify-${template}`), recipient: order.input.email, template, data: { orderId: order.input.orderId, ...data } }),
+    );
+  } catch (err) {
+    // A message that cannot be queued must not undo a paid order; the journal shows it.
+    log.warn('notification not queued', { template, error: String(err) });
+  }
+}
+
+/** Idempotency keys derive from the workflow and the step, so every retry carries the same one. */
+function key(step: string): string {
+  return `${workflowInfo().workflowId}/${step}`;
+}
+
+function validated(input: OrderInput): OrderInput {
+  const parsed = orderInputSchema.safeParse(input);
+  if (!parsed.success) throw ApplicationFailure.nonRetryable(`invalid order input: ${parsed.error.message}`, 'InvalidInput');
+  return parsed.data;
+}
+
+function failedCompensations(order: OrderRecord): string[] {
+  return order.journal.compensations.filter((c) => c.status === 'FAILED').map((c) => c.name);
+}
