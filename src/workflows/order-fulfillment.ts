@@ -94,13 +94,11 @@ async function fulfilUntilDispatch(order: OrderRecord): Promise<boolean> {
       if (order.failure.type === 'CardDeclined' || order.failure.type === 'InsufficientFunds') order.setPayment('DECLINED');
     }
     const undone = await saga.unwind(order.journal);
-    if (!undone) {
-      order.failure = { type: 'CompensationFailed', message: `could not undo: ${failedCompensations(order).join(', ')}` };
-      order.moveTo('NEEDS_ATTENTION');
-    } else {
-      order.moveTo(order.cancelRequested ? 'CANCELLED' : 'FAILED');
-    }
+    if (!undone) order.failure = { type: 'CompensationFailed', message: `could not undo: ${failedCompensations(order).join(', ')}` };
+    // The customer's message goes out before the order counts as settled, so whoever waits for
+    // the ending (the cancel update) sees everything done.
     await notify(order, order.cancelRequested ? 'order-cancelled' : 'order-failed', { reason: order.failure?.message });
+    order.moveTo(!undone ? 'NEEDS_ATTENTION' : order.cancelRequested ? 'CANCELLED' : 'FAILED');
     return false;
   }
 }

@@ -1,0 +1,72 @@
+// A real worker and client against the run's dev server, on a task queue of the test's own.
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { inject } from 'vitest';
+import type { OrderView } from '../../src/domain';
+import type { Services } from '../../src/services';
+import { getOrder } from '../../src/workflows/messages';
+import { createFulfillmentWorker } from '../../src/workers/worker';
+import { uniqueId } from './database';
+
+export interface TestTemporal {
+  client: Client;
+  nativeConnection: NativeConnection;
+  close: () => Promise<void>;
+}
+
+export async function connectTestTemporal(): Promise<TestTemporal> {
+  const address = inject('temporalAddress');
+  const connection = await Connection.connect({ address });
+  const nativeConnection = await NativeConnection.connect({ address });
+  return {
+    client: new Client({ connection }),
+    nativeConnection,
+    close: async () => {
+      await connection.close();
+      await nativeConnection.close();
+    },
+  };
+}
+
+export interface RunningWorker {
+  taskQueue: string;
+  worker: Worker;
+  stop: () => Promise<void>;
+}
+
+/** Starts the project's worker over the given services on a fresh task queue. */
+export async function startTestWorker(temporal: TestTemporal, services: Services): Promise<RunningWorker> {
+  const taskQueue = uniqueId('tq');
+  const worker = await createFulfillmentWorker({
+    connection: temporal.nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    services,
+    workflowBundle: { codePath: inject('workflowBundlePath') },
+  });
+  const running = worker.run();
+  return {
+    taskQueue,
+    worker,
+    stop: async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+    },
+  };
+}
+
+/** Polls the order's query until the predicate holds; fails with the last view seen. */
+export async function waitForOrder(
+  handle: WorkflowHandle,
+  until: (order: OrderView) => boolean,
+  timeoutMs = 30_000,
+): Promise<OrderView> {
+  const deadline = Date.now() + timeoutMs;
+  let last: OrderView | undefined;
+  while (Date.now() < deadline) {
+    last = await handle.query(getOrder);
+    if (until(last)) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`order did not reach the expected state in ${timeoutMs} ms; last seen: ${JSON.stringify(last)}`);
+}
