@@ -18,6 +18,8 @@ export async function openDatabase({ filename }: DatabaseOptions): Promise<Db> {
   const sqlite = new SQLite(filename);
   // WAL lets the API read while a worker writes; busy_timeout makes a second process wait for
   // the write lock instead of failing at once; NORMAL sync is durable across process crashes.
+  // better-sqlite3 waits synchronously, so open one Db per file per process: a second handle in
+  // the same process would block the event loop that the first needs to commit.
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');

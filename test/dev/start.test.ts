@@ -1,0 +1,67 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { uniqueId } from '../support/database';
+import { freePort, type Spawned, spawnNode, waitForOutput } from '../support/processes';
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-start-'));
+let stack: Spawned | undefined;
+
+afterAll(async () => {
+  if (stack?.child.exitCode === null) stack.child.kill('SIGKILL');
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('npm start', () => {
+  it('serves an order from placement to delivery over HTTP, then stops cleanly on Ctrl-C', async () => {
+    const port = await freePort();
+    stack = spawnNode('dev/start.js', {
+      PORT: String(port),
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TEMPORAL_UI_URL: 'http://localhost:8233',
+      DATA_DIR: dataDir,
+    });
+    const [, api] = await waitForOutput(stack, /API\s+(http:\/\/\S+)/);
+    expect(stack.output()).toContain(`using the Temporal server already at ${inject('temporalAddress')}`);
+
+    const call = async (method: string, url: string, body?: object, headers: Record<string, string> = {}) => {
+      const res = await fetch(`${api}${url}`, { method, headers: { 'content-type': 'application/json', ...headers }, body: body && JSON.stringify(body) });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    expect((await call('GET', '/readyz')).status).toBe(200);
+    const sku = uniqueId('LAMP');
+    expect((await call('PUT', `/inventory/${sku}`, { name: 'Lamp', priceCents: 4500, available: 4 })).status).toBe(200);
+
+    const orderId = uniqueId('start');
+    const placed = await call('POST', '/orders', {
+      customerId: 'c-start',
+      email: 'start@example.com',
+      items: [{ sku, quantity: 2 }],
+      shippingAddress: { name: 'Grace', line1: '1 Navy Rd', city: 'Arlington', postalCode: '22201', country: 'US' },
+      paymentToken: 'tok_ok',
+    }, { 'Idempotency-Key': orderId });
+    expect(placed.status).toBe(202);
+
+    await eventually(async () => (await call('GET', `/orders/${orderId}`)).body.status === 'SHIPMENT_CREATED');
+    expect((await call('POST', `/orders/${orderId}/shipment-events`, { event: 'DELIVERED' })).status).toBe(202);
+    await eventually(async () => (await call('GET', `/orders/${orderId}`)).body.status === 'COMPLETED');
+
+    const order = (await call('GET', `/orders/${orderId}`)).body;
+    expect(order).toMatchObject({ totalCents: 9000, payment: { status: 'CAPTURED' } });
+    expect((await call('GET', `/inventory/${sku}`)).body).toMatchObject({ available: 2, reserved: 0 });
+
+    stack.child.kill('SIGINT');
+    expect(await stack.exited).toBe(0);
+    expect(stack.output()).toContain('stopped.');
+  });
+});
+
+async function eventually(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
