@@ -84,10 +84,9 @@ export class PaymentGateway {
     from: GatewayPaymentStatus,
     to: GatewayPaymentStatus,
   ): Promise<Payment> {
-    const existing = await loadPayment(this.db, req.paymentId);
-    if (!existing) throw new BusinessError('NotFound', `no payment ${req.paymentId}`);
-    const token = await this.db.selectFrom('payments').select('token').where('id', '=', req.paymentId).executeTakeFirstOrThrow();
-    await this.failIfFlaky(token.token, operation, req.idempotencyKey);
+    const card = await this.db.selectFrom('payments').select('token').where('id', '=', req.paymentId).executeTakeFirst();
+    if (!card) throw new BusinessError('NotFound', `no payment ${req.paymentId}`);
+    await this.failIfFlaky(card.token, operation, req.idempotencyKey);
 
     return once(this.db, { key: req.idempotencyKey, operation: `payment.${operation}`, request: { paymentId: req.paymentId } }, async (trx) => {
       const current = (await loadPayment(trx, req.paymentId))!;
