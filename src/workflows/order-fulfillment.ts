@@ -28,7 +28,7 @@ export async function orderFulfillment(rawInput: OrderInput): Promise<OrderView>
   // A cancel from the Web UI or CLI takes the same path as the customer's cancel: the current
   // step finishes (so nothing it did goes unrecorded), then the saga unwinds.
   CancellationScope.current().cancelRequested.catch(() => {
-    if (!order.cancellable || order.cancelRequested) return;
+    if (order.cancelRequested || order.cancelRefusal()) return;
     order.failure = { type: 'Cancelled', message: 'cancelled by an operator' };
     order.cancelRequested = true;
   });
@@ -89,6 +89,7 @@ async function fulfilUntilDispatch(order: OrderRecord): Promise<boolean> {
     stopIfCancelled(order);
     return true;
   } catch (err) {
+    order.unwinding = true;
     if (!order.cancelRequested) {
       order.failure = describeFailure(err);
       if (order.failure.type === 'CardDeclined' || order.failure.type === 'InsufficientFunds') order.setPayment('DECLINED');
@@ -139,8 +140,8 @@ function listenForMessages(order: OrderRecord): void {
     },
     {
       validator: (_request) => {
-        if (order.dispatched) throw ApplicationFailure.nonRetryable('the shipment has already been dispatched', 'InvalidState');
-        if (order.isFinal) throw ApplicationFailure.nonRetryable(`the order is already ${order.status}`, 'InvalidState');
+        const refusal = order.cancelRefusal();
+        if (refusal) throw ApplicationFailure.nonRetryable(refusal, 'InvalidState');
       },
     },
   );

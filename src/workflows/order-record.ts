@@ -22,6 +22,8 @@ export class OrderRecord {
   shipment: OrderView['shipment'] = null;
   failure: FailureRecord | null = null;
   cancelRequested = false;
+  /** Set once the saga starts undoing steps, whatever the reason. */
+  unwinding = false;
   dispatched = false;
   delivered = false;
 
@@ -45,9 +47,12 @@ export class OrderRecord {
     return finalOrderStatuses.includes(this.status);
   }
 
-  /** Cancelling is possible until the goods leave the warehouse. */
-  get cancellable(): boolean {
-    return !this.isFinal && !this.dispatched;
+  /** Why a cancel request must be refused now, if it must: goods gone, order over, or failing. */
+  cancelRefusal(): string | undefined {
+    if (this.dispatched) return 'the shipment has already been dispatched';
+    if (this.isFinal) return `the order is already ${this.status}`;
+    if (this.unwinding && !this.cancelRequested) return 'the order has failed and is already being undone';
+    return undefined;
   }
 
   view(): OrderView {

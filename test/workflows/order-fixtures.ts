@@ -1,5 +1,5 @@
 // Orders for workflow tests: a catalog on a fresh database and a way to place an order.
-import type { Client } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { OrderInput, PaymentToken } from '../../src/domain';
 import type { Services } from '../../src/services';
 import { orderFulfillment } from '../../src/workflows';
@@ -44,4 +44,18 @@ export async function stockOf(services: Services, catalog: Catalog) {
   const [mug, poster] = await Promise.all([services.inventory.getItem(catalog.mug), services.inventory.getItem(catalog.poster)]);
   const units = (i: typeof mug) => ({ available: i!.available, reserved: i!.reserved, shipped: i!.shipped });
   return { mug: units(mug), poster: units(poster) };
+}
+
+/** Each activity the workflow ran, in order, with the attempt that finished it: from the history. */
+export async function activityRuns(handle: WorkflowHandle): Promise<{ activity: string; attempt: number }[]> {
+  const { events } = await handle.fetchHistory();
+  const scheduled = new Map<string, string>();
+  const runs: { activity: string; attempt: number }[] = [];
+  for (const event of events ?? []) {
+    const name = event.activityTaskScheduledEventAttributes?.activityType?.name;
+    if (name) scheduled.set(String(event.eventId), name);
+    const started = event.activityTaskStartedEventAttributes;
+    if (started) runs.push({ activity: scheduled.get(String(started.scheduledEventId)) ?? '?', attempt: started.attempt ?? 0 });
+  }
+  return runs;
 }

@@ -6,7 +6,7 @@ import type { Db } from '../../src/db/database';
 import { cancelOrder, getOrder, shipmentEvent } from '../../src/workflows/messages';
 import { temporaryDatabase } from '../support/database';
 import { connectTestTemporal, type RunningWorker, startTestWorker, type TestTemporal, waitForOrder } from '../support/temporal';
-import { orderInput, placeOrder, stockCatalog, stockOf, withToken } from './order-fixtures';
+import { activityRuns, orderInput, placeOrder, stockCatalog, stockOf, withToken } from './order-fixtures';
 
 const untouched = { mug: { available: 10, reserved: 0, shipped: 0 }, poster: { available: 10, reserved: 0, shipped: 0 } };
 
@@ -86,9 +86,11 @@ describe('an order that goes well', () => {
     const payments = await services.gateway.paymentsForOrder(input.orderId);
     expect(payments).toHaveLength(1);
     expect(payments[0]).toMatchObject({ status: 'CAPTURED', amountCents: 4740 });
-    // Two timeouts then success, for authorize and for capture: the third attempt of each went through.
-    expect(await activityAttempts(handle, 'authorizePayment')).toBe(3);
-    expect(await activityAttempts(handle, 'capturePayment')).toBe(3);
+    // Two timeouts then success, for authorize and for capture: the history (what the Web UI
+    // shows) records the third attempt of each as the one that went through.
+    const runs = await activityRuns(handle);
+    expect(runs.find((r) => r.activity === 'authorizePayment')?.attempt).toBe(3);
+    expect(runs.find((r) => r.activity === 'capturePayment')?.attempt).toBe(3);
   });
 });
 
@@ -138,6 +140,15 @@ describe('an order that cannot be fulfilled leaves stock and money as they were'
     expect(await stockOf(services, catalog)).toEqual(untouched);
     const [payment] = await services.gateway.paymentsForOrder(input.orderId);
     expect(payment.status).toBe('VOIDED');
+    expect((await activityRuns(handle)).map((r) => r.activity)).toEqual([
+      'reserveInventory',
+      'authorizePayment',
+      'sendNotification',
+      'createShipment',
+      'voidAuthorization',
+      'releaseInventory',
+      'sendNotification',
+    ]);
   });
 });
 
@@ -222,17 +233,33 @@ describe('a compensation that fails for good', () => {
   });
 });
 
-/** The attempt number with which an activity finally started, read from the workflow's history. */
-async function activityAttempts(handle: { fetchHistory: () => Promise<{ events?: unknown[] | null }> }, activityType: string): Promise<number> {
-  const { events } = await handle.fetchHistory();
-  type Event = {
-    eventId?: { toString(): string };
-    activityTaskScheduledEventAttributes?: { activityType?: { name?: string } };
-    activityTaskStartedEventAttributes?: { scheduledEventId?: { toString(): string }; attempt?: number };
-  };
-  const all = (events ?? []) as Event[];
-  const scheduled = all.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === activityType);
-  const started = all.find((e) => e.activityTaskStartedEventAttributes?.scheduledEventId?.toString() === scheduled?.eventId?.toString());
-  return started?.activityTaskStartedEventAttributes?.attempt ?? 0;
-}
+describe('a cancel that arrives while a failed order is being undone', () => {
+  it('is refused, and the order ends FAILED with its real reason', async () => {
+    const slowVoid = new (class extends PaymentGateway {
+      override async voidAuthorization(req: Parameters<PaymentGateway['voidAuthorization']>[0]) {
+        await new Promise((r) => setTimeout(r, 2000));
+        return super.voidAuthorization(req);
+      }
+    })(database.db);
+    const slowWorker = await startTestWorker(temporal, { ...services, gateway: slowVoid });
+    try {
+      const catalog = await stockCatalog(services);
+      const input = orderInput(catalog, {
+        shippingAddress: { name: 'Base', line1: 'McMurdo Station', city: 'Ross Island', postalCode: '0', country: 'AQ' },
+      });
+      const handle = await placeOrder(temporal.client, slowWorker.taskQueue, input);
+      await waitForOrder(handle, (o) => o.steps.some((s) => s.name === 'createShipment' && s.status === 'FAILED'));
 
+      const refusal = await handle.executeUpdate(cancelOrder, { args: [{}] }).catch((err: unknown) => err);
+
+      expect(refusal).toBeInstanceOf(WorkflowUpdateFailedError);
+      expect(String((refusal as WorkflowUpdateFailedError).cause?.message)).toContain('already being undone');
+      const order = await handle.result();
+      expect(order.status).toBe('FAILED');
+      expect(order.failure?.type).toBe('AddressRejected');
+      expect(await stockOf(services, catalog)).toEqual(untouched);
+    } finally {
+      await slowWorker.stop();
+    }
+  });
+});
