@@ -14,7 +14,7 @@ import { cancelOrder, getOrder, shipmentEvent } from '../workflows/messages';
 import { type ApiDeps, temporalUiLink } from './deps';
 import { HttpProblem, parseOr400 } from './problem';
 import { startOnce } from './start-workflow';
-import { onWorkflow } from './temporal-errors';
+import { onWorkflow, updateWorkflow } from './temporal-errors';
 
 const cancelBodySchema = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() }).optional();
 const shipmentEventSchema = z.strictObject({ event: z.enum(ShipmentEvents) });
@@ -61,8 +61,9 @@ export function orderRoutes(deps: ApiDeps): Router {
   router.post('/orders/:orderId/cancel', async (req, res) => {
     const orderId = orderIdParam(req);
     const body = parseOr400(cancelBodySchema, req.body, 'the cancellation');
-    const order = await onWorkflow(`order "${orderId}"`, () =>
-      orderHandle(deps, orderId).executeUpdate(cancelOrder, { args: [{ reason: body?.reason }] }),
+    const handle = orderHandle(deps, orderId);
+    const order = await updateWorkflow(handle, `order "${orderId}"`, OrderStatusAttribute, () =>
+      handle.executeUpdate(cancelOrder, { args: [{ reason: body?.reason }] }),
     );
     res.json(order);
   });

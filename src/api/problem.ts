@@ -37,7 +37,12 @@ export function sendProblem(res: Response, problem: HttpProblem): void {
 export function parseOr400<S extends z.ZodType>(schema: S, input: unknown, where: string, prefix = ''): z.infer<S> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
-  const errors = parsed.error.issues.map((issue) => ({ field: fieldName(prefix, issue.path), message: issue.message }));
+  const errors = parsed.error.issues.flatMap((issue) =>
+    // An unexpected field is reported at its parent; name the field itself.
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ field: fieldName(prefix, [...issue.path, key]), message: 'is not a field of this request' }))
+      : [{ field: fieldName(prefix, issue.path), message: issue.message }],
+  );
   throw invalid(`${where} is invalid: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`, errors);
 }
 

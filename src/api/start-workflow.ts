@@ -32,6 +32,14 @@ export interface Started {
  * The request's fingerprint travels in the memo, so a key reused with another body is refused.
  */
 export async function startOnce(client: Client, start: IdempotentStart): Promise<Started> {
+  // The client retries while Temporal is unavailable; past this, the caller gets a 503 and may retry.
+  return client.withDeadline(Date.now() + START_DEADLINE_MS, () => startOrMeet(client, start));
+}
+
+/** How long a start (and the look-up of an existing workflow) may take before the API gives up. */
+const START_DEADLINE_MS = 5000;
+
+async function startOrMeet(client: Client, start: IdempotentStart): Promise<Started> {
   const requestHash = fingerprint(start.request);
   try {
     const handle = await client.workflow.start(start.workflowType, {

@@ -1,6 +1,7 @@
 // How the Temporal client's errors read over HTTP.
-import { ServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ServiceError, type WorkflowHandle, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import type { OrderStatusAttribute } from '../domain';
 import { HttpProblem } from './problem';
 
 /** Runs a call against one workflow, answering 404 or 409 in the API's words. */
@@ -14,6 +15,27 @@ export async function onWorkflow<T>(what: string, call: () => Promise<T>): Promi
       throw new HttpProblem(409, 'Conflict', `${what}: ${reason}`);
     }
     throw err;
+  }
+}
+
+/**
+ * Sends an update. The server answers an update to a workflow that has closed as "not found";
+ * for the client that is a conflict with the ending the workflow reached, not a missing order.
+ */
+export async function updateWorkflow<T>(
+  handle: WorkflowHandle,
+  what: string,
+  statusAttribute: typeof OrderStatusAttribute,
+  send: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await onWorkflow(what, send);
+  } catch (err) {
+    if (!(err instanceof HttpProblem && err.status === 404)) throw err;
+    const closed = await handle.describe().catch(() => undefined);
+    if (!closed) throw err;
+    const status = closed.typedSearchAttributes.get(statusAttribute) ?? closed.status.name;
+    throw new HttpProblem(409, 'Conflict', `${what}: it has already ended ${status}`);
   }
 }
 

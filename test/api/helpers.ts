@@ -1,0 +1,127 @@
+// The real API over a temporary database, a real worker and the run's Temporal server, spoken to over HTTP.
+import type { Client } from '@temporalio/client';
+import { expect } from 'vitest';
+import type { Db } from '../../src/db/database';
+import type { ApiDeps } from '../../src/api/deps';
+import { type RunningApi, startApiServer } from '../../src/api/server';
+import { createServices, type Services } from '../../src/services';
+import { temporaryDatabase, uniqueId } from '../support/database';
+import { connectTestTemporal, startTestWorker, type TestTemporal } from '../support/temporal';
+
+export const TEMPORAL_UI_URL = 'http://localhost:8233';
+
+/** What came back over the wire: the status, the media type and the parsed JSON body. */
+export interface Answer {
+  status: number;
+  contentType: string;
+  // Whatever the server sent: tests read it as a client would, without a schema.
+  body: any;
+}
+
+export interface RequestOptions {
+  /** Sent as JSON with `Content-Type: application/json`. */
+  json?: unknown;
+  /** Sent verbatim as `application/json`, for bodies that are not valid JSON. */
+  raw?: string;
+  headers?: Record<string, string>;
+}
+
+/** A JSON-over-HTTP client for one running API. */
+export class HttpClient {
+  constructor(readonly baseUrl: string) {}
+
+  async send(method: string, path: string, { json, raw, headers = {} }: RequestOptions = {}): Promise<Answer> {
+    const body = raw ?? (json === undefined ? undefined : JSON.stringify(json));
+    const res = await fetch(new URL(path, this.baseUrl), {
+      method,
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      body,
+    });
+    const [contentType, text] = [res.headers.get('content-type') ?? '', await res.text()];
+    return { status: res.status, contentType, body: text && contentType.includes('json') ? JSON.parse(text) : text || undefined };
+  }
+
+  get = (path: string) => this.send('GET', path);
+  put = (path: string, json: unknown) => this.send('PUT', path, { json });
+  post = (path: string, json?: unknown, headers?: Record<string, string>) => this.send('POST', path, { json, headers });
+}
+
+/** Serves the API over the given dependencies on a free port of 127.0.0.1. */
+export async function serveApi(deps: Omit<ApiDeps, 'namespace' | 'temporalUiUrl'>): Promise<RunningApi & { http: HttpClient }> {
+  const api = await startApiServer({ ...deps, namespace: 'default', temporalUiUrl: TEMPORAL_UI_URL }, 0, '127.0.0.1');
+  return { ...api, http: new HttpClient(api.url) };
+}
+
+export interface TestApi {
+  http: HttpClient;
+  temporal: TestTemporal;
+  db: Db;
+  services: Services;
+  stop: () => Promise<void>;
+}
+
+/** The whole system: database, services, a worker on its own task queue, and the API in front. */
+export async function startTestApi(): Promise<TestApi> {
+  const { db, close } = await temporaryDatabase();
+  const services = createServices(db);
+  const temporal = await connectTestTemporal();
+  const worker = await startTestWorker(temporal, services);
+  const api = await serveApi({ client: temporal.client, db, services, taskQueue: worker.taskQueue });
+  return {
+    http: api.http,
+    temporal,
+    db,
+    services,
+    stop: async () => {
+      await api.close();
+      await worker.stop();
+      await temporal.close();
+      await close();
+    },
+  };
+}
+
+export type Line = { sku: string; quantity: number };
+export const address = { name: 'Ada Lovelace', line1: '12 Analytical Row', city: 'London', postalCode: 'N1 9GU', country: 'GB' };
+
+/** A valid POST /orders body for a customer of its own; `overrides` replace whole fields. */
+export const orderFor = (items: Line[], overrides: Record<string, unknown> = {}) => ({
+  customerId: uniqueId('customer'),
+  email: 'ada@example.com',
+  items,
+  shippingAddress: address,
+  paymentToken: 'tok_ok',
+  ...overrides,
+});
+
+/** The answer is an RFC 9457 problem with this status; when fields are given, its `errors` name each of them. */
+export function expectProblem(answer: Answer, status: number, ...fields: string[]): void {
+  expect(answer.status, JSON.stringify(answer.body)).toBe(status);
+  expect(answer.contentType).toMatch(/^application\/problem\+json/);
+  expect(answer.body).toMatchObject({ type: expect.any(String), title: expect.any(String), status, detail: expect.any(String) });
+  if (fields.length === 0) return;
+  expect(answer.body.errors).toEqual(expect.arrayContaining(fields.map((field) => ({ field, message: expect.any(String) }))));
+}
+
+/** Asks again every 100 ms until the answer satisfies `until`; fails with the last answer seen. */
+export async function eventually(ask: () => Promise<Answer>, until: (body: Answer['body']) => boolean, timeoutMs = 30_000): Promise<Answer['body']> {
+  const deadline = Date.now() + timeoutMs;
+  let last: Answer | undefined;
+  while (Date.now() < deadline) {
+    last = await ask();
+    if (last.status === 200 && until(last.body)) return last.body;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no matching answer within ${timeoutMs} ms; last: ${last?.status} ${JSON.stringify(last?.body)}`);
+}
+
+/** The runs visibility lists for a workflow id, once it lists any: visibility can lag a moment behind a start. */
+export async function workflowRuns(client: Client, workflowId: string, timeoutMs = 10_000): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const runs: string[] = [];
+    for await (const run of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) runs.push(run.runId);
+    if (runs.length > 0 || Date.now() > deadline) return runs;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
