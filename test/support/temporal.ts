@@ -1,6 +1,6 @@
 // A real worker and client against the run's dev server, on a task queue of the test's own.
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import type { OrderView } from '../../src/domain';
 import type { Services } from '../../src/services';
@@ -14,7 +14,14 @@ export interface TestTemporal {
   close: () => Promise<void>;
 }
 
+let runtimeInstalled = false;
+
 export async function connectTestTemporal(): Promise<TestTemporal> {
+  if (!runtimeInstalled) {
+    // Workers log every state change at INFO; tests want only what went wrong.
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    runtimeInstalled = true;
+  }
   const address = inject('temporalAddress');
   const connection = await Connection.connect({ address });
   const nativeConnection = await NativeConnection.connect({ address });
