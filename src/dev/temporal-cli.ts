@@ -28,8 +28,8 @@ export async function findTemporalCli(env: NodeJS.ProcessEnv = process.env): Pro
 
 /** Builds the CLI into a scratch folder, then moves it in place, so a half-built binary is never used. */
 export async function buildWithGo(): Promise<string> {
-  const scratch = fs.mkdtempSync(path.join(path.dirname(path.dirname(builtCli)), '.build-'));
   fs.mkdirSync(path.dirname(builtCli), { recursive: true });
+  const scratch = fs.mkdtempSync(path.join(path.dirname(path.dirname(builtCli)), '.build-'));
   console.error(`Building the Temporal CLI with Go (${TEMPORAL_CLI_MODULE}); the first time takes a few minutes...`);
   try {
     await run('go', ['install', TEMPORAL_CLI_MODULE], { ...process.env, GOBIN: scratch });
