@@ -16,6 +16,7 @@ const settingsSchema = z.object({
   TEMPORAL_UI_URL: z.url().default('http://localhost:8233'),
   TEMPORAL_CLI_PATH: z.string().min(1).optional(),
   DATA_DIR: z.string().min(1).default('.data'),
+  COFFEE_CLAIM_SLA_SECONDS: z.coerce.number().int('must be a whole number').min(1).default(300),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')

@@ -1,4 +1,5 @@
-// Payment activities over the gateway: authorize, capture, and their inverses void and refund.
+// Payment activities over the gateway: authorize, capture or charge, and their inverses void
+// and refund.
 import type { PaymentGateway } from '../services';
 
 export function paymentActivities(gateway: PaymentGateway) {
@@ -8,6 +9,9 @@ export function paymentActivities(gateway: PaymentGateway) {
     },
     async voidAuthorization(input: { idempotencyKey: string; paymentId: string }) {
       return gateway.voidAuthorization(input);
+    },
+    async chargePayment(input: { idempotencyKey: string; orderId: string; token: string; amountCents: number }) {
+      return gateway.charge(input);
     },
     async capturePayment(input: { idempotencyKey: string; paymentId: string }) {
       return gateway.capture(input);

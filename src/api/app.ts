@@ -1,6 +1,8 @@
 // The Express app: JSON in and out, problem+json for every error, routes by resource.
 import express, { type ErrorRequestHandler, type Express } from 'express';
+import { BusinessError } from '../domain';
 import type { ApiDeps } from './deps';
+import { coffeeRoutes } from './coffee';
 import { healthRoutes } from './health';
 import { inventoryRoutes } from './inventory';
 import { orderRoutes } from './orders';
@@ -14,6 +16,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(healthRoutes(deps));
   app.use(inventoryRoutes(deps));
   app.use(orderRoutes(deps));
+  app.use(coffeeRoutes(deps));
   app.use((req, res) => sendProblem(res, new HttpProblem(404, 'Not found', `no route for ${req.method} ${req.path}`)));
   app.use(problemHandler);
   return app;
@@ -25,6 +28,7 @@ const problemHandler: ErrorRequestHandler = (err, _req, res, _next) => {
 
 function toProblem(err: unknown): HttpProblem {
   if (err instanceof HttpProblem) return err;
+  if (err instanceof BusinessError) return new HttpProblem(err.type === 'NotFound' ? 404 : 409, 'Conflict', err.message);
   const bodyError = err as { type?: string; status?: number; message?: string };
   if (bodyError.type === 'entity.parse.failed') {
     return new HttpProblem(400, 'Malformed JSON', `the body is not valid JSON: ${bodyError.message}`, [{ field: '(body)', message: 'not valid JSON' }]);

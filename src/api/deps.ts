@@ -1,5 +1,6 @@
 // What the API is built from: passed in, so tests build it over a real client and database.
 import type { Client } from '@temporalio/client';
+import { type Settings, TASK_QUEUE } from '../config';
 import type { Db } from '../db/database';
 import type { Services } from '../services';
 
@@ -11,8 +12,21 @@ export interface ApiDeps {
   namespace: string;
   /** Base URL of the Temporal Web UI, for links to each workflow's page. */
   temporalUiUrl: string;
+  /** How long a coffee order may wait for a barista before the shift manager hears of it. */
+  coffeeClaimSlaSeconds: number;
 }
 
 export function temporalUiLink(deps: ApiDeps, workflowId: string): string {
   return `${deps.temporalUiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(deps.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+}
+
+/** The deps of a deployed API: what it talks to, and the settings it reads. */
+export function apiDeps(settings: Settings, parts: Pick<ApiDeps, 'client' | 'db' | 'services'>): ApiDeps {
+  return {
+    ...parts,
+    taskQueue: TASK_QUEUE,
+    namespace: settings.TEMPORAL_NAMESPACE,
+    temporalUiUrl: settings.TEMPORAL_UI_URL,
+    coffeeClaimSlaSeconds: settings.COFFEE_CLAIM_SLA_SECONDS,
+  };
 }

@@ -1,8 +1,9 @@
 // API process entry point: serves HTTP until SIGINT/SIGTERM, then drains and exits.
 import { Client, Connection } from '@temporalio/client';
-import { settingsOrExit, TASK_QUEUE } from '../config';
+import { settingsOrExit } from '../config';
 import { openDatabase } from '../db/database';
 import { createServices } from '../services';
+import { apiDeps } from './deps';
 import { startApiServer } from './server';
 
 async function main(): Promise<void> {
@@ -12,7 +13,7 @@ async function main(): Promise<void> {
   const connection = Connection.lazy({ address: settings.TEMPORAL_ADDRESS });
   const client = new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE });
   const api = await startApiServer(
-    { client, db, services: createServices(db), taskQueue: TASK_QUEUE, namespace: settings.TEMPORAL_NAMESPACE, temporalUiUrl: settings.TEMPORAL_UI_URL },
+    apiDeps(settings, { client, db, services: createServices(db) }),
     settings.PORT,
   );
   console.log(`API listening on ${api.url}`);

@@ -12,6 +12,7 @@ import {
 } from '../domain';
 import { cancelOrder, getOrder, shipmentEvent } from '../workflows/messages';
 import { type ApiDeps, temporalUiLink } from './deps';
+import { idempotencyKey } from './idempotency-key';
 import { HttpProblem, parseOr400 } from './problem';
 import { startOnce } from './start-workflow';
 import { onWorkflow, updateWorkflow } from './temporal-errors';
@@ -89,12 +90,6 @@ function orderHandle(deps: ApiDeps, orderId: string) {
 
 function orderIdParam(req: Request): string {
   return parseOr400(orderIdSchema, req.params.orderId, 'the path', 'orderId');
-}
-
-/** The client's Idempotency-Key becomes the order id; without one, every request is new. */
-function idempotencyKey(req: Request): string | undefined {
-  const key = req.get('Idempotency-Key');
-  return key === undefined ? undefined : parseOr400(orderIdSchema, key, 'the Idempotency-Key header', 'Idempotency-Key');
 }
 
 async function requireKnownSkus(deps: ApiDeps, skus: string[]): Promise<void> {

@@ -12,6 +12,8 @@ export interface IdempotentStart {
   args: unknown[];
   /** The request as the client sent it: a repeat must send the same. */
   request: unknown;
+  /** What lists of workflows should show without asking each one. */
+  memo?: Record<string, unknown>;
   searchAttributes: SearchAttributePair[];
   /** The keyword search attribute that holds the workflow's status. */
   statusAttribute: typeof OrderStatusAttribute;
@@ -48,7 +50,7 @@ async function startOrMeet(client: Client, start: IdempotentStart): Promise<Star
       args: start.args,
       workflowIdConflictPolicy: 'FAIL',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      memo: { requestHash },
+      memo: { ...start.memo, requestHash },
       typedSearchAttributes: start.searchAttributes,
     });
     return { handle, created: true };

@@ -86,8 +86,16 @@ const initial: Migration = {
   },
 };
 
+/** The café's ingredients share the stock ledger, and its no-oversell guarantee, with products. */
+const ingredients: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('inventory_items').addColumn('kind', 'text', (c) => c.notNull().defaultTo('product')).execute();
+    await db.schema.alterTable('inventory_items').addColumn('unit', 'text').execute();
+  },
+};
+
 export const migrations: MigrationProvider = {
   async getMigrations() {
-    return { '0001_initial': initial };
+    return { '0001_initial': initial, '0002_ingredients': ingredients };
   },
 };

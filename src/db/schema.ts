@@ -1,15 +1,21 @@
 // The business database's tables, as Kysely sees them. Timestamps are ISO-8601 strings.
 import type { Generated } from 'kysely';
 
+export type StockKind = 'product' | 'ingredient';
+
+/** One stock ledger: warehouse products (priced) and café ingredients (counted in a unit). */
 export interface InventoryItemTable {
+  /** A product's SKU or an ingredient's name. */
   sku: string;
+  kind: Generated<StockKind>;
+  unit: string | null;
   name: string;
   price_cents: number;
   /** Units that can still be ordered. */
   available: number;
   /** Units held for orders that have not left the warehouse. */
   reserved: number;
-  /** Units that have left with a dispatched shipment. */
+  /** Units that have left with a dispatched shipment, or ingredients used in a drink. */
   shipped: number;
   updated_at: string;
 }

@@ -5,6 +5,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { type Settings, settingsOrExit, TASK_QUEUE } from '../config';
 import { openDatabase } from '../db/database';
+import { apiDeps } from '../api/deps';
 import { startApiServer } from '../api/server';
 import { createServices } from '../services';
 import { createFulfillmentWorker } from '../workers/worker';
@@ -25,7 +26,7 @@ async function main(): Promise<void> {
   const connection = await Connection.connect({ address: settings.TEMPORAL_ADDRESS });
   const client = new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE });
   const api = await startApiServer(
-    { client, db, services, taskQueue: TASK_QUEUE, namespace: settings.TEMPORAL_NAMESPACE, temporalUiUrl: settings.TEMPORAL_UI_URL },
+    apiDeps(settings, { client, db, services }),
     settings.PORT,
   );
 

@@ -1,6 +1,7 @@
 // Warehouse stock: a catalog with prices, and all-or-nothing reservations that never oversell.
 import { randomUUID } from 'node:crypto';
 import { BusinessError, type OrderItem } from '../domain';
+import type { StockKind } from '../db/schema';
 import { type Db, now } from '../db/database';
 import { once, type Trx } from './idempotency';
 
@@ -27,10 +28,21 @@ export interface Reservation {
   totalCents: number;
 }
 
+export interface IngredientStock {
+  name: string;
+  unit: string | null;
+  available: number;
+  reserved: number;
+  /** Put into drinks that were made. */
+  used: number;
+}
+
 export interface ReserveRequest {
   idempotencyKey: string;
   orderId: string;
   items: OrderItem[];
+  /** Products by default; the café reserves ingredients. */
+  kind?: StockKind;
 }
 
 export interface ReservationChange {
@@ -43,39 +55,63 @@ export class InventoryService {
 
   /** Creates or replaces a catalog entry; units already reserved or shipped are kept. */
   async upsertItem(item: { sku: string; name: string; priceCents: number; available: number }): Promise<InventoryItem> {
-    await this.db
-      .insertInto('inventory_items')
-      .values({ sku: item.sku, name: item.name, price_cents: item.priceCents, available: item.available, reserved: 0, shipped: 0, updated_at: now() })
-      .onConflict((oc) =>
-        oc.column('sku').doUpdateSet({ name: item.name, price_cents: item.priceCents, available: item.available, updated_at: now() }),
-      )
-      .execute();
+    await this.upsert('product', item.sku, { name: item.name, price_cents: item.priceCents, available: item.available, unit: null });
     return (await this.getItem(item.sku))!;
   }
 
   async getItem(sku: string): Promise<InventoryItem | undefined> {
-    const row = await this.db.selectFrom('inventory_items').selectAll().where('sku', '=', sku).executeTakeFirst();
+    const row = await this.stockRow('product', sku);
     return row && { sku: row.sku, name: row.name, priceCents: row.price_cents, available: row.available, reserved: row.reserved, shipped: row.shipped };
+  }
+
+  /** Sets how much of an ingredient the café has on the shelf; amounts set aside are kept. */
+  async upsertIngredient(ingredient: { name: string; available: number; unit: string | null }): Promise<IngredientStock> {
+    await this.upsert('ingredient', ingredient.name, { name: ingredient.name, price_cents: 0, available: ingredient.available, unit: ingredient.unit });
+    return (await this.getIngredient(ingredient.name))!;
+  }
+
+  async getIngredient(name: string): Promise<IngredientStock | undefined> {
+    const row = await this.stockRow('ingredient', name);
+    return row && { name: row.sku, unit: row.unit, available: row.available, reserved: row.reserved, used: row.shipped };
   }
 
   /** SKUs from the list that the catalog does not hold. */
   async unknownSkus(skus: string[]): Promise<string[]> {
     if (skus.length === 0) return [];
-    const known = await this.db.selectFrom('inventory_items').select('sku').where('sku', 'in', skus).execute();
+    const known = await this.db.selectFrom('inventory_items').select('sku').where('kind', '=', 'product').where('sku', 'in', skus).execute();
     const knownSet = new Set(known.map((r) => r.sku));
     return skus.filter((s) => !knownSet.has(s));
   }
 
-  /** Holds every item of an order, priced from the catalog, or none of them. */
+  private async upsert(kind: StockKind, sku: string, fields: { name: string; price_cents: number; available: number; unit: string | null }) {
+    const written = await this.db
+      .insertInto('inventory_items')
+      .values({ sku, kind, ...fields, reserved: 0, shipped: 0, updated_at: now() })
+      .onConflict((oc) => oc.column('sku').doUpdateSet({ ...fields, updated_at: now() }).where('inventory_items.kind', '=', kind))
+      .executeTakeFirst();
+    if (Number(written.numInsertedOrUpdatedRows) === 0) {
+      throw new BusinessError('InvalidState', `"${sku}" is already stocked as ${kind === 'product' ? 'an ingredient' : 'a product'}`);
+    }
+  }
+
+  private stockRow(kind: StockKind, sku: string) {
+    return this.db.selectFrom('inventory_items').selectAll().where('sku', '=', sku).where('kind', '=', kind).executeTakeFirst();
+  }
+
+  /**
+   * Holds every item of an order, priced from the catalog, or none of them. For ingredients,
+   * one the café has never stocked is simply short.
+   */
   async reserve(req: ReserveRequest): Promise<Reservation> {
-    const request = { orderId: req.orderId, items: req.items };
+    const kind = req.kind ?? 'product';
+    const request = { orderId: req.orderId, items: req.items, kind };
     return once(this.db, { key: req.idempotencyKey, operation: 'inventory.reserve', request }, async (trx) => {
       const skus = req.items.map((i) => i.sku);
-      const rows = await trx.selectFrom('inventory_items').selectAll().where('sku', 'in', skus).execute();
+      const rows = await trx.selectFrom('inventory_items').selectAll().where('kind', '=', kind).where('sku', 'in', skus).execute();
       const bySku = new Map(rows.map((r) => [r.sku, r]));
       const unknown = skus.filter((s) => !bySku.has(s));
-      if (unknown.length > 0) throw new BusinessError('UnknownSku', `unknown sku: ${unknown.join(', ')}`);
-      const short = req.items.filter((i) => bySku.get(i.sku)!.available < i.quantity);
+      if (unknown.length > 0 && kind === 'product') throw new BusinessError('UnknownSku', `unknown sku: ${unknown.join(', ')}`);
+      const short = req.items.filter((i) => (bySku.get(i.sku)?.available ?? 0) < i.quantity);
       if (short.length > 0) throw outOfStock(short.map((i) => i.sku));
 
       for (const item of req.items) {

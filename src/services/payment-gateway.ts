@@ -35,19 +35,28 @@ export class PaymentGateway {
 
   /** Holds the amount on the card; nothing is charged until capture. */
   async authorize(req: AuthorizeRequest): Promise<Payment> {
+    return this.open(req, 'authorize', 'AUTHORIZED');
+  }
+
+  /** Authorizes and captures at once, as when a customer pays at the counter. */
+  async charge(req: AuthorizeRequest): Promise<Payment> {
+    return this.open(req, 'charge', 'CAPTURED');
+  }
+
+  private async open(req: AuthorizeRequest, operation: 'authorize' | 'charge', status: GatewayPaymentStatus): Promise<Payment> {
     if (!(PaymentTokens as readonly string[]).includes(req.token)) {
       throw new BusinessError('InvalidPaymentToken', `payment token "${req.token}" is not valid`);
     }
-    await this.failIfFlaky(req.token, 'authorize', req.idempotencyKey);
+    await this.failIfFlaky(req.token, operation, req.idempotencyKey);
     if (req.token === 'tok_declined') throw new BusinessError('CardDeclined', 'the card was declined');
     if (req.token === 'tok_insufficient_funds') throw new BusinessError('InsufficientFunds', 'the card has insufficient funds');
 
     const request = { orderId: req.orderId, token: req.token, amountCents: req.amountCents };
-    return once(this.db, { key: req.idempotencyKey, operation: 'payment.authorize', request }, async (trx) => {
-      const payment: Payment = { paymentId: `pi_${randomUUID()}`, orderId: req.orderId, amountCents: req.amountCents, status: 'AUTHORIZED' };
+    return once(this.db, { key: req.idempotencyKey, operation: `payment.${operation}`, request }, async (trx) => {
+      const payment: Payment = { paymentId: `pi_${randomUUID()}`, orderId: req.orderId, amountCents: req.amountCents, status };
       await trx
         .insertInto('payments')
-        .values({ id: payment.paymentId, order_id: req.orderId, token: req.token, amount_cents: req.amountCents, status: 'AUTHORIZED', created_at: now(), updated_at: now() })
+        .values({ id: payment.paymentId, order_id: req.orderId, token: req.token, amount_cents: req.amountCents, status, created_at: now(), updated_at: now() })
         .execute();
       return payment;
     });

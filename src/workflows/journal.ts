@@ -15,6 +15,12 @@ export class Journal {
   compensation<T>(name: string, run: () => Promise<T>): Promise<T> {
     return record(this.compensations, name, run);
   }
+
+  /** The failure to report when compensations could not all be run: what a person must undo. */
+  compensationFailure(): FailureRecord {
+    const failed = this.compensations.filter((c) => c.status === 'FAILED').map((c) => c.name);
+    return { type: 'CompensationFailed', message: `could not undo: ${failed.join(', ')}` };
+  }
 }
 
 async function record<T>(into: StepRecord[], name: string, run: () => Promise<T>): Promise<T> {

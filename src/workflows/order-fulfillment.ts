@@ -1,29 +1,16 @@
 // The order-fulfillment saga: reserve stock → authorize payment → book shipment → capture on
 // dispatch → delivered. Until dispatch, any failure or a cancellation undoes the completed
 // steps in reverse; after dispatch the goods are gone, so the order can only be finished.
-import {
-  ApplicationFailure,
-  CancellationScope,
-  allHandlersFinished,
-  condition,
-  log,
-  proxyActivities,
-  setHandler,
-  workflowInfo,
-} from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import { ApplicationFailure, CancellationScope, allHandlersFinished, condition, log, setHandler } from '@temporalio/workflow';
 import { type OrderInput, type OrderView, orderInputSchema } from '../domain';
-import { forwardStep, mustComplete } from './activity-options';
+import { idempotencyKey as key, notify as notifyTo, settle, steps, validInput } from './common';
 import { describeFailure } from './journal';
 import { cancelOrder, getOrder, shipmentEvent } from './messages';
 import { OrderRecord } from './order-record';
 import { Compensations } from './saga';
 
-const steps = proxyActivities<Activities>(forwardStep);
-const settle = proxyActivities<Activities>(mustComplete);
-
 export async function orderFulfillment(rawInput: OrderInput): Promise<OrderView> {
-  const order = new OrderRecord(validated(rawInput));
+  const order = new OrderRecord(validInput(orderInputSchema, rawInput));
   listenForMessages(order);
   // A cancel from the Web UI or CLI takes the same path as the customer's cancel: the current
   // step finishes (so nothing it did goes unrecorded), then the saga unwinds.
@@ -95,7 +82,7 @@ async function fulfilUntilDispatch(order: OrderRecord): Promise<boolean> {
       if (order.failure.type === 'CardDeclined' || order.failure.type === 'InsufficientFunds') order.setPayment('DECLINED');
     }
     const undone = await saga.unwind(order.journal);
-    if (!undone) order.failure = { type: 'CompensationFailed', message: `could not undo: ${failedCompensations(order).join(', ')}` };
+    if (!undone) order.failure = order.journal.compensationFailure();
     // The customer's message goes out before the order counts as settled, so whoever waits for
     // the ending (the cancel update) sees everything done.
     await notify(order, order.cancelRequested ? 'order-cancelled' : 'order-failed', { reason: order.failure?.message });
@@ -161,28 +148,6 @@ function stopIfCancelled(order: OrderRecord): void {
   if (order.cancelRequested) throw ApplicationFailure.nonRetryable('the order was cancelled', 'Cancelled');
 }
 
-async function notify(order: OrderRecord, template: string, data: Record<string, unknown>): Promise<void> {
-  try {
-    await order.journal.step(`notify:${template}`, () =>
-      steps.sendNotification({ idempotencyKey: key(`notify-${template}`), recipient: order.input.email, template, data: { orderId: order.input.orderId, ...data } }),
-    );
-  } catch (err) {
-    // A message that cannot be queued must not undo a paid order; the journal shows it.
-    log.warn('notification not queued', { template, error: String(err) });
-  }
-}
-
-/** Idempotency keys derive from the workflow and the step, so every retry carries the same one. */
-function key(step: string): string {
-  return `${workflowInfo().workflowId}/${step}`;
-}
-
-function validated(input: OrderInput): OrderInput {
-  const parsed = orderInputSchema.safeParse(input);
-  if (!parsed.success) throw ApplicationFailure.nonRetryable(`invalid order input: ${parsed.error.message}`, 'InvalidInput');
-  return parsed.data;
-}
-
-function failedCompensations(order: OrderRecord): string[] {
-  return order.journal.compensations.filter((c) => c.status === 'FAILED').map((c) => c.name);
+function notify(order: OrderRecord, template: string, data: Record<string, unknown>): Promise<void> {
+  return notifyTo(order.journal, order.input.email, template, { orderId: order.input.orderId, ...data });
 }

@@ -47,8 +47,10 @@ export class HttpClient {
 }
 
 /** Serves the API over the given dependencies on a free port of 127.0.0.1. */
-export async function serveApi(deps: Omit<ApiDeps, 'namespace' | 'temporalUiUrl'>): Promise<RunningApi & { http: HttpClient }> {
-  const api = await startApiServer({ ...deps, namespace: 'default', temporalUiUrl: TEMPORAL_UI_URL }, 0, '127.0.0.1');
+export async function serveApi(
+  deps: Omit<ApiDeps, 'namespace' | 'temporalUiUrl' | 'coffeeClaimSlaSeconds'> & { coffeeClaimSlaSeconds?: number },
+): Promise<RunningApi & { http: HttpClient }> {
+  const api = await startApiServer({ coffeeClaimSlaSeconds: 300, ...deps, namespace: 'default', temporalUiUrl: TEMPORAL_UI_URL }, 0, '127.0.0.1');
   return { ...api, http: new HttpClient(api.url) };
 }
 
@@ -61,12 +63,12 @@ export interface TestApi {
 }
 
 /** The whole system: database, services, a worker on its own task queue, and the API in front. */
-export async function startTestApi(): Promise<TestApi> {
+export async function startTestApi(options: { coffeeClaimSlaSeconds?: number } = {}): Promise<TestApi> {
   const { db, close } = await temporaryDatabase();
   const services = createServices(db);
   const temporal = await connectTestTemporal();
   const worker = await startTestWorker(temporal, services);
-  const api = await serveApi({ client: temporal.client, db, services, taskQueue: worker.taskQueue });
+  const api = await serveApi({ client: temporal.client, db, services, taskQueue: worker.taskQueue, ...options });
   return {
     http: api.http,
     temporal,

@@ -1,0 +1,161 @@
+// HTTP routes for the coffee shop: menu, ingredients, orders, the barista queue and its actions.
+import { randomUUID } from 'node:crypto';
+import { type Request, Router } from 'express';
+import { z } from 'zod';
+import {
+  type CoffeeInput,
+  CoffeeStatusAttribute,
+  DEFAULT_PICKUP_TIMEOUT_SECONDS,
+  ingredientNameSchema,
+  ingredientUnits,
+  menu,
+  orderIdSchema,
+  placeCoffeeOrderSchema,
+  queueStatuses,
+} from '../domain';
+import {
+  cancelCoffee,
+  claimCoffee,
+  getCoffeeOrder,
+  markCoffeeReady,
+  pickUpCoffee,
+  reportCoffeeFailure,
+} from '../workflows/messages';
+import { type ApiDeps, temporalUiLink } from './deps';
+import { idempotencyKey } from './idempotency-key';
+import { HttpProblem, parseOr400 } from './problem';
+import { startOnce } from './start-workflow';
+import { onWorkflow, updateWorkflow } from './temporal-errors';
+
+const ingredientBodySchema = z.strictObject({ available: z.number().int().min(0).max(1_000_000_000) });
+const claimBodySchema = z.strictObject({ barista: z.string().trim().min(1).max(100) });
+const failBodySchema = z.strictObject({ reason: z.string().trim().min(1).max(500) });
+const noBodySchema = z.strictObject({}).optional();
+
+/** The queue lists at most this many orders: a shop with more has a bigger problem. */
+const QUEUE_LIMIT = 200;
+
+export const coffeeWorkflowId = (orderId: string): string => `coffee-${orderId}`;
+
+export function coffeeRoutes(deps: ApiDeps): Router {
+  const router = Router();
+  const { inventory } = deps.services;
+
+  router.get('/coffee/menu', (_req, res) => {
+    res.json(menu);
+  });
+
+  router.put('/coffee/ingredients/:name', async (req, res) => {
+    const name = parseOr400(ingredientNameSchema, req.params.name, 'the path', 'name');
+    const { available } = parseOr400(ingredientBodySchema, req.body, 'the ingredient');
+    const unit = (ingredientUnits as Record<string, string>)[name] ?? null;
+    res.json(await inventory.upsertIngredient({ name, available, unit }));
+  });
+
+  router.get('/coffee/ingredients/:name', async (req, res) => {
+    const name = parseOr400(ingredientNameSchema, req.params.name, 'the path', 'name');
+    const ingredient = await inventory.getIngredient(name);
+    if (!ingredient) throw new HttpProblem(404, 'Not found', `the café has no ingredient "${name}"`);
+    res.json(ingredient);
+  });
+
+  router.post('/coffee/orders', async (req, res) => {
+    const orderId = idempotencyKey(req) ?? randomUUID();
+    const order = parseOr400(placeCoffeeOrderSchema, req.body, 'the coffee order');
+    const input: CoffeeInput = {
+      ...order,
+      orderId,
+      pickupTimeoutSeconds: order.pickupTimeoutSeconds ?? DEFAULT_PICKUP_TIMEOUT_SECONDS,
+      claimSlaSeconds: deps.coffeeClaimSlaSeconds,
+    };
+    const workflowId = coffeeWorkflowId(orderId);
+    const started = await startOnce(deps.client, {
+      workflowType: 'coffeeOrder',
+      workflowId,
+      taskQueue: deps.taskQueue,
+      args: [input],
+      request: order,
+      // The queue shows who ordered what without asking each workflow.
+      memo: { customerName: order.customerName, items: order.items },
+      searchAttributes: [{ key: CoffeeStatusAttribute, value: 'RECEIVED' }],
+      statusAttribute: CoffeeStatusAttribute,
+    });
+    res.status(202).json({
+      orderId,
+      workflowId,
+      status: started.existingStatus ?? 'RECEIVED',
+      links: { self: `/coffee/orders/${orderId}`, temporalUi: temporalUiLink(deps, workflowId) },
+    });
+  });
+
+  router.get('/coffee/orders/:orderId', async (req, res) => {
+    const orderId = orderIdParam(req);
+    res.json(await onWorkflow(`coffee order "${orderId}"`, () => coffeeHandle(deps, orderId).query(getCoffeeOrder)));
+  });
+
+  router.get('/coffee/queue', async (_req, res) => {
+    res.json(await barristaQueue(deps));
+  });
+
+  /** Each action is an Update: the workflow's validator refuses it (409) or carries it out. */
+  const action = (path: string, send: (req: Request, handle: ReturnType<typeof coffeeHandle>) => Promise<unknown>) =>
+    router.post(`/coffee/orders/:orderId/${path}`, async (req, res) => {
+      const orderId = orderIdParam(req);
+      const handle = coffeeHandle(deps, orderId);
+      res.json(await updateWorkflow(handle, `coffee order "${orderId}"`, CoffeeStatusAttribute, () => send(req, handle)));
+    });
+
+  action('claim', (req, handle) => {
+    const { barista } = parseOr400(claimBodySchema, req.body, 'the claim');
+    return handle.executeUpdate(claimCoffee, { args: [{ barista }] });
+  });
+  action('ready', (req, handle) => {
+    parseOr400(noBodySchema, req.body, 'the request');
+    return handle.executeUpdate(markCoffeeReady);
+  });
+  action('fail', (req, handle) => {
+    const { reason } = parseOr400(failBodySchema, req.body, 'the failure report');
+    return handle.executeUpdate(reportCoffeeFailure, { args: [{ reason }] });
+  });
+  action('pickup', (req, handle) => {
+    parseOr400(noBodySchema, req.body, 'the request');
+    return handle.executeUpdate(pickUpCoffee);
+  });
+  action('cancel', (req, handle) => {
+    parseOr400(noBodySchema, req.body, 'the request');
+    return handle.executeUpdate(cancelCoffee);
+  });
+
+  return router;
+}
+
+/**
+ * The barista queue comes from Temporal's visibility (the CoffeeStatus search attribute and
+ * each order's memo), not from a list kept in this process: every API instance sees the same.
+ */
+async function barristaQueue(deps: ApiDeps) {
+  const statuses = queueStatuses.map((s) => `'${s}'`).join(', ');
+  const query = `WorkflowType = 'coffeeOrder' AND ExecutionStatus = 'Running' AND TaskQueue = '${deps.taskQueue}' AND CoffeeStatus IN (${statuses})`;
+  const queue = [];
+  for await (const workflow of deps.client.workflow.list({ query })) {
+    const memo = workflow.memo ?? {};
+    queue.push({
+      orderId: workflow.workflowId.replace(/^coffee-/, ''),
+      status: workflow.typedSearchAttributes.get(CoffeeStatusAttribute),
+      customerName: memo.customerName,
+      items: memo.items,
+      barista: memo.barista ?? null,
+      orderedAt: workflow.startTime.toISOString(),
+    });
+    if (queue.length >= QUEUE_LIMIT) break;
+  }
+  return queue.sort((a, b) => a.orderedAt.localeCompare(b.orderedAt));
+}
+
+function coffeeHandle(deps: ApiDeps, orderId: string) {
+  return deps.client.workflow.getHandle(coffeeWorkflowId(orderId));
+}
+
+function orderIdParam(req: Request): string {
+  return parseOr400(orderIdSchema, req.params.orderId, 'the path', 'orderId');
+}

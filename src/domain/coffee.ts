@@ -1,0 +1,116 @@
+// The coffee shop: menu, recipes, pricing, the order schema, statuses and the order view.
+import { z } from 'zod';
+import type { FailureRecord, OrderItem, PaymentStatus, StepRecord } from './order';
+import { orderIdSchema, PaymentTokens } from './order';
+
+export const Sizes = ['small', 'medium', 'large'] as const;
+export type Size = (typeof Sizes)[number];
+
+export const Drinks = ['espresso', 'americano', 'latte', 'cappuccino', 'tea'] as const;
+export type Drink = (typeof Drinks)[number];
+
+/** What each ingredient is counted in. */
+export const ingredientUnits = {
+  'espresso-beans': 'g',
+  milk: 'ml',
+  'tea-bags': 'bags',
+  cups: 'cups',
+} as const;
+export type Ingredient = keyof typeof ingredientUnits;
+
+export interface MenuItem {
+  drink: Drink;
+  sizes: Record<Size, number>;
+  /** Ingredients for one drink of any size: a larger size is more water, not more coffee. */
+  recipe: Partial<Record<Ingredient, number>>;
+}
+
+export const menu: readonly MenuItem[] = [
+  { drink: 'espresso', sizes: { small: 250, medium: 300, large: 350 }, recipe: { 'espresso-beans': 18, cups: 1 } },
+  { drink: 'americano', sizes: { small: 300, medium: 350, large: 400 }, recipe: { 'espresso-beans': 18, cups: 1 } },
+  { drink: 'latte', sizes: { small: 400, medium: 450, large: 500 }, recipe: { 'espresso-beans': 18, milk: 250, cups: 1 } },
+  { drink: 'cappuccino', sizes: { small: 380, medium: 430, large: 480 }, recipe: { 'espresso-beans': 18, milk: 150, cups: 1 } },
+  { drink: 'tea', sizes: { small: 250, medium: 280, large: 310 }, recipe: { 'tea-bags': 1, cups: 1 } },
+];
+
+export const ingredientNameSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,39}$/, 'an ingredient is 1-40 lowercase letters, digits or "-", such as "oat-milk"');
+
+export const coffeeItemSchema = z.strictObject({
+  drink: z.enum(Drinks),
+  size: z.enum(Sizes),
+  quantity: z.number().int().min(1).max(20),
+});
+export type CoffeeItem = z.infer<typeof coffeeItemSchema>;
+
+/** A day: a drink left longer than that is not coming back for. */
+const MAX_PICKUP_SECONDS = 86_400;
+export const DEFAULT_PICKUP_TIMEOUT_SECONDS = 1800;
+
+export const placeCoffeeOrderSchema = z.strictObject({
+  customerName: z.string().trim().min(1).max(100),
+  items: z.array(coffeeItemSchema).min(1).max(20),
+  paymentToken: z.enum(PaymentTokens),
+  pickupTimeoutSeconds: z.number().int().min(1).max(MAX_PICKUP_SECONDS).optional(),
+});
+export type PlaceCoffeeOrder = z.infer<typeof placeCoffeeOrderSchema>;
+
+export const coffeeInputSchema = placeCoffeeOrderSchema.extend({
+  orderId: orderIdSchema,
+  pickupTimeoutSeconds: z.number().int().min(1).max(MAX_PICKUP_SECONDS),
+  /** How long an order may wait in the queue before the shift manager hears of it. */
+  claimSlaSeconds: z.number().int().min(1),
+});
+export type CoffeeInput = z.infer<typeof coffeeInputSchema>;
+
+export const CoffeeStatus = {
+  RECEIVED: 'RECEIVED',
+  PAID: 'PAID',
+  QUEUED: 'QUEUED',
+  PREPARING: 'PREPARING',
+  READY: 'READY',
+  PICKED_UP: 'PICKED_UP',
+  CANCELLED: 'CANCELLED',
+  FAILED: 'FAILED',
+  ABANDONED: 'ABANDONED',
+  NEEDS_ATTENTION: 'NEEDS_ATTENTION',
+} as const;
+export type CoffeeStatus = (typeof CoffeeStatus)[keyof typeof CoffeeStatus];
+export const finalCoffeeStatuses: readonly CoffeeStatus[] = ['PICKED_UP', 'CANCELLED', 'FAILED', 'ABANDONED', 'NEEDS_ATTENTION'];
+/** The barista queue: orders waiting for a barista or being made. */
+export const queueStatuses: readonly CoffeeStatus[] = ['QUEUED', 'PREPARING'];
+
+export interface CoffeeView {
+  orderId: string;
+  customerName: string;
+  status: CoffeeStatus;
+  items: (CoffeeItem & { unitPriceCents: number })[];
+  totalCents: number;
+  barista: string | null;
+  payment: { status: PaymentStatus; paymentId: string | null };
+  steps: StepRecord[];
+  compensations: StepRecord[];
+  failure: FailureRecord | null;
+}
+
+export function menuItem(drink: Drink): MenuItem {
+  return menu.find((m) => m.drink === drink)!;
+}
+
+/** Prices come from the menu, never from the client. */
+export function priceCoffee(items: CoffeeItem[]): { lines: CoffeeView['items']; totalCents: number } {
+  const lines = items.map((i) => ({ ...i, unitPriceCents: menuItem(i.drink).sizes[i.size] }));
+  return { lines, totalCents: lines.reduce((sum, l) => sum + l.quantity * l.unitPriceCents, 0) };
+}
+
+/** Everything the order's drinks take, added up per ingredient, as stock lines. */
+export function ingredientsFor(items: CoffeeItem[]): OrderItem[] {
+  const totals = new Map<string, number>();
+  for (const item of items) {
+    for (const [ingredient, amount] of Object.entries(menuItem(item.drink).recipe)) {
+      totals.set(ingredient, (totals.get(ingredient) ?? 0) + amount * item.quantity);
+    }
+  }
+  return [...totals].sort(([a], [b]) => a.localeCompare(b)).map(([sku, quantity]) => ({ sku, quantity }));
+}

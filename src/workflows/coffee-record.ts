@@ -1,0 +1,84 @@
+// The state of one coffee order inside its workflow: what the query shows and the queue lists.
+import { upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
+import {
+  CoffeeStatusAttribute,
+  type CoffeeInput,
+  type CoffeeStatus,
+  type CoffeeView,
+  type FailureRecord,
+  finalCoffeeStatuses,
+  type PaymentStatus,
+  priceCoffee,
+} from '../domain';
+import { Journal } from './journal';
+
+/** What a barista or the customer can ask for, and the status it must find the order in. */
+export const actionNeeds = {
+  claim: 'QUEUED',
+  cancel: 'QUEUED',
+  ready: 'PREPARING',
+  fail: 'PREPARING',
+  pickUp: 'READY',
+} as const satisfies Record<string, CoffeeStatus>;
+export type CoffeeAction = keyof typeof actionNeeds;
+
+export class CoffeeRecord {
+  readonly journal = new Journal();
+  readonly priced;
+  status: CoffeeStatus = 'RECEIVED';
+  barista: string | null = null;
+  payment: CoffeeView['payment'] = { status: 'PENDING', paymentId: null };
+  failure: FailureRecord | null = null;
+  /** An accepted request the workflow has yet to carry out. */
+  pending: Exclude<CoffeeAction, 'claim'> | null = null;
+  unwinding = false;
+
+  constructor(readonly input: CoffeeInput) {
+    this.priced = priceCoffee(input.items);
+    upsertSearchAttributes([{ key: CoffeeStatusAttribute, value: this.status }]);
+  }
+
+  moveTo(status: CoffeeStatus): void {
+    this.status = status;
+    upsertSearchAttributes([{ key: CoffeeStatusAttribute, value: status }]);
+  }
+
+  claimBy(barista: string): void {
+    this.barista = barista;
+    upsertMemo({ barista });
+    this.moveTo('PREPARING');
+  }
+
+  setPayment(status: PaymentStatus, paymentId = this.payment.paymentId): void {
+    this.payment = { status, paymentId };
+  }
+
+  get isFinal(): boolean {
+    return finalCoffeeStatuses.includes(this.status);
+  }
+
+  /** Why an action must be refused now, if it must. A repeated cancel is not refused. */
+  refusal(action: CoffeeAction): string | undefined {
+    if (action === 'cancel' && this.pending === 'cancel') return undefined;
+    if (this.unwinding) return 'the order is already being undone';
+    if (this.pending) return `the order already has a "${this.pending}" under way`;
+    const needed = actionNeeds[action];
+    if (this.status !== needed) return `the order is ${this.status}; "${action}" needs it ${needed}`;
+    return undefined;
+  }
+
+  view(): CoffeeView {
+    return {
+      orderId: this.input.orderId,
+      customerName: this.input.customerName,
+      status: this.status,
+      items: this.priced.lines,
+      totalCents: this.priced.totalCents,
+      barista: this.barista,
+      payment: { ...this.payment },
+      steps: [...this.journal.steps],
+      compensations: [...this.journal.compensations],
+      failure: this.failure,
+    };
+  }
+}

@@ -1,0 +1,197 @@
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CoffeeStatusAttribute, type CoffeeView } from '../../src/domain';
+import { createServices, type Services } from '../../src/services';
+import type { Db } from '../../src/db/database';
+import { SHIFT_MANAGER } from '../../src/workflows/coffee-order';
+import {
+  cancelCoffee,
+  claimCoffee,
+  getCoffeeOrder,
+  markCoffeeReady,
+  pickUpCoffee,
+  reportCoffeeFailure,
+} from '../../src/workflows/messages';
+import { temporaryDatabase } from '../support/database';
+import { connectTestTemporal, type RunningWorker, startTestWorker, type TestTemporal } from '../support/temporal';
+import { activityRuns } from './order-fixtures';
+import { coffeeInput, placeCoffee, shelfAfter, shelfOf, stockCafe, usedByDefaultOrder } from './coffee-fixtures';
+
+let temporal: TestTemporal;
+let database: { db: Db; close: () => Promise<void> };
+let services: Services;
+let worker: RunningWorker;
+
+beforeAll(async () => {
+  temporal = await connectTestTemporal();
+  database = await temporaryDatabase();
+  services = createServices(database.db);
+  worker = await startTestWorker(temporal, services);
+});
+
+afterAll(async () => {
+  await worker?.stop();
+  await temporal?.close();
+  await database?.close();
+});
+
+// Each test starts from a full shelf; orders of earlier tests have all ended.
+beforeEach(() => stockCafe(services));
+
+/** Places an order; `shelf` is the shelf as it was just before, to compare the ending with. */
+async function order(overrides: Parameters<typeof coffeeInput>[0] = {}) {
+  const input = coffeeInput(overrides);
+  const shelf = await shelfOf(services);
+  return { input, shelf, handle: await placeCoffee(temporal.client, worker.taskQueue, input) };
+}
+
+async function until(handle: WorkflowHandle, check: (o: CoffeeView) => boolean, timeoutMs = 20_000): Promise<CoffeeView> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const view = await handle.query(getCoffeeOrder);
+    if (check(view)) return view;
+    if (Date.now() > deadline) throw new Error(`coffee order stuck at ${JSON.stringify(view)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const queued = (handle: WorkflowHandle) => until(handle, (o) => o.status === 'QUEUED');
+
+async function refusalOf(call: Promise<unknown>): Promise<string> {
+  const err = await call.then(() => undefined, (e: unknown) => e);
+  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+  return String((err as WorkflowUpdateFailedError).cause?.message);
+}
+
+describe('a coffee order that goes well', () => {
+  it('is paid, queued, claimed, made with its ingredients, and picked up', async () => {
+    const { input, shelf, handle } = await order();
+    const waiting = await queued(handle);
+    expect(waiting).toMatchObject({ totalCents: 1150, payment: { status: 'CAPTURED' } });
+    expect(await shelfOf(services)).toEqual(shelfAfter(shelf, usedByDefaultOrder, 'reserved'));
+
+    expect(await handle.executeUpdate(claimCoffee, { args: [{ barista: 'Ana' }] })).toMatchObject({ status: 'PREPARING', barista: 'Ana' });
+    expect((await handle.executeUpdate(markCoffeeReady)).status).toBe('READY');
+    expect(await shelfOf(services)).toEqual(shelfAfter(shelf, usedByDefaultOrder, 'used'));
+    const done = await handle.executeUpdate(pickUpCoffee);
+
+    expect(done.status).toBe('PICKED_UP');
+    expect(done.compensations).toEqual([]);
+    const [payment] = await services.gateway.paymentsForOrder(input.orderId);
+    expect(payment).toMatchObject({ status: 'CAPTURED', amountCents: 1150 });
+    expect((await services.notifier.sentTo(input.customerName)).map((n) => n.template)).toEqual(['coffee-ready']);
+    expect((await handle.describe()).typedSearchAttributes.get(CoffeeStatusAttribute)).toBe('PICKED_UP');
+    expect((await activityRuns(handle)).map((r) => r.activity)).toEqual(['takeIngredients', 'chargePayment', 'useIngredients', 'sendNotification']);
+  });
+
+  it('lets exactly one of two baristas claiming at once take the order', async () => {
+    const { handle } = await order();
+    await queued(handle);
+
+    const claims = await Promise.allSettled([
+      handle.executeUpdate(claimCoffee, { args: [{ barista: 'Ana' }] }),
+      handle.executeUpdate(claimCoffee, { args: [{ barista: 'Ben' }] }),
+    ]);
+
+    const won = claims.filter((c) => c.status === 'fulfilled');
+    const lost = claims.filter((c) => c.status === 'rejected');
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(1);
+    expect((lost[0] as PromiseRejectedResult).reason).toBeInstanceOf(WorkflowUpdateFailedError);
+    const winner = (won[0] as PromiseFulfilledResult<CoffeeView>).value.barista;
+    expect((await handle.query(getCoffeeOrder)).barista).toBe(winner);
+    await handle.executeUpdate(reportCoffeeFailure, { args: [{ reason: 'test over' }] });
+  });
+});
+
+describe('a coffee order that ends early leaves money and ingredients as they were', () => {
+  it('cancelled while queued: refunded, ingredients back, CANCELLED', async () => {
+    const { input, shelf, handle } = await order();
+    await queued(handle);
+
+    const cancelled = await handle.executeUpdate(cancelCoffee);
+
+    expect(cancelled).toMatchObject({ status: 'CANCELLED', payment: { status: 'REFUNDED' }, failure: { type: 'Cancelled' } });
+    expect(cancelled.compensations.map((c) => c.name)).toEqual(['refundPayment', 'returnIngredients']);
+    expect(await shelfOf(services)).toEqual(shelf);
+    expect((await services.gateway.paymentsForOrder(input.orderId))[0]?.status).toBe('REFUNDED');
+  });
+
+  it('cannot be cancelled once a barista is making it', async () => {
+    const { handle } = await order();
+    await queued(handle);
+    await handle.executeUpdate(claimCoffee, { args: [{ barista: 'Ana' }] });
+
+    expect(await refusalOf(handle.executeUpdate(cancelCoffee))).toContain('PREPARING');
+    expect((await handle.query(getCoffeeOrder)).status).toBe('PREPARING');
+    await handle.executeUpdate(markCoffeeReady);
+    expect((await handle.executeUpdate(pickUpCoffee)).status).toBe('PICKED_UP');
+  });
+
+  it('that the barista cannot make is refunded with its ingredients returned, FAILED', async () => {
+    const { shelf, handle } = await order();
+    await queued(handle);
+    await handle.executeUpdate(claimCoffee, { args: [{ barista: 'Ana' }] });
+
+    const failed = await handle.executeUpdate(reportCoffeeFailure, { args: [{ reason: 'the steam wand broke' }] });
+
+    expect(failed).toMatchObject({ status: 'FAILED', payment: { status: 'REFUNDED' }, failure: { type: 'BaristaFailed', message: 'the steam wand broke' } });
+    expect(await shelfOf(services)).toEqual(shelf);
+  });
+
+  it('short of an ingredient fails with nothing charged and the shelf unchanged', async () => {
+    await stockCafe(services, { milk: 100 });
+    const { input, shelf, handle } = await order();
+
+    const failed = await handle.result();
+
+    expect(failed).toMatchObject({ status: 'FAILED', failure: { type: 'OutOfStock' }, payment: { status: 'PENDING' } });
+    expect(failed.failure?.message).toContain('milk');
+    expect(await services.gateway.paymentsForOrder(input.orderId)).toEqual([]);
+    expect(await shelfOf(services)).toEqual(shelf);
+    expect(shelf.milk?.available).toBe(100);
+  });
+
+  it('with a declined card fails with the ingredients returned and nothing kept', async () => {
+    const { input, shelf, handle } = await order({ paymentToken: 'tok_declined' });
+
+    const failed = await handle.result();
+
+    expect(failed).toMatchObject({ status: 'FAILED', failure: { type: 'CardDeclined' }, payment: { status: 'DECLINED' } });
+    expect(failed.compensations.map((c) => c.name)).toEqual(['returnIngredients']);
+    expect(await services.gateway.paymentsForOrder(input.orderId)).toEqual([]);
+    expect(await shelfOf(services)).toEqual(shelf);
+  });
+});
+
+describe('timers', () => {
+  it('a drink not picked up within the pickup time is ABANDONED, paid and used', async () => {
+    const { input, shelf, handle } = await order({ pickupTimeoutSeconds: 1 });
+    await queued(handle);
+    await handle.executeUpdate(claimCoffee, { args: [{ barista: 'Ana' }] });
+    await handle.executeUpdate(markCoffeeReady);
+
+    const abandoned = await handle.result();
+
+    expect(abandoned.status).toBe('ABANDONED');
+    expect((await services.gateway.paymentsForOrder(input.orderId))[0]?.status).toBe('CAPTURED');
+    expect(await shelfOf(services)).toEqual(shelfAfter(shelf, usedByDefaultOrder, 'used'));
+    // The workflow has ended: a late pickup reaches nothing (the API answers it 409).
+    await expect(handle.executeUpdate(pickUpCoffee)).rejects.toThrow('already completed');
+  });
+
+  it('an order no barista claims within the service time alerts the shift manager once and stays queued', async () => {
+    const { input, handle } = await order({ claimSlaSeconds: 1 });
+    await queued(handle);
+
+    const alerted = await until(handle, (o) => o.steps.some((s) => s.name === 'notify:coffee-unclaimed'));
+
+    expect(alerted.status).toBe('QUEUED');
+    const alerts = (await services.notifier.sentTo(SHIFT_MANAGER)).filter((n) => n.data.orderId === input.orderId);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ template: 'coffee-unclaimed', data: { customerName: input.customerName } });
+    // Still claimable after the alert.
+    expect((await handle.executeUpdate(claimCoffee, { args: [{ barista: 'Ana' }] })).status).toBe('PREPARING');
+    await handle.executeUpdate(reportCoffeeFailure, { args: [{ reason: 'test over' }] });
+  });
+});
