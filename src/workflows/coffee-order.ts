@@ -64,9 +64,10 @@ async function makeDrinks(order: CoffeeRecord): Promise<boolean> {
     await order.journal.step('useIngredients', () =>
       settle.useIngredients({ idempotencyKey: key('use-ingredients'), reservationId: ingredients.reservationId }),
     );
+    // READY means the customer has been told: the message is queued before the status shows.
+    await notify(order.journal, order.input.customerName, 'coffee-ready', { orderId });
     order.pending = null;
     order.moveTo('READY');
-    await notify(order.journal, order.input.customerName, 'coffee-ready', { orderId });
     return true;
   } catch (err) {
     order.unwinding = true;

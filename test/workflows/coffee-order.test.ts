@@ -82,6 +82,11 @@ describe('a coffee order that goes well', () => {
     expect((await services.notifier.sentTo(input.customerName)).map((n) => n.template)).toEqual(['coffee-ready']);
     expect((await handle.describe()).typedSearchAttributes.get(CoffeeStatusAttribute)).toBe('PICKED_UP');
     expect((await activityRuns(handle)).map((r) => r.activity)).toEqual(['takeIngredients', 'chargePayment', 'useIngredients', 'sendNotification']);
+    // What the Web UI shows besides activities: the barista's and customer's updates, and the timers.
+    const { events } = await handle.fetchHistory();
+    const updates = (events ?? []).flatMap((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name ?? []);
+    expect(updates).toEqual(['claimCoffee', 'markCoffeeReady', 'pickUpCoffee']);
+    expect((events ?? []).filter((e) => e.timerStartedEventAttributes).length).toBe(2); // claim SLA, pickup
   });
 
   it('lets exactly one of two baristas claiming at once take the order', async () => {
