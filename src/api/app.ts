@@ -28,7 +28,9 @@ const problemHandler: ErrorRequestHandler = (err, _req, res, _next) => {
 
 function toProblem(err: unknown): HttpProblem {
   if (err instanceof HttpProblem) return err;
-  if (err instanceof BusinessError) return new HttpProblem(err.type === 'NotFound' ? 404 : 409, 'Conflict', err.message);
+  if (err instanceof BusinessError) {
+    return err.type === 'NotFound' ? new HttpProblem(404, 'Not found', err.message) : new HttpProblem(409, 'Conflict', err.message);
+  }
   const bodyError = err as { type?: string; status?: number; message?: string };
   if (bodyError.type === 'entity.parse.failed') {
     return new HttpProblem(400, 'Malformed JSON', `the body is not valid JSON: ${bodyError.message}`, [{ field: '(body)', message: 'not valid JSON' }]);

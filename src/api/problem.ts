@@ -35,7 +35,8 @@ export function sendProblem(res: Response, problem: HttpProblem): void {
 
 /** Parses input against a schema, or throws a 400 that lists each invalid field. */
 export function parseOr400<S extends z.ZodType>(schema: S, input: unknown, where: string, prefix = ''): z.infer<S> {
-  const parsed = schema.safeParse(input);
+  // No body at all is read as an empty one, so each missing field is named.
+  const parsed = schema.safeParse(input === undefined ? {} : input);
   if (parsed.success) return parsed.data;
   const errors = parsed.error.issues.flatMap((issue) =>
     // An unexpected field is reported at its parent; name the field itself.

@@ -45,6 +45,7 @@ async function makeDrinks(order: CoffeeRecord): Promise<boolean> {
     saga.add('returnIngredients', () =>
       settle.returnIngredients({ idempotencyKey: key('return-ingredients'), reservationId: ingredients.reservationId }),
     );
+    stopIfCancelled(order);
 
     const payment = await order.journal.step('chargePayment', () =>
       steps.chargePayment({ idempotencyKey: key('charge-payment'), orderId, token: paymentToken, amountCents: order.priced.totalCents }),
@@ -55,6 +56,7 @@ async function makeDrinks(order: CoffeeRecord): Promise<boolean> {
     });
     order.setPayment('CAPTURED', payment.paymentId);
     order.moveTo('PAID');
+    stopIfCancelled(order);
 
     order.moveTo('QUEUED');
     await waitForBarista(order);
@@ -100,6 +102,10 @@ async function handOver(order: CoffeeRecord): Promise<void> {
   const pickedUp = await condition(() => order.pending === 'pickUp', order.input.pickupTimeoutSeconds * 1000);
   order.pending = null;
   order.moveTo(pickedUp ? 'PICKED_UP' : 'ABANDONED');
+}
+
+function stopIfCancelled(order: CoffeeRecord): void {
+  if (order.pending === 'cancel') throw stopped(order);
 }
 
 function stopped(order: CoffeeRecord): ApplicationFailure {

@@ -12,14 +12,15 @@ import {
 } from '../domain';
 import { Journal } from './journal';
 
-/** What a barista or the customer can ask for, and the status it must find the order in. */
+/** What a barista or the customer can ask for, and the statuses it must find the order in. */
 export const actionNeeds = {
-  claim: 'QUEUED',
-  cancel: 'QUEUED',
-  ready: 'PREPARING',
-  fail: 'PREPARING',
-  pickUp: 'READY',
-} as const satisfies Record<string, CoffeeStatus>;
+  claim: ['QUEUED'],
+  // Until a barista starts, the customer may change their mind.
+  cancel: ['RECEIVED', 'PAID', 'QUEUED'],
+  ready: ['PREPARING'],
+  fail: ['PREPARING'],
+  pickUp: ['READY'],
+} as const satisfies Record<string, readonly CoffeeStatus[]>;
 export type CoffeeAction = keyof typeof actionNeeds;
 
 export class CoffeeRecord {
@@ -62,8 +63,8 @@ export class CoffeeRecord {
     if (action === 'cancel' && this.pending === 'cancel') return undefined;
     if (this.unwinding) return 'the order is already being undone';
     if (this.pending) return `the order already has a "${this.pending}" under way`;
-    const needed = actionNeeds[action];
-    if (this.status !== needed) return `the order is ${this.status}; "${action}" needs it ${needed}`;
+    const needed: readonly CoffeeStatus[] = actionNeeds[action];
+    if (!needed.includes(this.status)) return `the order is ${this.status}; "${action}" needs it ${needed.join(' or ')}`;
     return undefined;
   }
 
