@@ -4,9 +4,9 @@ import { expect } from 'vitest';
 import type { Db } from '../../src/db/database';
 import type { ApiDeps } from '../../src/api/deps';
 import { type RunningApi, startApiServer } from '../../src/api/server';
-import { createServices, type Services } from '../../src/services';
-import { temporaryDatabase, uniqueId } from '../support/database';
-import { connectTestTemporal, startTestWorker, type TestTemporal } from '../support/temporal';
+import type { Services } from '../../src/services';
+import { uniqueId } from '../support/database';
+import { startTestStack, type TestTemporal } from '../support/temporal';
 
 export const TEMPORAL_UI_URL = 'http://localhost:8233';
 
@@ -64,21 +64,16 @@ export interface TestApi {
 
 /** The whole system: database, services, a worker on its own task queue, and the API in front. */
 export async function startTestApi(options: { coffeeClaimSlaSeconds?: number } = {}): Promise<TestApi> {
-  const { db, close } = await temporaryDatabase();
-  const services = createServices(db);
-  const temporal = await connectTestTemporal();
-  const worker = await startTestWorker(temporal, services);
-  const api = await serveApi({ client: temporal.client, db, services, taskQueue: worker.taskQueue, ...options });
+  const stack = await startTestStack();
+  const api = await serveApi({ client: stack.temporal.client, db: stack.db, services: stack.services, taskQueue: stack.worker.taskQueue, ...options });
   return {
     http: api.http,
-    temporal,
-    db,
-    services,
+    temporal: stack.temporal,
+    db: stack.db,
+    services: stack.services,
     stop: async () => {
       await api.close();
-      await worker.stop();
-      await temporal.close();
-      await close();
+      await stack.stop();
     },
   };
 }

@@ -3,10 +3,11 @@ import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import type { OrderView } from '../../src/domain';
-import type { Services } from '../../src/services';
+import type { Db } from '../../src/db/database';
+import { createServices, type Services } from '../../src/services';
 import { getOrder } from '../../src/workflows/messages';
 import { createFulfillmentWorker } from '../../src/workers/worker';
-import { uniqueId } from './database';
+import { temporaryDatabase, uniqueId } from './database';
 
 export interface TestTemporal {
   client: Client;
@@ -76,4 +77,31 @@ export async function waitForOrder(
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`order did not reach the expected state in ${timeoutMs} ms; last seen: ${JSON.stringify(last)}`);
+}
+
+export interface TestStack {
+  temporal: TestTemporal;
+  db: Db;
+  services: Services;
+  worker: RunningWorker;
+  stop: () => Promise<void>;
+}
+
+/** The real services on a fresh database, and the project's worker over them on its own queue. */
+export async function startTestStack(): Promise<TestStack> {
+  const { db, close } = await temporaryDatabase();
+  const services = createServices(db);
+  const temporal = await connectTestTemporal();
+  const worker = await startTestWorker(temporal, services);
+  return {
+    temporal,
+    db,
+    services,
+    worker,
+    stop: async () => {
+      await worker.stop();
+      await temporal.close();
+      await close();
+    },
+  };
 }

@@ -1,8 +1,7 @@
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CoffeeStatusAttribute, type CoffeeView } from '../../src/domain';
-import { createServices, type Services } from '../../src/services';
-import type { Db } from '../../src/db/database';
+import type { Services } from '../../src/services';
 import { SHIFT_MANAGER } from '../../src/workflows/coffee-order';
 import {
   cancelCoffee,
@@ -12,28 +11,20 @@ import {
   pickUpCoffee,
   reportCoffeeFailure,
 } from '../../src/workflows/messages';
-import { temporaryDatabase } from '../support/database';
-import { connectTestTemporal, type RunningWorker, startTestWorker, type TestTemporal } from '../support/temporal';
+import { type RunningWorker, startTestStack, type TestStack, type TestTemporal } from '../support/temporal';
 import { activityRuns } from './order-fixtures';
 import { coffeeInput, placeCoffee, shelfAfter, shelfOf, stockCafe, usedByDefaultOrder } from './coffee-fixtures';
 
+let stack: TestStack;
 let temporal: TestTemporal;
-let database: { db: Db; close: () => Promise<void> };
 let services: Services;
 let worker: RunningWorker;
 
 beforeAll(async () => {
-  temporal = await connectTestTemporal();
-  database = await temporaryDatabase();
-  services = createServices(database.db);
-  worker = await startTestWorker(temporal, services);
+  stack = await startTestStack();
+  ({ temporal, services, worker } = stack);
 });
-
-afterAll(async () => {
-  await worker?.stop();
-  await temporal?.close();
-  await database?.close();
-});
+afterAll(() => stack?.stop());
 
 // Each test starts from a full shelf; orders of earlier tests have all ended.
 beforeEach(() => stockCafe(services));

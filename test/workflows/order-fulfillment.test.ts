@@ -1,32 +1,23 @@
 import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BusinessError, OrderStatusAttribute } from '../../src/domain';
-import { createServices, PaymentGateway, type Services } from '../../src/services';
-import type { Db } from '../../src/db/database';
+import { PaymentGateway, type Services } from '../../src/services';
 import { cancelOrder, getOrder, shipmentEvent } from '../../src/workflows/messages';
-import { temporaryDatabase } from '../support/database';
-import { connectTestTemporal, type RunningWorker, startTestWorker, type TestTemporal, waitForOrder } from '../support/temporal';
+import { type RunningWorker, startTestStack, startTestWorker, type TestStack, type TestTemporal, waitForOrder } from '../support/temporal';
 import { activityRuns, orderInput, placeOrder, stockCatalog, stockOf, withToken } from './order-fixtures';
 
 const untouched = { mug: { available: 10, reserved: 0, shipped: 0 }, poster: { available: 10, reserved: 0, shipped: 0 } };
 
+let stack: TestStack;
 let temporal: TestTemporal;
-let database: { db: Db; close: () => Promise<void> };
 let services: Services;
 let worker: RunningWorker;
 
 beforeAll(async () => {
-  temporal = await connectTestTemporal();
-  database = await temporaryDatabase();
-  services = createServices(database.db);
-  worker = await startTestWorker(temporal, services);
+  stack = await startTestStack();
+  ({ temporal, services, worker } = stack);
 });
-
-afterAll(async () => {
-  await worker?.stop();
-  await temporal?.close();
-  await database?.close();
-});
+afterAll(() => stack?.stop());
 
 async function freshOrder(overrides: Parameters<typeof orderInput>[1] = {}) {
   const catalog = await stockCatalog(services);
@@ -204,7 +195,7 @@ describe('a compensation that fails for good', () => {
       override async voidAuthorization(): Promise<never> {
         throw new BusinessError('InvalidState', 'the gateway lost the authorization');
       }
-    })(database.db);
+    })(stack.db);
     const brokenWorker = await startTestWorker(temporal, { ...services, gateway: brokenVoid });
     try {
       const catalog = await stockCatalog(services);
@@ -240,7 +231,7 @@ describe('a cancel that arrives while a failed order is being undone', () => {
         await new Promise((r) => setTimeout(r, 2000));
         return super.voidAuthorization(req);
       }
-    })(database.db);
+    })(stack.db);
     const slowWorker = await startTestWorker(temporal, { ...services, gateway: slowVoid });
     try {
       const catalog = await stockCatalog(services);
