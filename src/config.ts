@@ -1,6 +1,7 @@
 // Settings from the environment, validated at start: a bad one stops the process by name.
 import path from 'node:path';
 import { z } from 'zod';
+import type { DatabaseOptions } from './db/database';
 
 /** The task queue both workflows and their activities run on. */
 export const TASK_QUEUE = 'fulfillment';
@@ -24,8 +25,8 @@ const settingsSchema = z.object({
 });
 
 export type Settings = z.infer<typeof settingsSchema> & {
-  /** The SQLite file of the business database, under DATA_DIR. */
-  databaseFile: string;
+  /** The business database: PostgreSQL at DATABASE_URL, else a SQLite file under DATA_DIR. */
+  database: DatabaseOptions;
 };
 
 export class SettingsError extends Error {}
@@ -37,10 +38,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}=${JSON.stringify(env[String(i.path[0])])}: ${i.message}`);
     throw new SettingsError(`invalid setting ${problems.join('; ')}`);
   }
-  if (parsed.data.DATABASE_URL) {
-    throw new SettingsError('DATABASE_URL: PostgreSQL is not supported yet; unset it to use SQLite under DATA_DIR');
-  }
-  return { ...parsed.data, databaseFile: path.resolve(parsed.data.DATA_DIR, 'business.db') };
+  const { DATABASE_URL, DATA_DIR } = parsed.data;
+  return { ...parsed.data, database: DATABASE_URL ? { url: DATABASE_URL } : { filename: path.resolve(DATA_DIR, 'business.db') } };
 }
 
 /** Loads settings or ends the process with the reason, as every entry point should. */

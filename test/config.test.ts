@@ -12,7 +12,11 @@ describe('settings', () => {
       TEMPORAL_UI_URL: 'http://localhost:8233',
       DATA_DIR: '.data',
     });
-    expect(settings.databaseFile).toMatch(/\.data\/business\.db$/);
+    expect(settings.database).toEqual({ filename: expect.stringMatching(/\.data\/business\.db$/) });
+  });
+
+  it('use PostgreSQL when DATABASE_URL is set', () => {
+    expect(loadSettings({ DATABASE_URL: 'postgres://shop@db:5432/shop' }).database).toEqual({ url: 'postgres://shop@db:5432/shop' });
   });
 
   it.each([

@@ -8,7 +8,7 @@ import { startApiServer } from './server';
 
 async function main(): Promise<void> {
   const settings = settingsOrExit();
-  const db = await openDatabase({ filename: settings.databaseFile });
+  const db = await openDatabase(settings.database);
   // Lazy: the API comes up even while Temporal is away, and /readyz says so.
   const connection = Connection.lazy({ address: settings.TEMPORAL_ADDRESS });
   const client = new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE });

@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const settings = settingsOrExit();
   const temporal = await ensureTemporal(settings);
 
-  const db = await openDatabase({ filename: settings.databaseFile });
+  const db = await openDatabase(settings.database);
   const services = createServices(db);
   const workerConnection = await NativeConnection.connect({ address: settings.TEMPORAL_ADDRESS });
   const worker = await createFulfillmentWorker({ connection: workerConnection, namespace: settings.TEMPORAL_NAMESPACE, taskQueue: TASK_QUEUE, services });

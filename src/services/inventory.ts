@@ -114,7 +114,9 @@ export class InventoryService {
       const short = req.items.filter((i) => (bySku.get(i.sku)?.available ?? 0) < i.quantity);
       if (short.length > 0) throw outOfStock(short.map((i) => i.sku));
 
-      for (const item of req.items) {
+      // Rows are locked in SKU order, so two orders for the same items cannot deadlock (PostgreSQL).
+      const bySkuOrder = [...req.items].sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0));
+      for (const item of bySkuOrder) {
         // The guard in WHERE makes the check and the decrement one atomic step, so two orders
         // racing for the last unit cannot both win, whatever the isolation level.
         const updated = await trx

@@ -7,7 +7,7 @@ import { createFulfillmentWorker } from './worker';
 
 async function main(): Promise<void> {
   const settings = settingsOrExit();
-  const db = await openDatabase({ filename: settings.databaseFile });
+  const db = await openDatabase(settings.database);
   const connection = await NativeConnection.connect({ address: settings.TEMPORAL_ADDRESS });
   const worker = await createFulfillmentWorker({
     connection,
