@@ -3,9 +3,6 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { DatabaseOptions } from './db/database';
 
-/** The task queue both workflows and their activities run on. */
-export const TASK_QUEUE = 'fulfillment';
-
 const hostPort = z
   .string()
   .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be host:port, such as localhost:7233');
@@ -14,10 +11,14 @@ const settingsSchema = z.object({
   PORT: z.coerce.number().int('must be a whole number').min(1).max(65535).default(3000),
   TEMPORAL_ADDRESS: hostPort.default('localhost:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  /** Workers poll it and the API starts workflows on it; both must agree. */
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('fulfillment'),
   TEMPORAL_UI_URL: z.url().default('http://localhost:8233'),
   TEMPORAL_CLI_PATH: z.string().min(1).optional(),
   DATA_DIR: z.string().min(1).default('.data'),
   COFFEE_CLAIM_SLA_SECONDS: z.coerce.number().int('must be a whole number').min(1).default(300),
+  /** How long the simulated payment gateway takes to answer, to model a real one's latency. */
+  SIMULATED_GATEWAY_LATENCY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')

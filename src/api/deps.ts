@@ -1,6 +1,6 @@
 // What the API is built from: passed in, so tests build it over a real client and database.
 import type { Client } from '@temporalio/client';
-import { type Settings, TASK_QUEUE } from '../config';
+import type { Settings } from '../config';
 import type { Db } from '../db/database';
 import type { Services } from '../services';
 
@@ -24,7 +24,7 @@ export function temporalUiLink(deps: ApiDeps, workflowId: string): string {
 export function apiDeps(settings: Settings, parts: Pick<ApiDeps, 'client' | 'db' | 'services'>): ApiDeps {
   return {
     ...parts,
-    taskQueue: TASK_QUEUE,
+    taskQueue: settings.TEMPORAL_TASK_QUEUE,
     namespace: settings.TEMPORAL_NAMESPACE,
     temporalUiUrl: settings.TEMPORAL_UI_URL,
     coffeeClaimSlaSeconds: settings.COFFEE_CLAIM_SLA_SECONDS,

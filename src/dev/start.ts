@@ -3,11 +3,12 @@
 import type { ChildProcess } from 'node:child_process';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { type Settings, settingsOrExit, TASK_QUEUE } from '../config';
+import { type Settings, settingsOrExit } from '../config';
 import { openDatabase } from '../db/database';
 import { apiDeps } from '../api/deps';
 import { startApiServer } from '../api/server';
 import { createServices } from '../services';
+import { prebuiltBundle } from '../workers/bundle';
 import { createFulfillmentWorker } from '../workers/worker';
 import { startDevServer, temporalAnswers, waitForTemporal } from './dev-server';
 import { uiPort } from './start-temporal';
@@ -18,9 +19,9 @@ async function main(): Promise<void> {
   const temporal = await ensureTemporal(settings);
 
   const db = await openDatabase(settings.database);
-  const services = createServices(db);
+  const services = createServices(db, { gatewayLatencyMs: settings.SIMULATED_GATEWAY_LATENCY_MS });
   const workerConnection = await NativeConnection.connect({ address: settings.TEMPORAL_ADDRESS });
-  const worker = await createFulfillmentWorker({ connection: workerConnection, namespace: settings.TEMPORAL_NAMESPACE, taskQueue: TASK_QUEUE, services });
+  const worker = await createFulfillmentWorker({ connection: workerConnection, namespace: settings.TEMPORAL_NAMESPACE, taskQueue: settings.TEMPORAL_TASK_QUEUE, services, workflowBundle: prebuiltBundle() });
   const workerStopped = worker.run();
 
   const connection = await Connection.connect({ address: settings.TEMPORAL_ADDRESS });

@@ -14,10 +14,15 @@ export interface Services {
   notifier: NotificationOutbox;
 }
 
-export function createServices(db: Db): Services {
+export interface ServiceOptions {
+  /** The simulated gateway's response time (default 0). */
+  gatewayLatencyMs?: number;
+}
+
+export function createServices(db: Db, options: ServiceOptions = {}): Services {
   return {
     inventory: new InventoryService(db),
-    gateway: new PaymentGateway(db),
+    gateway: new PaymentGateway(db, { latencyMs: options.gatewayLatencyMs ?? 0 }),
     carrier: new Carrier(db),
     notifier: new NotificationOutbox(db),
   };

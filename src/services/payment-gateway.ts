@@ -31,7 +31,11 @@ export interface PaymentChange {
 export const FLAKY_FAILURES_PER_OPERATION = 2;
 
 export class PaymentGateway {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    /** Every call takes this long before it answers, as a remote gateway would. */
+    private readonly options: { latencyMs: number } = { latencyMs: 0 },
+  ) {}
 
   /** Holds the amount on the card; nothing is charged until capture. */
   async authorize(req: AuthorizeRequest): Promise<Payment> {
@@ -44,6 +48,7 @@ export class PaymentGateway {
   }
 
   private async open(req: AuthorizeRequest, operation: 'authorize' | 'charge', status: GatewayPaymentStatus): Promise<Payment> {
+    await this.networkDelay();
     if (!(PaymentTokens as readonly string[]).includes(req.token)) {
       throw new BusinessError('InvalidPaymentToken', `payment token "${req.token}" is not valid`);
     }
@@ -93,6 +98,7 @@ export class PaymentGateway {
     from: GatewayPaymentStatus,
     to: GatewayPaymentStatus,
   ): Promise<Payment> {
+    await this.networkDelay();
     const card = await this.db.selectFrom('payments').select('token').where('id', '=', req.paymentId).executeTakeFirst();
     if (!card) throw new BusinessError('NotFound', `no payment ${req.paymentId}`);
     await this.failIfFlaky(card.token, operation, req.idempotencyKey);
@@ -106,6 +112,10 @@ export class PaymentGateway {
       await trx.updateTable('payments').set({ status: to, updated_at: now() }).where('id', '=', req.paymentId).where('status', '=', from).execute();
       return { ...current, status: to };
     });
+  }
+
+  private async networkDelay(): Promise<void> {
+    if (this.options.latencyMs > 0) await new Promise((r) => setTimeout(r, this.options.latencyMs));
   }
 
   /**

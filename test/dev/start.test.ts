@@ -21,6 +21,7 @@ describe('npm start', () => {
       PORT: String(port),
       TEMPORAL_ADDRESS: inject('temporalAddress'),
       TEMPORAL_UI_URL: 'http://localhost:8233',
+      TEMPORAL_TASK_QUEUE: uniqueId('tq-start'),
       DATA_DIR: dataDir,
     });
     const [, api] = await waitForOutput(stack, /API\s+(http:\/\/\S+)/);
