@@ -17,6 +17,9 @@ const settingsSchema = z.object({
   TEMPORAL_CLI_PATH: z.string().min(1).optional(),
   DATA_DIR: z.string().min(1).default('.data'),
   COFFEE_CLAIM_SLA_SECONDS: z.coerce.number().int('must be a whole number').min(1).default(300),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** The worker's Temporal SDK metrics (Prometheus) are served here; 0 turns them off. */
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   /** How long the simulated payment gateway takes to answer, to model a real one's latency. */
   SIMULATED_GATEWAY_LATENCY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   DATABASE_URL: z

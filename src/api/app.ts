@@ -3,20 +3,28 @@ import express, { type ErrorRequestHandler, type Express } from 'express';
 import { BusinessError } from '../domain';
 import type { ApiDeps } from './deps';
 import { coffeeRoutes } from './coffee';
+import { createApiMetrics } from '../observability/metrics';
 import { healthRoutes } from './health';
 import { inventoryRoutes } from './inventory';
+import { requestLog } from './request-log';
 import { orderRoutes } from './orders';
 import { HttpProblem, sendProblem } from './problem';
 import { temporalUnreachable } from './temporal-errors';
 
 export function createApp(deps: ApiDeps): Express {
   const app = express();
+  const metrics = createApiMetrics(deps);
   app.disable('x-powered-by');
+  app.use(metrics.middleware);
+  if (deps.logger) app.use(requestLog(deps.logger));
   app.use(express.json({ limit: '64kb' }));
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
   app.use(healthRoutes(deps));
   app.use(inventoryRoutes(deps));
-  app.use(orderRoutes(deps));
-  app.use(coffeeRoutes(deps));
+  app.use(orderRoutes(deps, metrics));
+  app.use(coffeeRoutes(deps, metrics));
   app.use((req, res) => sendProblem(res, new HttpProblem(404, 'Not found', `no route for ${req.method} ${req.path}`)));
   app.use(problemHandler);
   return app;

@@ -21,6 +21,7 @@ import {
   pickUpCoffee,
   reportCoffeeFailure,
 } from '../workflows/messages';
+import type { ApiMetrics } from '../observability/metrics';
 import { type ApiDeps, temporalUiLink } from './deps';
 import { idempotencyKey } from './idempotency-key';
 import { HttpProblem, parseOr400 } from './problem';
@@ -37,7 +38,7 @@ const QUEUE_LIMIT = 200;
 
 export const coffeeWorkflowId = (orderId: string): string => `coffee-${orderId}`;
 
-export function coffeeRoutes(deps: ApiDeps): Router {
+export function coffeeRoutes(deps: ApiDeps, metrics: Pick<ApiMetrics, 'started'>): Router {
   const router = Router();
   const { inventory } = deps.services;
 
@@ -80,6 +81,8 @@ export function coffeeRoutes(deps: ApiDeps): Router {
       searchAttributes: [{ key: CoffeeStatusAttribute, value: 'RECEIVED' }],
       statusAttribute: CoffeeStatusAttribute,
     });
+    if (started.created) metrics.started('coffee');
+    Object.assign(res.locals, { orderId, workflow: 'coffee' });
     res.status(202).json({
       orderId,
       workflowId,

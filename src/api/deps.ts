@@ -2,6 +2,7 @@
 import type { Client } from '@temporalio/client';
 import type { Settings } from '../config';
 import type { Db } from '../db/database';
+import type { Logger } from '../observability/logger';
 import type { Services } from '../services';
 
 export interface ApiDeps {
@@ -14,6 +15,8 @@ export interface ApiDeps {
   temporalUiUrl: string;
   /** How long a coffee order may wait for a barista before the shift manager hears of it. */
   coffeeClaimSlaSeconds: number;
+  /** Where request logs go; none are written without one. */
+  logger?: Logger;
 }
 
 export function temporalUiLink(deps: ApiDeps, workflowId: string): string {
@@ -21,7 +24,7 @@ export function temporalUiLink(deps: ApiDeps, workflowId: string): string {
 }
 
 /** The deps of a deployed API: what it talks to, and the settings it reads. */
-export function apiDeps(settings: Settings, parts: Pick<ApiDeps, 'client' | 'db' | 'services'>): ApiDeps {
+export function apiDeps(settings: Settings, parts: Pick<ApiDeps, 'client' | 'db' | 'services' | 'logger'>): ApiDeps {
   return {
     ...parts,
     taskQueue: settings.TEMPORAL_TASK_QUEUE,

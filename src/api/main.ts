@@ -1,6 +1,7 @@
 // API process entry point: serves HTTP until SIGINT/SIGTERM, then drains and exits.
 import { Client, Connection } from '@temporalio/client';
 import { settingsOrExit } from '../config';
+import { createLogger } from '../observability/logger';
 import { openDatabase } from '../db/database';
 import { createServices } from '../services';
 import { apiDeps } from './deps';
@@ -8,19 +9,23 @@ import { startApiServer } from './server';
 
 async function main(): Promise<void> {
   const settings = settingsOrExit();
+  const logger = createLogger('api', settings.LOG_LEVEL);
   const db = await openDatabase(settings.database);
   // Lazy: the API comes up even while Temporal is away, and /readyz says so.
   const connection = Connection.lazy({ address: settings.TEMPORAL_ADDRESS });
   const client = new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE });
   const api = await startApiServer(
-    apiDeps(settings, { client, db, services: createServices(db) }),
+    apiDeps(settings, { client, db, services: createServices(db), logger }),
     settings.PORT,
   );
-  console.log(`API listening on ${api.url}`);
+  logger.info({ url: api.url }, 'API listening');
+  // Stop accepting, let requests in flight finish, then let go of Temporal and the database.
   const stop = async () => {
+    logger.info('API stopping');
     await api.close();
     await connection.close();
     await db.destroy();
+    process.exit(0);
   };
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());

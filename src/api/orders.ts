@@ -11,6 +11,7 @@ import {
   ShipmentEvents,
 } from '../domain';
 import { cancelOrder, getOrder, shipmentEvent } from '../workflows/messages';
+import type { ApiMetrics } from '../observability/metrics';
 import { type ApiDeps, temporalUiLink } from './deps';
 import { idempotencyKey } from './idempotency-key';
 import { HttpProblem, parseOr400 } from './problem';
@@ -25,7 +26,7 @@ const awaitingCarrier = new Set(['SHIPMENT_CREATED', 'DISPATCHED']);
 
 export const orderWorkflowId = (orderId: string): string => `order-${orderId}`;
 
-export function orderRoutes(deps: ApiDeps): Router {
+export function orderRoutes(deps: ApiDeps, metrics: Pick<ApiMetrics, 'started'>): Router {
   const router = Router();
 
   router.post('/orders', async (req, res) => {
@@ -46,6 +47,8 @@ export function orderRoutes(deps: ApiDeps): Router {
       ],
       statusAttribute: OrderStatusAttribute,
     });
+    if (started.created) metrics.started('order');
+    Object.assign(res.locals, { orderId, workflow: 'order' });
     res.status(202).json({
       orderId,
       workflowId,

@@ -5,6 +5,8 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { type Settings, settingsOrExit } from '../config';
 import { openDatabase } from '../db/database';
+import { createLogger } from '../observability/logger';
+import { installTemporalRuntime } from '../observability/runtime';
 import { apiDeps } from '../api/deps';
 import { startApiServer } from '../api/server';
 import { createServices } from '../services';
@@ -16,6 +18,8 @@ import { findTemporalCli } from './temporal-cli';
 
 async function main(): Promise<void> {
   const settings = settingsOrExit();
+  const logger = createLogger('local-stack', settings.LOG_LEVEL);
+  installTemporalRuntime(logger, settings.WORKER_METRICS_PORT);
   const temporal = await ensureTemporal(settings);
 
   const db = await openDatabase(settings.database);
@@ -27,7 +31,7 @@ async function main(): Promise<void> {
   const connection = await Connection.connect({ address: settings.TEMPORAL_ADDRESS });
   const client = new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE });
   const api = await startApiServer(
-    apiDeps(settings, { client, db, services }),
+    apiDeps(settings, { client, db, services, logger }),
     settings.PORT,
   );
 

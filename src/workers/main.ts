@@ -2,6 +2,8 @@
 // lets the activities in flight finish, then exits 0.
 import { NativeConnection } from '@temporalio/worker';
 import { settingsOrExit } from '../config';
+import { createLogger } from '../observability/logger';
+import { installTemporalRuntime } from '../observability/runtime';
 import { openDatabase } from '../db/database';
 import { createServices } from '../services';
 import { prebuiltBundle } from './bundle';
@@ -9,6 +11,8 @@ import { createFulfillmentWorker } from './worker';
 
 async function main(): Promise<void> {
   const settings = settingsOrExit();
+  const logger = createLogger('worker', settings.LOG_LEVEL);
+  installTemporalRuntime(logger, settings.WORKER_METRICS_PORT);
   const db = await openDatabase(settings.database);
   const connection = await NativeConnection.connect({ address: settings.TEMPORAL_ADDRESS });
   const worker = await createFulfillmentWorker({
@@ -18,13 +22,13 @@ async function main(): Promise<void> {
     services: createServices(db, { gatewayLatencyMs: settings.SIMULATED_GATEWAY_LATENCY_MS }),
     workflowBundle: prebuiltBundle(),
   });
-  console.log(`worker polling task queue "${settings.TEMPORAL_TASK_QUEUE}" at ${settings.TEMPORAL_ADDRESS}`);
+  logger.info({ taskQueue: settings.TEMPORAL_TASK_QUEUE, temporal: settings.TEMPORAL_ADDRESS, metricsPort: settings.WORKER_METRICS_PORT }, 'worker polling');
   // The SDK begins shutdown on SIGINT/SIGTERM: polling stops, running activities finish (up to
   // shutdownGraceTime), then run() returns.
   await worker.run();
   await connection.close();
   await db.destroy();
-  console.log('worker stopped');
+  logger.info('worker stopped');
   process.exit(0);
 }
 

@@ -1,5 +1,5 @@
 // The state of one coffee order inside its workflow: what the query shows and the queue lists.
-import { upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
+import { log, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
 import {
   CoffeeStatusAttribute,
   type CoffeeInput,
@@ -42,6 +42,7 @@ export class CoffeeRecord {
   moveTo(status: CoffeeStatus): void {
     this.status = status;
     upsertSearchAttributes([{ key: CoffeeStatusAttribute, value: status }]);
+    log.info('coffee order status', { orderId: this.input.orderId, status });
   }
 
   claimBy(barista: string): void {

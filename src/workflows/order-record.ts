@@ -1,5 +1,5 @@
 // The state of one order inside its workflow: what the query shows and the UI can filter on.
-import { upsertSearchAttributes } from '@temporalio/workflow';
+import { log, upsertSearchAttributes } from '@temporalio/workflow';
 import {
   CustomerIdAttribute,
   type FailureRecord,
@@ -37,6 +37,7 @@ export class OrderRecord {
   moveTo(status: OrderStatus): void {
     this.status = status;
     upsertSearchAttributes([{ key: OrderStatusAttribute, value: status }]);
+    log.info('order status', { orderId: this.input.orderId, status });
   }
 
   setPayment(status: PaymentStatus, paymentId = this.payment.paymentId): void {

@@ -22,6 +22,7 @@ describe('npm start', () => {
       TEMPORAL_ADDRESS: inject('temporalAddress'),
       TEMPORAL_UI_URL: 'http://localhost:8233',
       TEMPORAL_TASK_QUEUE: uniqueId('tq-start'),
+      WORKER_METRICS_PORT: '0',
       DATA_DIR: dataDir,
     });
     const [, api] = await waitForOutput(stack, /API\s+(http:\/\/\S+)/);

@@ -36,6 +36,7 @@ function startWorkerProcess(taskQueue: string): Spawned {
     DATA_DIR: dataDir,
     // Each gateway call takes 2.5 s: long enough to stop the worker in the middle of one.
     SIMULATED_GATEWAY_LATENCY_MS: '2500',
+    WORKER_METRICS_PORT: '0',
   });
 }
 

@@ -1,0 +1,97 @@
+// The API's Prometheus metrics: its own requests, and the business as a whole, read at scrape
+// time from Temporal's visibility and the business database, so every API instance reports the
+// same figures however many workers and APIs run.
+import type { Client } from '@temporalio/client';
+import type { RequestHandler } from 'express';
+import { sql } from 'kysely';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Db } from '../db/database';
+import { CoffeeStatus, OrderStatus } from '../domain';
+
+export interface ApiMetrics {
+  registry: Registry;
+  /** Counts a workflow this API instance started (repeats of an Idempotency-Key excluded). */
+  started: (workflow: 'order' | 'coffee') => void;
+  /** Times and counts every request, by route pattern rather than by URL. */
+  middleware: RequestHandler;
+}
+
+interface Sources {
+  client: Client;
+  db: Db;
+  taskQueue: string;
+}
+
+const workflows = [
+  { workflow: 'order', type: 'orderFulfillment', attribute: 'OrderStatus', statuses: Object.values(OrderStatus) },
+  { workflow: 'coffee', type: 'coffeeOrder', attribute: 'CoffeeStatus', statuses: Object.values(CoffeeStatus) },
+] as const;
+
+export function createApiMetrics(sources: Sources): ApiMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+
+  const requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests answered', labelNames: ['method', 'route', 'status'], registers: [registry] });
+  const latency = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'Time to answer an HTTP request',
+    labelNames: ['method', 'route'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const started = new Counter({ name: 'fulfillment_workflows_started_total', help: 'Orders and coffee orders this API started', labelNames: ['workflow'], registers: [registry] });
+
+  new Gauge({
+    name: 'fulfillment_orders',
+    help: 'Orders and coffee orders by status (completed, failed, cancelled... are the endings so far)',
+    labelNames: ['workflow', 'status'],
+    registers: [registry],
+    async collect() {
+      const counts = await Promise.all(workflows.flatMap((w) => w.statuses.map(async (status) => ({ w, status, n: await countByStatus(sources, w, status) }))));
+      for (const { w, status, n } of counts) this.set({ workflow: w.workflow, status }, n);
+    },
+  });
+
+  new Gauge({
+    name: 'fulfillment_compensations',
+    help: 'Compensations that have run, read from the business records they changed',
+    labelNames: ['compensation'],
+    registers: [registry],
+    async collect() {
+      for (const [compensation, n] of Object.entries(await compensationCounts(sources.db))) this.set({ compensation }, n);
+    },
+  });
+
+  return {
+    registry,
+    started: (workflow) => started.inc({ workflow }),
+    middleware: (req, res, next) => {
+      const stop = latency.startTimer({ method: req.method });
+      res.on('finish', () => {
+        const route = req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched';
+        stop({ route });
+        requests.inc({ method: req.method, route, status: String(res.statusCode) });
+      });
+      next();
+    },
+  };
+}
+
+async function countByStatus(sources: Sources, w: (typeof workflows)[number], status: string): Promise<number> {
+  const query = `WorkflowType = '${w.type}' AND TaskQueue = '${sources.taskQueue}' AND ${w.attribute} = '${status}'`;
+  return (await sources.client.workflow.count(query)).count;
+}
+
+async function compensationCounts(db: Db): Promise<Record<string, number>> {
+  const count = async (table: 'reservations' | 'payments' | 'shipments', status: string) => {
+    const row = await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).where(sql.ref('status'), '=', status).executeTakeFirstOrThrow();
+    return Number(row.n);
+  };
+  const [released, voided, refunded, cancelled] = await Promise.all([
+    count('reservations', 'RELEASED'),
+    count('payments', 'VOIDED'),
+    count('payments', 'REFUNDED'),
+    count('shipments', 'CANCELLED'),
+  ]);
+  return { releaseStock: released, voidAuthorization: voided, refundPayment: refunded, cancelShipment: cancelled };
+}

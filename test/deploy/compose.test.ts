@@ -1,0 +1,107 @@
+// No Docker engine runs here: these tests check what can be checked without one, that the
+// compose file and the Dockerfile say what the code needs.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { loadSettings } from '../../src/config';
+import { devServerDynamicConfig } from '../../src/dev/dev-server';
+import { searchAttributeKeys } from '../../src/domain';
+import { workerTuning } from '../../src/workers/worker';
+
+const root = path.resolve(__dirname, '..', '..');
+const read = (file: string) => fs.readFileSync(path.join(root, file), 'utf8');
+
+interface Service {
+  image?: string;
+  build?: unknown;
+  command?: string[];
+  environment?: Record<string, string>;
+  depends_on?: Record<string, { condition: string }>;
+  ports?: string[];
+  volumes?: string[];
+  healthcheck?: { test: string[] };
+  stop_grace_period?: string;
+  container_name?: string;
+}
+const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, Service>; volumes: Record<string, unknown> };
+const { services } = compose;
+const seconds = (duration: string) => Number(/^(\d+)s$/.exec(duration)?.[1]);
+
+describe('docker-compose.yml', () => {
+  it('has Temporal on PostgreSQL, its Web UI, the business database, the worker and the API', () => {
+    expect(Object.keys(services)).toEqual(
+      expect.arrayContaining(['postgres', 'temporal-schema', 'temporal', 'temporal-namespace', 'temporal-ui', 'worker', 'api']),
+    );
+    expect(services.temporal?.environment).toMatchObject({ DB: 'postgres12', POSTGRES_SEEDS: 'postgres' });
+    expect(services['temporal-ui']?.ports).toEqual(['8080:8080']);
+  });
+
+  it.each(['worker', 'api'])('gives the %s settings the code accepts, pointing at the services that exist', (name) => {
+    const app = services[name]!;
+    const settings = loadSettings(app.environment);
+    expect('url' in settings.database).toBe(true);
+
+    const database = new URL((settings.database as { url: string }).url);
+    const postgres = services[database.hostname]!.environment!;
+    expect([database.username, database.password, database.pathname.slice(1)]).toEqual([postgres.POSTGRES_USER, postgres.POSTGRES_PASSWORD, postgres.POSTGRES_DB]);
+    expect(settings.TEMPORAL_ADDRESS).toBe('temporal:7233');
+    expect(settings.TEMPORAL_UI_URL).toBe(`http://localhost:${services['temporal-ui']!.ports![0]!.split(':')[0]}`);
+    expect(app.depends_on).toEqual({ postgres: { condition: 'service_healthy' }, 'temporal-namespace': { condition: 'service_completed_successfully' } });
+  });
+
+  it('starts each service only after what it needs is healthy or done', () => {
+    for (const [name, service] of Object.entries(services)) {
+      for (const [dependency, { condition }] of Object.entries(service.depends_on ?? {})) {
+        expect(services[dependency], `${name} depends on ${dependency}`).toBeDefined();
+        if (condition === 'service_healthy') expect(services[dependency]!.healthcheck, `${dependency} needs a healthcheck`).toBeDefined();
+      }
+    }
+  });
+
+  it('pins every image to a version', () => {
+    const images = Object.values(services).flatMap((s) => (s.image ? [s.image] : []));
+    expect(images.length).toBeGreaterThan(0);
+    for (const image of images) expect(image).toMatch(/^[\w./-]+:\d[\w.-]*$/);
+  });
+
+  it('keeps the databases in a named volume, so down && up loses nothing', () => {
+    expect(services.postgres?.volumes).toEqual(['postgres-data:/var/lib/postgresql/data']);
+    expect(compose.volumes).toHaveProperty('postgres-data');
+  });
+
+  it('lets the worker scale out and stop gracefully', () => {
+    const worker = services.worker!;
+    expect(worker.container_name).toBeUndefined();
+    expect(worker.ports).toBeUndefined();
+    expect(worker.command).toEqual(['node', 'dist/workers/main.js']);
+    expect(seconds(worker.stop_grace_period!)).toBeGreaterThan(Number.parseInt(workerTuning.shutdownGraceTime, 10));
+  });
+
+  it('registers every search attribute the workflows upsert, and the server features they use', () => {
+    const setup = read('deploy/temporal/setup-namespace.sh');
+    for (const key of searchAttributeKeys) expect(setup).toContain(key.name);
+    const dynamicConfig = parse(read('deploy/temporal/dynamicconfig/fulfillment.yaml')) as Record<string, [{ value: unknown }]>;
+    const devServerFlags = devServerDynamicConfig.filter((_, i) => i % 2 === 1).map((flag) => flag.split('='));
+    for (const [key, value] of devServerFlags) expect(String(dynamicConfig[key!]?.[0].value)).toBe(value);
+  });
+});
+
+describe('Dockerfile', () => {
+  const dockerfile = read('Dockerfile');
+  const stages = dockerfile.split(/^FROM /m).slice(1);
+
+  it('builds in one stage and runs in a slim one of the same Debian release, as a non-root user', () => {
+    expect(stages.map((s) => s.split('\n')[0])).toEqual(['node:20-bookworm AS build', 'node:20-bookworm-slim AS runtime']);
+    expect(stages[1]).toMatch(/^USER node$/m);
+    expect(stages[1]).toContain('ENV NODE_ENV=production');
+    expect(stages[0]).toContain('npm prune --omit=dev');
+  });
+
+  it('copies only files that exist, and none that .dockerignore leaves out', () => {
+    const copied = [...stages[0]!.matchAll(/^COPY (.+) \S+$/gm)].flatMap((m) => m[1]!.split(' '));
+    for (const file of copied) expect(fs.existsSync(path.join(root, file)), file).toBe(true);
+    const ignored = read('.dockerignore').split('\n').filter(Boolean);
+    for (const file of copied) expect(ignored).not.toContain(file);
+  });
+});
