@@ -29,9 +29,14 @@ describe('settings', () => {
     expect(() => loadSettings({ [name]: value })).toThrow(name);
   });
 
-  it('stop the API process at start with the setting named and a non-zero exit', async () => {
-    const api = spawnNode('api/main.js', { PORT: 'eighty' });
-    expect(await api.exited).toBe(2);
-    expect(api.output()).toContain('PORT');
+  it.each([
+    ['api/main.js', 'PORT', 'eighty'],
+    ['api/main.js', 'DATABASE_URL', 'mysql://db/shop'],
+    ['workers/main.js', 'TEMPORAL_ADDRESS', 'temporal'],
+    ['workers/main.js', 'WORKER_METRICS_PORT', '-1'],
+  ])('stop %s at start with %s named and a non-zero exit', async (entry, name, value) => {
+    const process = spawnNode(entry, { [name]: value });
+    expect(await process.exited).toBe(2);
+    expect(process.output()).toContain(name);
   });
 });

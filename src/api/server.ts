@@ -21,10 +21,14 @@ export function startApiServer(deps: ApiDeps, port: number, host = '0.0.0.0'): P
   });
 }
 
+/** How long requests in flight get to finish once the server stops taking new ones. */
+const DRAIN_MS = 15_000;
+
 function closeServer(server: Server): Promise<void> {
   return new Promise((resolve, reject) => {
     server.close((err) => (err ? reject(err) : resolve()));
     // Keep-alive connections with no request in flight would hold close() open.
     server.closeIdleConnections();
+    setTimeout(() => server.closeAllConnections(), DRAIN_MS).unref();
   });
 }

@@ -27,6 +27,8 @@ export interface DevServerOptions {
   dataDir: string;
   address: string;
   uiPort: number;
+  /** Keep the server out of the terminal's Ctrl-C, for a parent that stops it itself. */
+  ownProcessGroup: boolean;
 }
 
 export function startDevServer(opts: DevServerOptions): ChildProcess {
@@ -48,7 +50,12 @@ export function startDevServer(opts: DevServerOptions): ChildProcess {
     ...devServerDynamicConfig,
     ...searchAttributeFlags(),
   ];
-  return spawn(opts.cliPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+  // A process group of its own: Ctrl-C in the terminal reaches `npm start`, which stops the
+  // server last, after the API and the worker have drained. Were the server left running by a
+  // crash, the next `npm start` finds it answering and uses it.
+  const server = spawn(opts.cliPath, args, { stdio: ['ignore', 'inherit', 'inherit'], detached: opts.ownProcessGroup });
+  if (opts.ownProcessGroup) process.once('exit', () => server.kill('SIGTERM'));
+  return server;
 }
 
 /** True when a Temporal frontend answers at the address within the timeout. */

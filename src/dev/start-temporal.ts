@@ -7,7 +7,7 @@ async function main(): Promise<void> {
   const settings = settingsOrExit();
   const cliPath = await findTemporalCli();
   if (!cliPath) throw new Error('no temporal CLI: set TEMPORAL_CLI_PATH, put `temporal` on PATH, or install Go to build one');
-  const server = startDevServer({ cliPath, dataDir: settings.DATA_DIR, address: settings.TEMPORAL_ADDRESS, uiPort: uiPort(settings.TEMPORAL_UI_URL) });
+  const server = startDevServer({ cliPath, dataDir: settings.DATA_DIR, address: settings.TEMPORAL_ADDRESS, uiPort: uiPort(settings.TEMPORAL_UI_URL), ownProcessGroup: false });
   server.on('exit', (code) => process.exit(code ?? 0));
   await waitForTemporal(settings.TEMPORAL_ADDRESS);
   console.log(`Temporal ${settings.TEMPORAL_ADDRESS}, Web UI ${settings.TEMPORAL_UI_URL} (Ctrl-C stops it)`);

@@ -19,7 +19,7 @@ import { findTemporalCli } from './temporal-cli';
 async function main(): Promise<void> {
   const settings = settingsOrExit();
   const logger = createLogger('local-stack', settings.LOG_LEVEL);
-  installTemporalRuntime(logger, settings.WORKER_METRICS_PORT);
+  installTemporalRuntime(logger, { metricsPort: settings.WORKER_METRICS_PORT, workerStopsOnSignals: false });
   const temporal = await ensureTemporal(settings);
 
   const db = await openDatabase(settings.database);
@@ -42,13 +42,15 @@ async function main(): Promise<void> {
   Data         ${settings.DATA_DIR}
 Ctrl-C stops everything.`);
 
+  // In order: the API stops taking requests and finishes those in flight (they may wait on
+  // workflows, so the worker still runs), then the worker drains, then Temporal stops.
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
     console.log('stopping: draining the API and the worker...');
     await api.close();
-    if (worker.getState() === 'RUNNING') worker.shutdown();
+    worker.shutdown();
     await workerStopped;
     await connection.close();
     await workerConnection.close();
@@ -56,8 +58,8 @@ Ctrl-C stops everything.`);
     await stopChild(temporal);
     console.log('stopped.');
   };
-  process.on('SIGINT', () => void stop());
-  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stop().then(() => process.exit(0)));
+  process.on('SIGTERM', () => void stop().then(() => process.exit(0)));
   temporal?.on('exit', (code) => {
     if (stopping) return;
     console.error(`the Temporal dev server exited (${code}); stopping`);
@@ -73,7 +75,7 @@ async function ensureTemporal(settings: Settings): Promise<ChildProcess | undefi
   }
   const cliPath = await findTemporalCli();
   if (!cliPath) throw new Error('no temporal CLI: set TEMPORAL_CLI_PATH, put `temporal` on PATH, or install Go to build one');
-  const child = startDevServer({ cliPath, dataDir: settings.DATA_DIR, address: settings.TEMPORAL_ADDRESS, uiPort: uiPort(settings.TEMPORAL_UI_URL) });
+  const child = startDevServer({ cliPath, dataDir: settings.DATA_DIR, address: settings.TEMPORAL_ADDRESS, uiPort: uiPort(settings.TEMPORAL_UI_URL), ownProcessGroup: true });
   await waitForTemporal(settings.TEMPORAL_ADDRESS);
   return child;
 }

@@ -12,7 +12,7 @@ import { createFulfillmentWorker } from './worker';
 async function main(): Promise<void> {
   const settings = settingsOrExit();
   const logger = createLogger('worker', settings.LOG_LEVEL);
-  installTemporalRuntime(logger, settings.WORKER_METRICS_PORT);
+  installTemporalRuntime(logger, { metricsPort: settings.WORKER_METRICS_PORT, workerStopsOnSignals: true });
   const db = await openDatabase(settings.database);
   const connection = await NativeConnection.connect({ address: settings.TEMPORAL_ADDRESS });
   const worker = await createFulfillmentWorker({
