@@ -7,6 +7,7 @@ import { createApiMetrics } from '../observability/metrics';
 import { healthRoutes } from './health';
 import { inventoryRoutes } from './inventory';
 import { requestLog } from './request-log';
+import { requestSpan } from './request-span';
 import { orderRoutes } from './orders';
 import { HttpProblem, sendProblem } from './problem';
 import { temporalUnreachable } from './temporal-errors';
@@ -18,6 +19,8 @@ export function createApp(deps: ApiDeps): Express {
   app.use(metrics.middleware);
   if (deps.logger) app.use(requestLog(deps.logger));
   app.use(express.json({ limit: '64kb' }));
+  // After the body parser: its stream callbacks would lose the span's context.
+  app.use(requestSpan);
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });

@@ -1,19 +1,22 @@
 // API process entry point: serves HTTP until SIGINT/SIGTERM, then drains and exits.
-import { Client, Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
 import { settingsOrExit } from '../config';
 import { createLogger } from '../observability/logger';
+import { startTracing } from '../observability/tracing';
 import { openDatabase } from '../db/database';
 import { createServices } from '../services';
 import { apiDeps } from './deps';
 import { startApiServer } from './server';
+import { createTemporalClient } from './temporal-client';
 
 async function main(): Promise<void> {
   const settings = settingsOrExit();
   const logger = createLogger('api', settings.LOG_LEVEL);
+  const tracing = startTracing('temporal-fulfillment-api', settings.OTEL_EXPORTER_OTLP_ENDPOINT);
   const db = await openDatabase(settings.database);
   // Lazy: the API comes up even while Temporal is away, and /readyz says so.
   const connection = Connection.lazy({ address: settings.TEMPORAL_ADDRESS });
-  const client = new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE });
+  const client = createTemporalClient(connection, settings.TEMPORAL_NAMESPACE);
   const api = await startApiServer(
     apiDeps(settings, { client, db, services: createServices(db), logger }),
     settings.PORT,
@@ -25,6 +28,7 @@ async function main(): Promise<void> {
     await api.close();
     await connection.close();
     await db.destroy();
+    await tracing.shutdown();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop());

@@ -1,14 +1,16 @@
 // `npm start`: the whole local stack in one command — Temporal dev server (unless one already
 // answers), a worker and the API — and a clean stop of all of it on Ctrl-C.
 import type { ChildProcess } from 'node:child_process';
-import { Client, Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { type Settings, settingsOrExit } from '../config';
 import { openDatabase } from '../db/database';
 import { createLogger } from '../observability/logger';
 import { installTemporalRuntime } from '../observability/runtime';
+import { startTracing } from '../observability/tracing';
 import { apiDeps } from '../api/deps';
 import { startApiServer } from '../api/server';
+import { createTemporalClient } from '../api/temporal-client';
 import { createServices } from '../services';
 import { prebuiltBundle } from '../workers/bundle';
 import { createFulfillmentWorker } from '../workers/worker';
@@ -20,16 +22,17 @@ async function main(): Promise<void> {
   const settings = settingsOrExit();
   const logger = createLogger('local-stack', settings.LOG_LEVEL);
   installTemporalRuntime(logger, { metricsPort: settings.WORKER_METRICS_PORT, workerStopsOnSignals: false });
+  const tracing = startTracing('temporal-fulfillment', settings.OTEL_EXPORTER_OTLP_ENDPOINT);
   const temporal = await ensureTemporal(settings);
 
   const db = await openDatabase(settings.database);
   const services = createServices(db, { gatewayLatencyMs: settings.SIMULATED_GATEWAY_LATENCY_MS });
   const workerConnection = await NativeConnection.connect({ address: settings.TEMPORAL_ADDRESS });
-  const worker = await createFulfillmentWorker({ connection: workerConnection, namespace: settings.TEMPORAL_NAMESPACE, taskQueue: settings.TEMPORAL_TASK_QUEUE, services, workflowBundle: prebuiltBundle() });
+  const worker = await createFulfillmentWorker({ connection: workerConnection, namespace: settings.TEMPORAL_NAMESPACE, taskQueue: settings.TEMPORAL_TASK_QUEUE, services, workflowBundle: prebuiltBundle(), tracing });
   const workerStopped = worker.run();
 
   const connection = await Connection.connect({ address: settings.TEMPORAL_ADDRESS });
-  const client = new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE });
+  const client = createTemporalClient(connection, settings.TEMPORAL_NAMESPACE);
   const api = await startApiServer(
     apiDeps(settings, { client, db, services, logger }),
     settings.PORT,
@@ -55,6 +58,7 @@ Ctrl-C stops everything.`);
     await connection.close();
     await workerConnection.close();
     await db.destroy();
+    await tracing.shutdown();
     await stopChild(temporal);
     console.log('stopped.');
   };

@@ -1,8 +1,15 @@
 // Build step: bundles the workflow code once, so production workers start without webpack.
 import fs from 'node:fs';
 import path from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
-import { WORKFLOWS_PATH } from './worker';
+import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import { WORKFLOW_INTERCEPTOR_MODULES, WORKFLOWS_PATH } from './worker';
+
+const quiet = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: console.warn, error: console.error };
+
+/** The workflows and their interceptors as one bundle: what the build writes and tests load. */
+export function bundleWorkflows(): Promise<WorkflowBundle> {
+  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger: quiet });
+}
 
 /** Where the build puts the bundle: next to the compiled workers. */
 export const PREBUILT_BUNDLE = path.join(__dirname, '..', 'workflow-bundle.js');
@@ -13,8 +20,7 @@ export function prebuiltBundle(): { codePath: string } | undefined {
 }
 
 if (require.main === module) {
-  const quiet = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: console.warn, error: console.error };
-  bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quiet })
+  bundleWorkflows()
     .then(({ code }) => {
       fs.writeFileSync(PREBUILT_BUNDLE, code);
       console.log(`workflow bundle: ${path.relative(process.cwd(), PREBUILT_BUNDLE)} (${Math.round(code.length / 1024)} KiB)`);

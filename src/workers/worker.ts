@@ -1,11 +1,16 @@
 // Builds a worker that runs both workflows and every activity on one task queue.
 import path from 'node:path';
+import { makeWorkflowExporter, OpenTelemetryActivityInboundInterceptor } from '@temporalio/interceptors-opentelemetry';
 import { type NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { startTracing, type Tracing } from '../observability/tracing';
 import type { Services } from '../services';
 
 /** The workflows folder, found from here both in src/ (tests) and in dist/ (built). */
 export const WORKFLOWS_PATH = path.join(__dirname, '..', 'workflows');
+
+/** Interceptors that run inside the workflow sandbox: OpenTelemetry spans for each workflow. */
+export const WORKFLOW_INTERCEPTOR_MODULES = [require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors')];
 
 export interface FulfillmentWorkerOptions {
   connection: NativeConnection;
@@ -17,6 +22,8 @@ export interface FulfillmentWorkerOptions {
    * workflows itself at start, which takes a few seconds.
    */
   workflowBundle?: { codePath: string };
+  /** Where workflow spans go; without it they are dropped. Activity spans use the global provider. */
+  tracing?: Pick<Tracing, 'resource' | 'spanProcessor'>;
 }
 
 /**
@@ -45,12 +52,19 @@ export const workerTuning = {
 } as const;
 
 export async function createFulfillmentWorker(opts: FulfillmentWorkerOptions): Promise<Worker> {
+  const tracing = opts.tracing ?? startTracing('temporal-fulfillment-worker', undefined);
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     activities: createActivities(opts.services),
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    interceptors: {
+      // A prebuilt bundle has the workflow interceptors compiled in already.
+      workflowModules: opts.workflowBundle ? [] : WORKFLOW_INTERCEPTOR_MODULES,
+      activity: [(ctx) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx) })],
+    },
+    sinks: { exporter: makeWorkflowExporter(tracing.spanProcessor, tracing.resource) },
     ...workerTuning,
   });
 }

@@ -3,12 +3,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { devServerDynamicConfig } from '../../src/dev/dev-server';
 import { findTemporalCli } from '../../src/dev/temporal-cli';
 import { searchAttributeKeys } from '../../src/domain';
-import { WORKFLOWS_PATH } from '../../src/workers/worker';
+import { bundleWorkflows } from '../../src/workers/bundle';
 
 export default async function setup(project: TestProject) {
   const cli = await findTemporalCli();
@@ -20,7 +19,7 @@ export default async function setup(project: TestProject) {
       searchAttributes: searchAttributeKeys,
     },
   });
-  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
+  const { code } = await bundleWorkflows();
   const bundleDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-bundle-'));
   const workflowBundlePath = path.join(bundleDir, 'workflows.js');
   fs.writeFileSync(workflowBundlePath, code);
@@ -32,12 +31,3 @@ export default async function setup(project: TestProject) {
     fs.rmSync(bundleDir, { recursive: true, force: true });
   };
 }
-
-const quietLogger = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: (message: string) => console.warn(message),
-  error: (message: string) => console.error(message),
-};
