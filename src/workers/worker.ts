@@ -52,7 +52,6 @@ export const workerTuning = {
 } as const;
 
 export async function createFulfillmentWorker(opts: FulfillmentWorkerOptions): Promise<Worker> {
-  const tracing = opts.tracing ?? startTracing('temporal-fulfillment-worker', undefined);
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,
@@ -64,7 +63,12 @@ export async function createFulfillmentWorker(opts: FulfillmentWorkerOptions): P
       workflowModules: opts.workflowBundle ? [] : WORKFLOW_INTERCEPTOR_MODULES,
       activity: [(ctx) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx) })],
     },
-    sinks: { exporter: makeWorkflowExporter(tracing.spanProcessor, tracing.resource) },
+    sinks: workflowSinks(opts.tracing),
     ...workerTuning,
   });
+}
+
+/** The sinks the bundled workflow interceptors call: spans go to the tracing's processor. */
+export function workflowSinks(tracing: Pick<Tracing, 'resource' | 'spanProcessor'> = startTracing('temporal-fulfillment-worker', undefined)) {
+  return { exporter: makeWorkflowExporter(tracing.spanProcessor, tracing.resource) };
 }

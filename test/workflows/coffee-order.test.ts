@@ -12,6 +12,7 @@ import {
   reportCoffeeFailure,
 } from '../../src/workflows/messages';
 import { type RunningWorker, startTestStack, type TestStack, type TestTemporal } from '../support/temporal';
+import { recordHistories } from '../support/histories';
 import { activityRuns } from './order-fixtures';
 import { coffeeInput, placeCoffee, shelfAfter, shelfOf, stockCafe, usedByDefaultOrder } from './coffee-fixtures';
 
@@ -25,6 +26,7 @@ beforeAll(async () => {
   ({ temporal, services, worker } = stack);
 });
 afterAll(() => stack?.stop());
+const keep = recordHistories('coffee-order');
 
 // Each test starts from a full shelf; orders of earlier tests have all ended.
 beforeEach(() => stockCafe(services));
@@ -33,7 +35,7 @@ beforeEach(() => stockCafe(services));
 async function order(overrides: Parameters<typeof coffeeInput>[0] = {}) {
   const input = coffeeInput(overrides);
   const shelf = await shelfOf(services);
-  return { input, shelf, handle: await placeCoffee(temporal.client, worker.taskQueue, input) };
+  return { input, shelf, handle: keep(await placeCoffee(temporal.client, worker.taskQueue, input)) };
 }
 
 async function until(handle: WorkflowHandle, check: (o: CoffeeView) => boolean, timeoutMs = 20_000): Promise<CoffeeView> {

@@ -4,6 +4,7 @@ import { BusinessError, OrderStatusAttribute } from '../../src/domain';
 import { PaymentGateway, type Services } from '../../src/services';
 import { cancelOrder, getOrder, shipmentEvent } from '../../src/workflows/messages';
 import { type RunningWorker, startTestStack, startTestWorker, type TestStack, type TestTemporal, waitForOrder } from '../support/temporal';
+import { recordHistories } from '../support/histories';
 import { activityRuns, orderInput, placeOrder, stockCatalog, stockOf, withToken } from './order-fixtures';
 
 const untouched = { mug: { available: 10, reserved: 0, shipped: 0 }, poster: { available: 10, reserved: 0, shipped: 0 } };
@@ -18,11 +19,12 @@ beforeAll(async () => {
   ({ temporal, services, worker } = stack);
 });
 afterAll(() => stack?.stop());
+const keep = recordHistories('order-fulfillment');
 
 async function freshOrder(overrides: Parameters<typeof orderInput>[1] = {}) {
   const catalog = await stockCatalog(services);
   const input = orderInput(catalog, overrides);
-  const handle = await placeOrder(temporal.client, worker.taskQueue, input);
+  const handle = keep(await placeOrder(temporal.client, worker.taskQueue, input));
   return { catalog, input, handle };
 }
 
@@ -56,18 +58,19 @@ describe('an order that goes well', () => {
       'capturePayment',
       'shipInventory',
       'notify:order-dispatched',
+      'notify:order-delivered',
     ]);
     const [payment] = await services.gateway.paymentsForOrder(input.orderId);
     expect(payment).toMatchObject({ status: 'CAPTURED', amountCents: 4740 });
     expect(await stockOf(services, catalog)).toEqual({ mug: { available: 7, reserved: 0, shipped: 3 }, poster: { available: 9, reserved: 0, shipped: 1 } });
-    expect(await templatesSentTo(input.email)).toEqual(['order-accepted', 'order-dispatched']);
+    expect(await templatesSentTo(input.email)).toEqual(['order-accepted', 'order-dispatched', 'order-delivered']);
     expect((await handle.describe()).typedSearchAttributes.get(OrderStatusAttribute)).toBe('COMPLETED');
   });
 
   it('retries a flaky gateway until it answers, charging once', async () => {
     const catalog = await stockCatalog(services);
     const input = withToken(catalog, 'tok_flaky');
-    const handle = await placeOrder(temporal.client, worker.taskQueue, input);
+    const handle = keep(await placeOrder(temporal.client, worker.taskQueue, input));
 
     await waitForOrder(handle, (o) => o.status === 'SHIPMENT_CREATED');
     await handle.signal(shipmentEvent, { event: 'DELIVERED' });
@@ -105,7 +108,7 @@ describe('an order that cannot be fulfilled leaves stock and money as they were'
   it('an item out of stock fails the order before any money is touched', async () => {
     const catalog = await stockCatalog(services, 2);
     const input = orderInput(catalog); // asks for 3 mugs
-    const order = await (await placeOrder(temporal.client, worker.taskQueue, input)).result();
+    const order = await (keep(await placeOrder(temporal.client, worker.taskQueue, input))).result();
 
     expect(order.status).toBe('FAILED');
     expect(order.failure).toMatchObject({ type: 'OutOfStock' });
@@ -202,7 +205,7 @@ describe('a compensation that fails for good', () => {
       const input = orderInput(catalog, {
         shippingAddress: { name: 'Base', line1: 'McMurdo Station', city: 'Ross Island', postalCode: '0', country: 'AQ' },
       });
-      const handle = await placeOrder(temporal.client, brokenWorker.taskQueue, input);
+      const handle = keep(await placeOrder(temporal.client, brokenWorker.taskQueue, input));
 
       const failure = await handle.result().catch((err: unknown) => err);
       expect(failure).toBeInstanceOf(WorkflowFailedError);
@@ -238,7 +241,7 @@ describe('a cancel that arrives while a failed order is being undone', () => {
       const input = orderInput(catalog, {
         shippingAddress: { name: 'Base', line1: 'McMurdo Station', city: 'Ross Island', postalCode: '0', country: 'AQ' },
       });
-      const handle = await placeOrder(temporal.client, slowWorker.taskQueue, input);
+      const handle = keep(await placeOrder(temporal.client, slowWorker.taskQueue, input));
       await waitForOrder(handle, (o) => o.steps.some((s) => s.name === 'createShipment' && s.status === 'FAILED'));
 
       const refusal = await handle.executeUpdate(cancelOrder, { args: [{}] }).catch((err: unknown) => err);

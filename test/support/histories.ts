@@ -1,0 +1,37 @@
+// Workflow histories for the replay test: the workflow tests note what they start, and with
+// RECORD_HISTORIES=1 write each history to test/histories/, named after the test.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { afterAll, expect } from 'vitest';
+
+export const HISTORIES_DIR = path.resolve(__dirname, '..', 'histories');
+
+/**
+ * Call once per test file, after the hooks that connect to Temporal (after-hooks run in reverse,
+ * so this one runs while the connection is still open). Returns `keep(handle)`, which notes a
+ * workflow the running test started.
+ */
+export function recordHistories(group: string): <H extends WorkflowHandle>(handle: H) => H {
+  const started: { name: string; handle: WorkflowHandle }[] = [];
+  afterAll(async () => {
+    if (process.env.RECORD_HISTORIES !== '1') return;
+    const dir = path.join(HISTORIES_DIR, group);
+    fs.mkdirSync(dir, { recursive: true });
+    const seen = new Map<string, number>();
+    for (const { name, handle } of started) {
+      const history = await handle.fetchHistory();
+      const closed = history.events?.some((e) => e.workflowExecutionCompletedEventAttributes || e.workflowExecutionFailedEventAttributes);
+      if (!closed) continue; // only finished paths: a running one has no ending to check
+      const n = (seen.get(name) ?? 0) + 1;
+      seen.set(name, n);
+      fs.writeFileSync(path.join(dir, `${name}${n > 1 ? `-${n}` : ''}.json`), historyToJSON(history));
+    }
+  });
+  return <H extends WorkflowHandle>(handle: H): H => {
+    const test = expect.getState().currentTestName ?? 'unnamed';
+    started.push({ name: test.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 90), handle });
+    return handle;
+  };
+}

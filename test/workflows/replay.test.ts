@@ -1,0 +1,57 @@
+// Determinism: every recorded history (test/histories/, written by the workflow tests with
+// RECORD_HISTORIES=1) must replay on the current workflow code, or running orders would break.
+import fs from 'node:fs';
+import path from 'node:path';
+import { type ReplayResult, Worker } from '@temporalio/worker';
+import { describe, expect, inject, it } from 'vitest';
+import { bundleWorkflows } from '../../src/workers/bundle';
+import { WORKFLOWS_PATH, workflowSinks } from '../../src/workers/worker';
+import { HISTORIES_DIR } from '../support/histories';
+
+function recordedHistories(only?: RegExp) {
+  return fs
+    .readdirSync(HISTORIES_DIR, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.json') && (!only || only.test(file)))
+    .sort()
+    .map((file) => ({ workflowId: file, history: JSON.parse(fs.readFileSync(path.join(HISTORIES_DIR, file), 'utf8')) as unknown }));
+}
+
+async function replay(codePath: string, histories: ReturnType<typeof recordedHistories>): Promise<ReplayResult[]> {
+  const results: ReplayResult[] = [];
+  for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath }, sinks: workflowSinks() }, histories)) results.push(result);
+  return results;
+}
+
+describe('recorded histories', () => {
+  it('of every order and coffee path replay on the current workflow code', async () => {
+    const histories = recordedHistories();
+    expect(histories.length).toBeGreaterThanOrEqual(19);
+    expect(new Set(histories.map((h) => h.workflowId.split(path.sep)[0]))).toEqual(new Set(['order-fulfillment', 'coffee-order']));
+
+    const results = await replay(inject('workflowBundlePath'), histories);
+
+    expect(results.filter((r) => r.error).map((r) => `${r.workflowId}: ${String(r.error)}`)).toEqual([]);
+    expect(results).toHaveLength(histories.length);
+  });
+
+  it('catch a change that would break running orders: the delivery email without patched()', async () => {
+    // A copy of the workflows with the patched() guard taken away, as a careless change would.
+    const copy = path.join(path.dirname(WORKFLOWS_PATH), '..', '.temporal', `unpatched-${process.pid}`); // git-ignored, outside node_modules
+    fs.cpSync(path.dirname(WORKFLOWS_PATH), path.join(copy, 'src'), { recursive: true });
+    const workflowFile = path.join(copy, 'src', 'workflows', 'order-fulfillment.ts');
+    const code = fs.readFileSync(workflowFile, 'utf8');
+    expect(code).toContain("patched('notify-on-delivery')");
+    fs.writeFileSync(workflowFile, code.replace("patched('notify-on-delivery')", 'true'));
+    try {
+      const { code: bundle } = await bundleWorkflows(path.join(copy, 'src', 'workflows'));
+      const codePath = path.join(copy, 'bundle.js');
+      fs.writeFileSync(codePath, bundle);
+
+      const [completed] = await replay(codePath, recordedHistories(/order-fulfillment.an-order-that-goes-well-reserves/));
+
+      expect(completed?.error?.name).toBe('DeterminismViolationError');
+    } finally {
+      fs.rmSync(copy, { recursive: true, force: true });
+    }
+  });
+});
