@@ -33,7 +33,7 @@ export const FLAKY_FAILURES_PER_OPERATION = 2;
 export class PaymentGateway {
   constructor(
     private readonly db: Db,
-    /** Every call takes this long before it answers, as a remote gateway would. */
+    /** Every call takes this long to answer, as a remote gateway would: see roundTrip. */
     private readonly options: { latencyMs: number } = { latencyMs: 0 },
   ) {}
 
@@ -48,7 +48,10 @@ export class PaymentGateway {
   }
 
   private async open(req: AuthorizeRequest, operation: 'authorize' | 'charge', status: GatewayPaymentStatus): Promise<Payment> {
-    await this.networkDelay();
+    return this.roundTrip(() => this.openNow(req, operation, status));
+  }
+
+  private async openNow(req: AuthorizeRequest, operation: 'authorize' | 'charge', status: GatewayPaymentStatus): Promise<Payment> {
     if (!(PaymentTokens as readonly string[]).includes(req.token)) {
       throw new BusinessError('InvalidPaymentToken', `payment token "${req.token}" is not valid`);
     }
@@ -98,7 +101,15 @@ export class PaymentGateway {
     from: GatewayPaymentStatus,
     to: GatewayPaymentStatus,
   ): Promise<Payment> {
-    await this.networkDelay();
+    return this.roundTrip(() => this.transitionNow(req, operation, from, to));
+  }
+
+  private async transitionNow(
+    req: PaymentChange,
+    operation: 'capture' | 'void' | 'refund',
+    from: GatewayPaymentStatus,
+    to: GatewayPaymentStatus,
+  ): Promise<Payment> {
     const card = await this.db.selectFrom('payments').select('token').where('id', '=', req.paymentId).executeTakeFirst();
     if (!card) throw new BusinessError('NotFound', `no payment ${req.paymentId}`);
     await this.failIfFlaky(card.token, operation, req.idempotencyKey);
@@ -114,8 +125,17 @@ export class PaymentGateway {
     });
   }
 
-  private async networkDelay(): Promise<void> {
-    if (this.options.latencyMs > 0) await new Promise((r) => setTimeout(r, this.options.latencyMs));
+  /**
+   * A call to a remote gateway: half the latency before it acts, half before its answer
+   * arrives. In the second half the effect has happened but the caller does not know yet:
+   * the window in which a crash makes an activity run again.
+   */
+  private async roundTrip<T>(act: () => Promise<T>): Promise<T> {
+    const half = () => new Promise((r) => setTimeout(r, this.options.latencyMs / 2));
+    if (this.options.latencyMs > 0) await half();
+    const answer = await act();
+    if (this.options.latencyMs > 0) await half();
+    return answer;
   }
 
   /**

@@ -1,0 +1,63 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type Db } from '../../src/db/database';
+import { OrderStatusAttribute } from '../../src/domain';
+import { createServices, type Services } from '../../src/services';
+import { orderFulfillment } from '../../src/workflows';
+import { uniqueId } from '../support/database';
+import { connectTestTemporal, type TestTemporal } from '../support/temporal';
+import { activityAttempts, runningAttempt, startWorkerProcess, stopWorkerProcess, waitUntil } from '../support/worker-process';
+import { orderInput, stockCatalog } from '../workflows/order-fixtures';
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-at-least-once-'));
+let temporal: TestTemporal;
+let db: Db;
+let services: Services;
+
+beforeAll(async () => {
+  temporal = await connectTestTemporal();
+  db = await openDatabase({ filename: path.join(dataDir, 'business.db') });
+  services = createServices(db);
+});
+
+afterAll(async () => {
+  await temporal?.close();
+  await db?.destroy();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('an activity whose worker dies after the side effect, before reporting it', () => {
+  it('runs again on another worker, and the idempotency key keeps the effect single', async () => {
+    const taskQueue = uniqueId('tq-kill');
+    // 6 s round trips: the authorization is written 3 s in, and answered 3 s after that.
+    const doomed = await startWorkerProcess({ taskQueue, dataDir, gatewayLatencyMs: 6000 });
+    const input = orderInput(await stockCatalog(services));
+    const handle = await temporal.client.workflow.start(orderFulfillment, { workflowId: `order-${input.orderId}`, taskQueue, args: [input] });
+
+    // The kill lands in the window: the payment exists, the server has not heard of it.
+    await waitUntil(async () => (await services.gateway.paymentsForOrder(input.orderId)).length > 0, 'the gateway to authorize');
+    doomed.child.kill('SIGKILL');
+    await doomed.exited;
+    expect(await runningAttempt(handle, 'authorizePayment')).toBe(1);
+    expect((await activityAttempts(handle)).find((a) => a.activity === 'authorizePayment')?.outcome).toBe('running');
+
+    // A new worker picks the activity up once its first attempt times out (10 s), and runs it again.
+    const rescuer = await startWorkerProcess({ taskQueue, dataDir });
+    try {
+      const status = async () => (await handle.describe()).typedSearchAttributes.get(OrderStatusAttribute);
+      await waitUntil(async () => (await status()) === 'SHIPMENT_CREATED', 'the order to go on', 40_000);
+
+      expect((await activityAttempts(handle)).find((a) => a.activity === 'authorizePayment')).toMatchObject({ attempt: 2, outcome: 'completed' });
+      const payments = await services.gateway.paymentsForOrder(input.orderId);
+      expect(payments).toHaveLength(1);
+      expect(payments[0]).toMatchObject({ status: 'AUTHORIZED', amountCents: 4740 });
+      await handle.cancel();
+      await handle.result();
+      expect((await services.gateway.paymentsForOrder(input.orderId)).map((p) => p.status)).toEqual(['VOIDED']);
+    } finally {
+      await stopWorkerProcess(rescuer);
+    }
+  }, 90_000);
+});
