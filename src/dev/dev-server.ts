@@ -29,6 +29,8 @@ export interface DevServerOptions {
   uiPort: number;
   /** Keep the server out of the terminal's Ctrl-C, for a parent that stops it itself. */
   ownProcessGroup: boolean;
+  /** Drop the server's own output (tests that restart it on purpose). */
+  quiet?: boolean;
 }
 
 export function startDevServer(opts: DevServerOptions): ChildProcess {
@@ -53,7 +55,8 @@ export function startDevServer(opts: DevServerOptions): ChildProcess {
   // A process group of its own: Ctrl-C in the terminal reaches `npm start`, which stops the
   // server last, after the API and the worker have drained. Were the server left running by a
   // crash, the next `npm start` finds it answering and uses it.
-  const server = spawn(opts.cliPath, args, { stdio: ['ignore', 'inherit', 'inherit'], detached: opts.ownProcessGroup });
+  const output = opts.quiet ? 'ignore' : 'inherit';
+  const server = spawn(opts.cliPath, args, { stdio: ['ignore', output, output], detached: opts.ownProcessGroup });
   if (opts.ownProcessGroup) process.once('exit', () => server.kill('SIGTERM'));
   return server;
 }

@@ -1,0 +1,102 @@
+// The system as separate processes on loopback, for chaos: a Temporal dev server persisted to
+// its SQLite file, the API and a worker from dist/, sharing one business database file.
+import type { ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { startDevServer, waitForTemporal } from '../../src/dev/dev-server';
+import { findTemporalCli } from '../../src/dev/temporal-cli';
+import { HttpClient } from '../api/helpers';
+import { freePort, type Spawned, spawnNode, waitForOutput } from '../support/processes';
+
+export class Cluster {
+  private temporal?: ChildProcess;
+  private api?: Spawned;
+  private worker?: Spawned;
+  http!: HttpClient;
+  readonly counts = { workerKills: 0, serverRestarts: 0, apiRestarts: 0 };
+
+  private constructor(
+    readonly dataDir: string,
+    private readonly cliPath: string,
+    private readonly env: Record<string, string>,
+  ) {}
+
+  static async start(dataDir: string, gatewayLatencyMs = 0): Promise<Cluster> {
+    const cliPath = await findTemporalCli();
+    if (!cliPath) throw new Error('no temporal CLI');
+    const [apiPort, temporalPort, uiPort] = [await freePort(), await freePort(), await freePort()];
+    const env = {
+      PORT: String(apiPort),
+      TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
+      TEMPORAL_UI_URL: `http://localhost:${uiPort}`,
+      DATA_DIR: dataDir,
+      WORKER_METRICS_PORT: '0',
+      LOG_LEVEL: 'warn',
+      SIMULATED_GATEWAY_LATENCY_MS: String(gatewayLatencyMs),
+    };
+    const cluster = new Cluster(dataDir, cliPath, env);
+    await cluster.startTemporal();
+    await cluster.startWorker();
+    await cluster.startApi();
+    return cluster;
+  }
+
+  get businessDatabase(): string {
+    return path.join(this.dataDir, 'business.db');
+  }
+
+  async startTemporal(): Promise<void> {
+    const uiPort = Number(new URL(this.env.TEMPORAL_UI_URL!).port);
+    this.temporal = startDevServer({ cliPath: this.cliPath, dataDir: this.dataDir, address: this.env.TEMPORAL_ADDRESS!, uiPort, ownProcessGroup: true, quiet: true });
+    await waitForTemporal(this.env.TEMPORAL_ADDRESS!, 60_000);
+  }
+
+  async startWorker(): Promise<void> {
+    this.worker = spawnNode('workers/main.js', { ...this.env, LOG_LEVEL: 'info' });
+    await waitForOutput(this.worker, /worker polling/);
+  }
+
+  async startApi(): Promise<void> {
+    this.api = spawnNode('api/main.js', this.env);
+    this.http = new HttpClient(`http://127.0.0.1:${this.env.PORT}`);
+    const deadline = Date.now() + 30_000;
+    while ((await this.http.get('/healthz').catch(() => undefined))?.status !== 200) {
+      if (Date.now() > deadline || this.api.child.exitCode !== null) throw new Error(`the API did not come up:\n${this.api.output()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /** SIGKILL: no draining, activities in flight are lost mid-way; a new worker takes over. */
+  async killWorker(): Promise<void> {
+    await kill(this.worker?.child, 'SIGKILL');
+    this.counts.workerKills += 1;
+    await this.startWorker();
+  }
+
+  /** The Temporal server stops and starts again on its SQLite file. */
+  async restartTemporal(downMs: number): Promise<void> {
+    await kill(this.temporal, 'SIGTERM');
+    await new Promise((r) => setTimeout(r, downMs));
+    await this.startTemporal();
+    this.counts.serverRestarts += 1;
+  }
+
+  async restartApi(): Promise<void> {
+    await kill(this.api?.child, 'SIGKILL');
+    await this.startApi();
+    this.counts.apiRestarts += 1;
+  }
+
+  async stop(): Promise<void> {
+    await kill(this.api?.child, 'SIGTERM');
+    await kill(this.worker?.child, 'SIGTERM');
+    await kill(this.temporal, 'SIGTERM');
+  }
+}
+
+function kill(child: ChildProcess | undefined, signal: NodeJS.Signals): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill(signal);
+  });
+}

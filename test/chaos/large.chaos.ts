@@ -1,0 +1,21 @@
+// `npm run test:chaos`: the chaos run at a larger scale than npm test's, bounded in count and
+// time, on loopback only. Prints the summary table; fails on any violation.
+import { describe, expect, it } from 'vitest';
+import { runChaos, summaryTable } from './run';
+
+describe('chaos at scale', () => {
+  it('200 orders and coffee orders through repeated worker kills, server and API restarts: zero violations', async () => {
+    const summary = await runChaos({
+      orders: 150,
+      coffees: 50,
+      workerKills: 6,
+      serverRestarts: 2,
+      apiRestarts: 2,
+      gatewayLatencyMs: 300,
+      timeLimitMs: 8 * 60_000,
+    });
+    console.log(summaryTable(summary));
+    expect(summary.violations).toEqual([]);
+    expect([summary.workerKills, summary.serverRestarts, summary.apiRestarts]).toEqual([6, 2, 2]);
+  }, 10 * 60_000);
+});

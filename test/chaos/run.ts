@@ -1,0 +1,97 @@
+// A chaos run: orders and coffee orders in flight through the API while workers are killed,
+// the Temporal server and the API restarted; then the invariants, and a summary.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openDatabase } from '../../src/db/database';
+import { Cluster } from './cluster';
+import { checkInvariants } from './invariants';
+import { drive, openShop, placeOrders } from './shop';
+
+export interface ChaosPlan {
+  orders: number;
+  coffees: number;
+  workerKills: number;
+  serverRestarts: number;
+  apiRestarts: number;
+  /** A slower gateway widens the windows in which a kill lands mid-activity. */
+  gatewayLatencyMs?: number;
+  /** Bounds the whole run: orders not settled by then are violations. */
+  timeLimitMs: number;
+}
+
+export interface ChaosSummary {
+  orders: number;
+  coffees: number;
+  workerKills: number;
+  serverRestarts: number;
+  apiRestarts: number;
+  invariantsChecked: number;
+  violations: string[];
+  seconds: number;
+}
+
+export async function runChaos(plan: ChaosPlan): Promise<ChaosSummary> {
+  const started = Date.now();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-chaos-'));
+  const cluster = await Cluster.start(dataDir, plan.gatewayLatencyMs);
+  try {
+    const day = await openShop(cluster, { orders: plan.orders, coffees: plan.coffees });
+    const deadline = started + plan.timeLimitMs;
+    let chaosDone = false;
+    const chaos = breakThings(cluster, plan).finally(() => (chaosDone = true));
+    await placeOrders(cluster, day);
+    // Drive until every order has ended and every planned fault has happened, or time is up.
+    while (Date.now() < deadline) {
+      const unfinished = await drive(cluster, day);
+      if (unfinished === 0 && chaosDone) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    await chaos;
+    const db = await openDatabase({ filename: cluster.businessDatabase });
+    try {
+      const verdict = await checkInvariants(db, day);
+      return {
+        orders: plan.orders,
+        coffees: plan.coffees,
+        ...cluster.counts,
+        invariantsChecked: verdict.checked,
+        violations: verdict.violations,
+        seconds: Math.round((Date.now() - started) / 1000),
+      };
+    } finally {
+      await db.destroy();
+    }
+  } finally {
+    await cluster.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** The planned faults, one after another at random moments 1-4 s apart, in a shuffled order. */
+async function breakThings(cluster: Cluster, plan: ChaosPlan): Promise<void> {
+  const faults = [
+    ...Array<() => Promise<void>>(plan.workerKills).fill(() => cluster.killWorker()),
+    ...Array<() => Promise<void>>(plan.serverRestarts).fill(() => cluster.restartTemporal(1000)),
+    ...Array<() => Promise<void>>(plan.apiRestarts).fill(() => cluster.restartApi()),
+  ].sort(() => Math.random() - 0.5);
+  for (const fault of faults) {
+    await new Promise((r) => setTimeout(r, 1000 + Math.random() * 3000));
+    await fault();
+  }
+}
+
+export function summaryTable(s: ChaosSummary): string {
+  const rows: [string, string | number][] = [
+    ['orders', s.orders],
+    ['coffee orders', s.coffees],
+    ['worker kills (SIGKILL)', s.workerKills],
+    ['Temporal server restarts', s.serverRestarts],
+    ['API restarts', s.apiRestarts],
+    ['invariants checked', s.invariantsChecked],
+    ['violations', s.violations.length],
+    ['seconds', s.seconds],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  return ['chaos run', ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${String(v).padStart(6)}`), ...s.violations.map((v) => `  ! ${v}`)].join('\n');
+}
