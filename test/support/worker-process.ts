@@ -1,8 +1,14 @@
 // The project's worker as a separate process (dist/workers/main.js), and reading what the
 // server recorded of its activities: for tests that stop or kill workers.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { type Db, openDatabase } from '../../src/db/database';
+import { createServices, type Services } from '../../src/services';
 import { type Spawned, spawnNode, waitForOutput } from './processes';
+import { connectTestTemporal, type TestTemporal } from './temporal';
 
 export async function startWorkerProcess(opts: { taskQueue: string; dataDir: string; gatewayLatencyMs?: number }): Promise<Spawned> {
   const worker = spawnNode('workers/main.js', {
@@ -66,4 +72,31 @@ export async function waitUntil(check: () => Promise<boolean>, what: string, tim
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+export interface WorkerProcessFixture {
+  /** The DATA_DIR the worker processes are given; its business.db is `services`' database. */
+  dataDir: string;
+  temporal: TestTemporal;
+  services: Services;
+}
+
+/**
+ * For a test file that runs workers as processes: a data folder, the services over its business
+ * database (opened here too, as a second process would), and a client. Filled in beforeAll.
+ */
+export function useWorkerProcessFixture(): WorkerProcessFixture {
+  const fixture = { dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'tf-workers-')) } as WorkerProcessFixture;
+  let db: Db | undefined;
+  beforeAll(async () => {
+    fixture.temporal = await connectTestTemporal();
+    db = await openDatabase({ filename: path.join(fixture.dataDir, 'business.db') });
+    fixture.services = createServices(db);
+  });
+  afterAll(async () => {
+    await fixture.temporal?.close();
+    await db?.destroy();
+    fs.rmSync(fixture.dataDir, { recursive: true, force: true });
+  });
+  return fixture;
 }

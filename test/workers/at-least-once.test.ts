@@ -1,43 +1,23 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../src/db/database';
+import { describe, expect, it } from 'vitest';
 import { OrderStatusAttribute } from '../../src/domain';
-import { createServices, type Services } from '../../src/services';
 import { orderFulfillment } from '../../src/workflows';
 import { uniqueId } from '../support/database';
-import { connectTestTemporal, type TestTemporal } from '../support/temporal';
-import { activityAttempts, runningAttempt, startWorkerProcess, stopWorkerProcess, waitUntil } from '../support/worker-process';
+import { activityAttempts, runningAttempt, startWorkerProcess, stopWorkerProcess, useWorkerProcessFixture, waitUntil } from '../support/worker-process';
 import { orderInput, stockCatalog } from '../workflows/order-fixtures';
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-at-least-once-'));
-let temporal: TestTemporal;
-let db: Db;
-let services: Services;
-
-beforeAll(async () => {
-  temporal = await connectTestTemporal();
-  db = await openDatabase({ filename: path.join(dataDir, 'business.db') });
-  services = createServices(db);
-});
-
-afterAll(async () => {
-  await temporal?.close();
-  await db?.destroy();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+const fixture = useWorkerProcessFixture();
+const { dataDir } = fixture;
 
 describe('an activity whose worker dies after the side effect, before reporting it', () => {
   it('runs again on another worker, and the idempotency key keeps the effect single', async () => {
     const taskQueue = uniqueId('tq-kill');
     // 6 s round trips: the authorization is written 3 s in, and answered 3 s after that.
     const doomed = await startWorkerProcess({ taskQueue, dataDir, gatewayLatencyMs: 6000 });
-    const input = orderInput(await stockCatalog(services));
-    const handle = await temporal.client.workflow.start(orderFulfillment, { workflowId: `order-${input.orderId}`, taskQueue, args: [input] });
+    const input = orderInput(await stockCatalog(fixture.services));
+    const handle = await fixture.temporal.client.workflow.start(orderFulfillment, { workflowId: `order-${input.orderId}`, taskQueue, args: [input] });
 
     // The kill lands in the window: the payment exists, the server has not heard of it.
-    await waitUntil(async () => (await services.gateway.paymentsForOrder(input.orderId)).length > 0, 'the gateway to authorize');
+    await waitUntil(async () => (await fixture.services.gateway.paymentsForOrder(input.orderId)).length > 0, 'the gateway to authorize');
     doomed.child.kill('SIGKILL');
     await doomed.exited;
     expect(await runningAttempt(handle, 'authorizePayment')).toBe(1);
@@ -50,12 +30,12 @@ describe('an activity whose worker dies after the side effect, before reporting 
       await waitUntil(async () => (await status()) === 'SHIPMENT_CREATED', 'the order to go on', 40_000);
 
       expect((await activityAttempts(handle)).find((a) => a.activity === 'authorizePayment')).toMatchObject({ attempt: 2, outcome: 'completed' });
-      const payments = await services.gateway.paymentsForOrder(input.orderId);
+      const payments = await fixture.services.gateway.paymentsForOrder(input.orderId);
       expect(payments).toHaveLength(1);
       expect(payments[0]).toMatchObject({ status: 'AUTHORIZED', amountCents: 4740 });
       await handle.cancel();
       await handle.result();
-      expect((await services.gateway.paymentsForOrder(input.orderId)).map((p) => p.status)).toEqual(['VOIDED']);
+      expect((await fixture.services.gateway.paymentsForOrder(input.orderId)).map((p) => p.status)).toEqual(['VOIDED']);
     } finally {
       await stopWorkerProcess(rescuer);
     }
