@@ -1,7 +1,14 @@
 // The system as separate processes on loopback, for chaos: a Temporal dev server persisted to
 // its SQLite file, the API and a worker from dist/, sharing one business database file.
 import type { ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { Worker } from '@temporalio/worker';
+import { inject } from 'vitest';
+import { workflowSinks } from '../../src/workers/worker';
 import { startDevServer, waitForTemporal } from '../../src/dev/dev-server';
 import { findTemporalCli } from '../../src/dev/temporal-cli';
 import { HttpClient } from '../api/helpers';
@@ -84,6 +91,34 @@ export class Cluster {
     await kill(this.api?.child, 'SIGKILL');
     await this.startApi();
     this.counts.apiRestarts += 1;
+  }
+
+  /** The last lines the API and the worker wrote that mention a problem: for a failed run's report. */
+  problems(): string[] {
+    const interesting = (text: string) => text.split('\n').filter((l) => /error|fail|nondetermin|warn/i.test(l)).slice(-6);
+    return [...interesting(this.api?.output() ?? '').map((l) => `api: ${l.slice(0, 400)}`), ...interesting(this.worker?.output() ?? '').map((l) => `worker: ${l.slice(0, 400)}`)];
+  }
+
+  /** What the server knows of a workflow that did not end: for the report of a failed run. */
+  async diagnose(workflowId: string): Promise<string> {
+    const connection = await Connection.connect({ address: this.env.TEMPORAL_ADDRESS! });
+    try {
+      const handle = new Client({ connection }).workflow.getHandle(workflowId);
+      const { raw, status } = await handle.describe();
+      const events = (await handle.fetchHistory()).events ?? [];
+      const tail = events.slice(-12).map((e) => Object.keys(e).find((k) => k.endsWith('Attributes'))?.replace('EventAttributes', ''));
+      const pending = (raw.pendingActivities ?? []).map((a) => `${a.activityType?.name} attempt ${a.attempt}`);
+      const history = await handle.fetchHistory();
+      const kept = path.join(os.tmpdir(), `chaos-${workflowId}.json`);
+      fs.writeFileSync(kept, historyToJSON(history));
+      const replay = await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') }, sinks: workflowSinks() }, history).then(
+        () => 'replays',
+        (err: unknown) => `replay fails: ${String(err)}`,
+      );
+      return `${workflowId}: ${status.name}, ${events.length} events, pending [${pending.join(', ')}], ${replay} (history in ${kept}), last: ${tail.join(' → ')}`;
+    } finally {
+      await connection.close();
+    }
   }
 
   async stop(): Promise<void> {

@@ -12,7 +12,7 @@ describe('chaos at scale', () => {
       serverRestarts: 2,
       apiRestarts: 2,
       gatewayLatencyMs: 300,
-      timeLimitMs: 8 * 60_000,
+      timeLimitMs: Number(process.env.CHAOS_TIME_LIMIT_MS ?? 8 * 60_000),
     });
     console.log(summaryTable(summary));
     expect(summary.violations).toEqual([]);

@@ -51,6 +51,9 @@ export async function runChaos(plan: ChaosPlan): Promise<ChaosSummary> {
     const db = await openDatabase({ filename: cluster.businessDatabase });
     try {
       const verdict = await checkInvariants(db, day);
+      const unfinished = day.orders.filter((o) => o.status !== o.expect);
+      for (const o of unfinished) verdict.violations.push(await cluster.diagnose(`${o.kind === 'order' ? 'order' : 'coffee'}-${o.id}`).catch(String));
+      if (unfinished.length > 0) verdict.violations.push(...cluster.problems());
       return {
         orders: plan.orders,
         coffees: plan.coffees,

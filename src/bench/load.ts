@@ -1,0 +1,70 @@
+// The load: virtual customers at a fixed concurrency, each taking orders through the API from
+// placement to the end, as a carrier (or a barista) would; and the floor, straight to Temporal.
+import type { Client } from '@temporalio/client';
+import { benchFloor, carrierEvent } from './floor-workflow';
+
+export interface Sample {
+  /** When the order finished, ms since the run began. */
+  at: number;
+  postMs: number;
+  completeMs: number;
+}
+
+export type Flow = 'orders' | 'coffee';
+
+interface Http {
+  send(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> }>;
+}
+
+/** Runs `count` jobs, `concurrency` at a time, calling onDone after each. */
+export async function atConcurrency(count: number, concurrency: number, job: (i: number) => Promise<void>, onDone: () => void): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    for (let i = next++; i < count; i = next++) {
+      await job(i);
+      onDone();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, lane));
+}
+
+/** One order (or coffee order) from POST to its ending, through the API. */
+export async function oneOrder(http: Http, flow: Flow, id: string, body: unknown, startedAt: number): Promise<Sample> {
+  const t0 = performance.now();
+  const placed = await http.send('POST', flow === 'orders' ? '/orders' : '/coffee/orders', body, { 'Idempotency-Key': id });
+  if (placed.status !== 202) throw new Error(`POST answered ${placed.status}: ${JSON.stringify(placed.body)}`);
+  const postMs = performance.now() - t0;
+  const base = flow === 'orders' ? `/orders/${id}` : `/coffee/orders/${id}`;
+  const steps: [string, string, unknown?][] =
+    flow === 'orders'
+      ? [['SHIPMENT_CREATED', '/shipment-events', { event: 'DISPATCHED' }], ['', '/shipment-events', { event: 'DELIVERED' }], ['COMPLETED', '']]
+      : [['QUEUED', '/claim', { barista: 'Bench' }], ['', '/ready'], ['', '/pickup'], ['PICKED_UP', '']];
+  for (const [waitFor, action, actionBody] of steps) {
+    if (waitFor) await until(http, base, waitFor);
+    if (action) {
+      const answer = await http.send('POST', `${base}${action}`, actionBody);
+      if (answer.status >= 300) throw new Error(`${action} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+    }
+  }
+  return { at: performance.now() - startedAt, postMs, completeMs: performance.now() - t0 };
+}
+
+async function until(http: Http, path: string, status: string): Promise<void> {
+  for (;;) {
+    const answer = await http.send('GET', path);
+    if (answer.body.status === status) return;
+    if (['FAILED', 'CANCELLED', 'NEEDS_ATTENTION'].includes(String(answer.body.status))) throw new Error(`${path} ended ${answer.body.status}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** One floor workflow: started, signalled twice, awaited, with no API and no real activities. */
+export async function oneFloor(client: Client, taskQueue: string, id: string, startedAt: number): Promise<Sample> {
+  const t0 = performance.now();
+  const handle = await client.workflow.start(benchFloor, { workflowId: id, taskQueue });
+  const postMs = performance.now() - t0;
+  await handle.signal(carrierEvent, 'DISPATCHED');
+  await handle.signal(carrierEvent, 'DELIVERED');
+  await handle.result();
+  return { at: performance.now() - startedAt, postMs, completeMs: performance.now() - t0 };
+}

@@ -1,0 +1,183 @@
+// `npm run bench`: orders through the HTTP API at a fixed concurrency, against the floor of the
+// same shape straight through Temporal. Headline: ratio = orders/s ÷ floor/s.
+//   npm run bench -- --count 400 --concurrency 20 --workflow orders|coffee --workers 1
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { startDevServer, temporalAnswers, waitForTemporal } from '../dev/dev-server';
+import { findTemporalCli } from '../dev/temporal-cli';
+import { floorActivities } from './floor-activities';
+import { atConcurrency, type Flow, oneFloor, oneOrder, type Sample } from './load';
+import { processStats } from './process-stats';
+import { chartSvg, percentile, round, table, writeResults } from './report';
+
+const dist = path.resolve(__dirname, '..');
+const resultsDir = path.resolve(dist, '..', 'bench', 'results');
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      count: { type: 'string', default: '400' },
+      concurrency: { type: 'string', default: '20' },
+      workflow: { type: 'string', default: 'orders' },
+      workers: { type: 'string', default: '1' },
+    },
+  });
+  const count = positive('count', values.count);
+  const concurrency = positive('concurrency', values.concurrency);
+  const workers = positive('workers', values.workers);
+  const flow = values.workflow as Flow;
+  if (flow !== 'orders' && flow !== 'coffee') throw new Error('--workflow is orders or coffee');
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-bench-'));
+  const address = process.env.TEMPORAL_ADDRESS ?? `127.0.0.1:${await freePort()}`;
+  const processes: ChildProcess[] = [];
+  try {
+    if (!(await temporalAnswers(address))) {
+      const cliPath = await findTemporalCli();
+      if (!cliPath) throw new Error('no temporal CLI and nothing answering at TEMPORAL_ADDRESS');
+      processes.push(startDevServer({ cliPath, dataDir, address, uiPort: await freePort(), ownProcessGroup: true, quiet: true }));
+      await waitForTemporal(address);
+    }
+    const port = await freePort();
+    const env = { ...process.env, TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: `bench-${Date.now()}`, DATA_DIR: dataDir, PORT: String(port), WORKER_METRICS_PORT: '0' };
+    const workerProcs = await Promise.all(Array.from({ length: workers }, () => startProcess('workers/main.js', { ...env, LOG_LEVEL: 'info' }, /worker polling/)));
+    const api = await startProcess('api/main.js', { ...env, LOG_LEVEL: 'info' }, /API listening/);
+    processes.push(...workerProcs, api);
+    const http = httpClient(`http://127.0.0.1:${port}`);
+
+    const { bodyFor } = await stockShop(http, flow, count);
+    const before = [...workerProcs, api].map((p) => processStats(p.pid!));
+    const started = performance.now();
+    const samples: Sample[] = [];
+    const progress = progressBar('orders', count);
+    await atConcurrency(count, concurrency, async (i) => void samples.push(await oneOrder(http, flow, `bench-${Date.now()}-${i}`, bodyFor(i), started)), progress);
+    const seconds = (performance.now() - started) / 1000;
+    const after = [...workerProcs, api].map((p) => processStats(p.pid!));
+
+    const floor = await runFloor(address, count, concurrency);
+    const ordersPerSecond = count / seconds;
+    const workerCpu = after.slice(0, workers).reduce((sum, s, i) => sum + s.cpuSeconds - before[i]!.cpuSeconds, 0);
+    const results = {
+      ordersPerSecond: round(ordersPerSecond),
+      floorPerSecond: round(floor.perSecond),
+      ratio: round(ordersPerSecond / floor.perSecond),
+      postP50Ms: round(percentile(samples.map((s) => s.postMs), 50), 1),
+      postP95Ms: round(percentile(samples.map((s) => s.postMs), 95), 1),
+      postP99Ms: round(percentile(samples.map((s) => s.postMs), 99), 1),
+      completeP50Ms: round(percentile(samples.map((s) => s.completeMs), 50), 1),
+      completeP95Ms: round(percentile(samples.map((s) => s.completeMs), 95), 1),
+      completeP99Ms: round(percentile(samples.map((s) => s.completeMs), 99), 1),
+      workerCpuSecondsPer1000: round((workerCpu / count) * 1000),
+      apiCpuSecondsPer1000: round(((after.at(-1)!.cpuSeconds - before.at(-1)!.cpuSeconds) / count) * 1000),
+      workerPeakRssMb: Math.max(...after.slice(0, workers).map((s) => s.peakRssMb)),
+      apiPeakRssMb: after.at(-1)!.peakRssMb,
+      settings: { count, concurrency, workflow: flow, workers, cpus: os.cpus().length, node: process.version, temporal: address, at: new Date().toISOString() },
+    };
+    console.log(`\n${table(Object.entries(results).filter(([k]) => k !== 'settings') as [string, number][])}`);
+    console.log(`  (${count} ${flow} at concurrency ${concurrency}, ${workers} worker(s); results in ${path.relative(process.cwd(), resultsDir)}/)`);
+    writeResults(resultsDir, results, chartSvg(samples, `${count} ${flow}, concurrency ${concurrency}: ${results.ordersPerSecond}/s, ratio ${results.ratio}`));
+  } finally {
+    for (const p of processes.reverse()) p.kill('SIGTERM');
+  }
+}
+
+/** The same number of floor workflows at the same concurrency, on a worker in this process. */
+async function runFloor(address: string, count: number, concurrency: number): Promise<{ perSecond: number }> {
+  const taskQueue = `bench-floor-${Date.now()}`;
+  const nativeConnection = await NativeConnection.connect({ address });
+  const worker = await Worker.create({ connection: nativeConnection, taskQueue, workflowsPath: require.resolve('./floor-workflow'), activities: floorActivities });
+  const running = worker.run();
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection });
+  const progress = progressBar('floor ', count);
+  const started = performance.now();
+  await atConcurrency(count, concurrency, async (i) => void (await oneFloor(client, taskQueue, `bench-floor-${Date.now()}-${i}`, started)), progress);
+  const perSecond = count / ((performance.now() - started) / 1000);
+  worker.shutdown();
+  await running;
+  await connection.close();
+  await nativeConnection.close();
+  return { perSecond };
+}
+
+async function stockShop(http: ReturnType<typeof httpClient>, flow: Flow, count: number) {
+  const address = { name: 'Bench', line1: '1 Loop Rd', city: 'Localhost', postalCode: '127', country: 'GB' };
+  if (flow === 'orders') {
+    await http.send('PUT', '/inventory/BENCH-MUG', { name: 'Mug', priceCents: 1250, available: count * 2 });
+    return {
+      bodyFor: (i: number) => ({ customerId: `bench-${i % 50}`, email: 'bench@example.com', items: [{ sku: 'BENCH-MUG', quantity: 1 }], shippingAddress: address, paymentToken: 'tok_ok' }),
+    };
+  }
+  for (const [name, perDrink] of [['espresso-beans', 18], ['milk', 250], ['cups', 1]] as const) {
+    await http.send('PUT', `/coffee/ingredients/${name}`, { available: perDrink * count });
+  }
+  return { bodyFor: () => ({ customerName: 'Bench', items: [{ drink: 'latte', size: 'medium', quantity: 1 }], paymentToken: 'tok_ok' }) };
+}
+
+function httpClient(base: string) {
+  return {
+    async send(method: string, urlPath: string, body?: unknown, headers: Record<string, string> = {}) {
+      const res = await fetch(`${base}${urlPath}`, {
+        method,
+        headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    },
+  };
+}
+
+async function startProcess(entry: string, env: NodeJS.ProcessEnv, ready: RegExp): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [path.join(dist, entry)], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  let seen = '';
+  await new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      seen += chunk;
+      if (ready.test(seen)) {
+        child.stdout!.off('data', onData);
+        child.stdout!.resume(); // keep draining, unread
+        resolve();
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${entry} exited (${code}) before it was ready:\n${seen}`)));
+  });
+  return child;
+}
+
+function progressBar(label: string, total: number): () => void {
+  let done = 0;
+  return () => {
+    done += 1;
+    const filled = Math.round((done / total) * 30);
+    process.stderr.write(`\r  ${label} [${'#'.repeat(filled)}${'.'.repeat(30 - filled)}] ${done}/${total}${done === total ? '\n' : ''}`);
+  };
+}
+
+function positive(name: string, value: string | undefined): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a whole number of at least 1, not ${value}`);
+  return n;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.once('error', reject);
+  });
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

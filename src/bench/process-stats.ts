@@ -1,0 +1,21 @@
+// CPU time and memory of a process, from /proc (Linux): what a worker or the API costs.
+import fs from 'node:fs';
+
+export interface ProcessStats {
+  cpuSeconds: number;
+  /** The most resident memory the process has had (VmHWM). */
+  peakRssMb: number;
+}
+
+/** Clock ticks per second of /proc/<pid>/stat times; 100 on every Linux this runs on. */
+const TICKS_PER_SECOND = 100;
+
+export function processStats(pid: number): ProcessStats {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces) start at state; utime and stime are 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const peakKb = Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1] ?? 0);
+  return { cpuSeconds: ticks / TICKS_PER_SECOND, peakRssMb: Math.round(peakKb / 1024) };
+}
