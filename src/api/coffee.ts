@@ -22,10 +22,10 @@ import {
   reportCoffeeFailure,
 } from '../workflows/messages';
 import type { ApiMetrics } from '../observability/metrics';
-import { type ApiDeps, temporalUiLink } from './deps';
+import type { ApiDeps } from './deps';
 import { idempotencyKey } from './idempotency-key';
 import { HttpProblem, parseOr400 } from './problem';
-import { startOnce } from './start-workflow';
+import { acceptedOrder, startOnce } from './start-workflow';
 import { onWorkflow, updateWorkflow } from './temporal-errors';
 
 const ingredientBodySchema = z.strictObject({ available: z.number().int().min(0).max(1_000_000_000) });
@@ -83,12 +83,7 @@ export function coffeeRoutes(deps: ApiDeps, metrics: Pick<ApiMetrics, 'started'>
     });
     if (started.created) metrics.started('coffee');
     Object.assign(res.locals, { orderId, workflow: 'coffee' });
-    res.status(202).json({
-      orderId,
-      workflowId,
-      status: started.existingStatus ?? 'RECEIVED',
-      links: { self: `/coffee/orders/${orderId}`, temporalUi: temporalUiLink(deps, workflowId) },
-    });
+    res.status(202).json(acceptedOrder(deps, started, { orderId, workflowId, self: `/coffee/orders/${orderId}` }));
   });
 
   router.get('/coffee/orders/:orderId', async (req, res) => {
@@ -97,7 +92,7 @@ export function coffeeRoutes(deps: ApiDeps, metrics: Pick<ApiMetrics, 'started'>
   });
 
   router.get('/coffee/queue', async (_req, res) => {
-    res.json(await barristaQueue(deps));
+    res.json(await baristaQueue(deps));
   });
 
   /** Each action is an Update: the workflow's validator refuses it (409) or carries it out. */
@@ -136,7 +131,7 @@ export function coffeeRoutes(deps: ApiDeps, metrics: Pick<ApiMetrics, 'started'>
  * The barista queue comes from Temporal's visibility (the CoffeeStatus search attribute and
  * each order's memo), not from a list kept in this process: every API instance sees the same.
  */
-async function barristaQueue(deps: ApiDeps) {
+async function baristaQueue(deps: ApiDeps) {
   const statuses = queueStatuses.map((s) => `'${s}'`).join(', ');
   const query = `WorkflowType = 'coffeeOrder' AND ExecutionStatus = 'Running' AND TaskQueue = '${deps.taskQueue}' AND CoffeeStatus IN (${statuses})`;
   const queue = [];

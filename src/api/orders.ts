@@ -12,10 +12,10 @@ import {
 } from '../domain';
 import { cancelOrder, getOrder, shipmentEvent } from '../workflows/messages';
 import type { ApiMetrics } from '../observability/metrics';
-import { type ApiDeps, temporalUiLink } from './deps';
+import type { ApiDeps } from './deps';
 import { idempotencyKey } from './idempotency-key';
 import { HttpProblem, parseOr400 } from './problem';
-import { startOnce } from './start-workflow';
+import { acceptedOrder, startOnce } from './start-workflow';
 import { onWorkflow, updateWorkflow } from './temporal-errors';
 
 const cancelBodySchema = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() }).optional();
@@ -49,12 +49,7 @@ export function orderRoutes(deps: ApiDeps, metrics: Pick<ApiMetrics, 'started'>)
     });
     if (started.created) metrics.started('order');
     Object.assign(res.locals, { orderId, workflow: 'order' });
-    res.status(202).json({
-      orderId,
-      workflowId,
-      status: started.existingStatus ?? 'RECEIVED',
-      links: { self: `/orders/${orderId}`, temporalUi: temporalUiLink(deps, workflowId) },
-    });
+    res.status(202).json(acceptedOrder(deps, started, { orderId, workflowId, self: `/orders/${orderId}` }));
   });
 
   router.get('/orders/:orderId', async (req, res) => {

@@ -3,6 +3,7 @@ import { type Client, type WorkflowHandle, WorkflowExecutionAlreadyStartedError 
 import type { SearchAttributePair } from '@temporalio/common';
 import type { OrderStatusAttribute } from '../domain';
 import { fingerprint } from '../services/idempotency';
+import { type ApiDeps, temporalUiLink } from './deps';
 import { HttpProblem } from './problem';
 
 export interface IdempotentStart {
@@ -65,4 +66,14 @@ async function startOrMeet(client: Client, start: IdempotentStart): Promise<Star
     ]);
   }
   return { handle, created: false, existingStatus: description.typedSearchAttributes.get(start.statusAttribute) };
+}
+
+/** The 202 body both kinds of order answer: the order, its workflow, its status, where to look. */
+export function acceptedOrder(deps: ApiDeps, started: Started, ids: { orderId: string; workflowId: string; self: string }) {
+  return {
+    orderId: ids.orderId,
+    workflowId: ids.workflowId,
+    status: started.existingStatus ?? 'RECEIVED',
+    links: { self: ids.self, temporalUi: temporalUiLink(deps, ids.workflowId) },
+  };
 }

@@ -1,9 +1,9 @@
 // The coffee-order saga: set the ingredients aside → take payment → queue for a barista →
 // preparing → ready → picked up. Until the drinks are made, a short ingredient, a declined
 // card, the barista's failure or a cancel gives back what was taken, newest first.
-import { ApplicationFailure, CancellationScope, allHandlersFinished, condition, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, condition, setHandler } from '@temporalio/workflow';
 import { type CoffeeInput, type CoffeeView, coffeeInputSchema, ingredientsFor } from '../domain';
-import { idempotencyKey as key, notify, settle, steps, validInput } from './common';
+import { idempotencyKey as key, notify, runToEnding, settle, steps, validInput } from './common';
 import { type CoffeeAction, CoffeeRecord } from './coffee-record';
 import { describeFailure } from './journal';
 import { cancelCoffee, claimCoffee, getCoffeeOrder, markCoffeeReady, pickUpCoffee, reportCoffeeFailure } from './messages';
@@ -21,16 +21,10 @@ export async function coffeeOrder(rawInput: CoffeeInput): Promise<CoffeeView> {
     order.pending = 'cancel';
   });
 
-  await CancellationScope.nonCancellable(async () => {
+  return runToEnding(order, async () => {
     const made = await makeDrinks(order);
     if (made) await handOver(order);
-    await condition(allHandlersFinished);
   });
-
-  if (order.status === 'NEEDS_ATTENTION') {
-    throw ApplicationFailure.nonRetryable(order.failure?.message ?? 'needs attention', 'NeedsAttention', order.view());
-  }
-  return order.view();
 }
 
 /** From the order to drinks on the counter. False when it was undone instead. */

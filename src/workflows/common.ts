@@ -1,8 +1,9 @@
 // What both workflows do the same way: call activities, derive idempotency keys, validate
 // input, notify someone.
-import { ApplicationFailure, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, allHandlersFinished, condition, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { z } from 'zod';
 import type { Activities } from '../activities';
+import type { FailureRecord } from '../domain';
 import { forwardStep, mustComplete } from './activity-options';
 import type { Journal } from './journal';
 
@@ -32,4 +33,21 @@ export async function notify(journal: Journal, recipient: string, template: stri
   } catch (err) {
     log.warn('notification not queued', { template, error: String(err) });
   }
+}
+
+/**
+ * Runs a workflow's body to its ending without letting a cancel cut it short (a cancel request
+ * is turned into the business cancel by the caller), waits for update handlers to answer, and
+ * returns the final view. Only NEEDS_ATTENTION fails the workflow: the ending an operator must
+ * act on.
+ */
+export async function runToEnding<V>(record: { status: string; failure: FailureRecord | null; view(): V }, body: () => Promise<void>): Promise<V> {
+  await CancellationScope.nonCancellable(async () => {
+    await body();
+    await condition(allHandlersFinished);
+  });
+  if (record.status === 'NEEDS_ATTENTION') {
+    throw ApplicationFailure.nonRetryable(record.failure?.message ?? 'needs attention', 'NeedsAttention', record.view());
+  }
+  return record.view();
 }

@@ -1,9 +1,9 @@
 // The order-fulfillment saga: reserve stock → authorize payment → book shipment → capture on
 // dispatch → delivered. Until dispatch, any failure or a cancellation undoes the completed
 // steps in reverse; after dispatch the goods are gone, so the order can only be finished.
-import { ApplicationFailure, CancellationScope, allHandlersFinished, condition, log, patched, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, condition, log, patched, setHandler } from '@temporalio/workflow';
 import { type OrderInput, type OrderView, orderInputSchema } from '../domain';
-import { idempotencyKey as key, notify as notifyTo, settle, steps, validInput } from './common';
+import { idempotencyKey as key, notify as notifyTo, runToEnding, settle, steps, validInput } from './common';
 import { describeFailure } from './journal';
 import { cancelOrder, getOrder, shipmentEvent } from './messages';
 import { OrderRecord } from './order-record';
@@ -20,17 +20,10 @@ export async function orderFulfillment(rawInput: OrderInput): Promise<OrderView>
     order.cancelRequested = true;
   });
 
-  await CancellationScope.nonCancellable(async () => {
+  return runToEnding(order, async () => {
     const handedToCarrier = await fulfilUntilDispatch(order);
     if (handedToCarrier) await finishAfterDispatch(order);
-    await condition(allHandlersFinished);
   });
-
-  if (order.status === 'NEEDS_ATTENTION') {
-    // Only this ending fails the workflow: it is the one an operator must act on.
-    throw ApplicationFailure.nonRetryable(order.failure?.message ?? 'needs attention', 'NeedsAttention', order.view());
-  }
-  return order.view();
 }
 
 /** Reserve, authorize, book, and wait for the carrier. False when the order was unwound. */
