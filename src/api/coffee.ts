@@ -26,7 +26,8 @@ import type { ApiDeps } from './deps';
 import { idempotencyKey } from './idempotency-key';
 import { HttpProblem, parseOr400 } from './problem';
 import { acceptedOrder, startOnce } from './start-workflow';
-import { onWorkflow, updateWorkflow } from './temporal-errors';
+import { updateWorkflow } from './temporal-errors';
+import { readView } from './workflow-view';
 
 const ingredientBodySchema = z.strictObject({ available: z.number().int().min(0).max(1_000_000_000) });
 const claimBodySchema = z.strictObject({ barista: z.string().trim().min(1).max(100) });
@@ -88,7 +89,7 @@ export function coffeeRoutes(deps: ApiDeps, metrics: Pick<ApiMetrics, 'started'>
 
   router.get('/coffee/orders/:orderId', async (req, res) => {
     const orderId = orderIdParam(req);
-    res.json(await onWorkflow(`coffee order "${orderId}"`, () => coffeeHandle(deps, orderId).query(getCoffeeOrder)));
+    res.json(await readView(coffeeHandle(deps, orderId), `coffee order "${orderId}"`, getCoffeeOrder));
   });
 
   router.get('/coffee/queue', async (_req, res) => {

@@ -16,7 +16,8 @@ import type { ApiDeps } from './deps';
 import { idempotencyKey } from './idempotency-key';
 import { HttpProblem, parseOr400 } from './problem';
 import { acceptedOrder, startOnce } from './start-workflow';
-import { onWorkflow, updateWorkflow } from './temporal-errors';
+import { updateWorkflow } from './temporal-errors';
+import { readView } from './workflow-view';
 
 const cancelBodySchema = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() }).optional();
 const shipmentEventSchema = z.strictObject({ event: z.enum(ShipmentEvents) });
@@ -54,7 +55,7 @@ export function orderRoutes(deps: ApiDeps, metrics: Pick<ApiMetrics, 'started'>)
 
   router.get('/orders/:orderId', async (req, res) => {
     const orderId = orderIdParam(req);
-    res.json(await onWorkflow(`order "${orderId}"`, () => orderHandle(deps, orderId).query(getOrder)));
+    res.json(await readView(orderHandle(deps, orderId), `order "${orderId}"`, getOrder));
   });
 
   router.post('/orders/:orderId/cancel', async (req, res) => {
@@ -71,7 +72,7 @@ export function orderRoutes(deps: ApiDeps, metrics: Pick<ApiMetrics, 'started'>)
     const orderId = orderIdParam(req);
     const { event } = parseOr400(shipmentEventSchema, req.body, 'the shipment event');
     const handle = orderHandle(deps, orderId);
-    const order = await onWorkflow(`order "${orderId}"`, () => handle.query(getOrder));
+    const order = await readView(handle, `order "${orderId}"`, getOrder);
     if (!awaitingCarrier.has(order.status)) {
       throw new HttpProblem(409, 'Conflict', `order "${orderId}" is ${order.status}: it has no shipment on its way`);
     }
