@@ -121,6 +121,27 @@ export class Cluster {
     }
   }
 
+  /**
+   * Replays the history of every workflow the run made on the current bundle, as a worker that
+   * lost its cache would. Answers how many were replayed and each one that did not replay.
+   */
+  async replayAll(): Promise<{ replayed: number; failures: { workflowId: string; error: string }[] }> {
+    const connection = await Connection.connect({ address: this.env.TEMPORAL_ADDRESS! });
+    try {
+      const histories = new Client({ connection }).workflow.list().intoHistories();
+      let replayed = 0;
+      const failures = [];
+      const options = { workflowBundle: { codePath: inject('workflowBundlePath') }, sinks: workflowSinks() };
+      for await (const result of Worker.runReplayHistories(options, histories)) {
+        replayed += 1;
+        if (result.error) failures.push({ workflowId: result.workflowId, error: String(result.error) });
+      }
+      return { replayed, failures };
+    } finally {
+      await connection.close();
+    }
+  }
+
   async stop(): Promise<void> {
     await kill(this.api?.child, 'SIGTERM');
     await kill(this.worker?.child, 'SIGTERM');

@@ -28,8 +28,19 @@ export interface ChaosSummary {
   apiRestarts: number;
   invariantsChecked: number;
   violations: string[];
+  /** Workflows whose history was replayed after the run, as a worker without a cache would. */
+  historiesReplayed: number;
+  /** Histories that did not replay, with the error: see KNOWN_SDK_NONDETERMINISM. */
+  historiesNotReplaying: { workflowId: string; error: string }[];
   seconds: number;
 }
+
+/**
+ * The one replay failure the run tolerates, and reports: TypeScript SDK 1.24 can write a history
+ * it cannot replay when a freshly started worker takes a workflow task that carries both an
+ * activity's result and an Update (README, "Known issue"). Any other replay failure fails the run.
+ */
+export const KNOWN_SDK_NONDETERMINISM = /Nondeterminism error: Update machine does not handle this event/;
 
 export async function runChaos(plan: ChaosPlan): Promise<ChaosSummary> {
   const started = Date.now();
@@ -54,12 +65,15 @@ export async function runChaos(plan: ChaosPlan): Promise<ChaosSummary> {
       const unfinished = day.orders.filter((o) => o.status !== o.expect);
       for (const o of unfinished) verdict.violations.push(await cluster.diagnose(`${o.kind === 'order' ? 'order' : 'coffee'}-${o.id}`).catch(String));
       if (unfinished.length > 0) verdict.violations.push(...cluster.problems());
+      const replay = await cluster.replayAll();
       return {
         orders: plan.orders,
         coffees: plan.coffees,
         ...cluster.counts,
         invariantsChecked: verdict.checked,
         violations: verdict.violations,
+        historiesReplayed: replay.replayed,
+        historiesNotReplaying: replay.failures,
         seconds: Math.round((Date.now() - started) / 1000),
       };
     } finally {
@@ -93,8 +107,10 @@ export function summaryTable(s: ChaosSummary): string {
     ['API restarts', s.apiRestarts],
     ['invariants checked', s.invariantsChecked],
     ['violations', s.violations.length],
+    ['histories replayed', s.historiesReplayed],
+    ['  of which do not replay', s.historiesNotReplaying.length],
     ['seconds', s.seconds],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
-  return ['chaos run', ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${String(v).padStart(6)}`), ...s.violations.map((v) => `  ! ${v}`)].join('\n');
+  return ['chaos run', ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${String(v).padStart(6)}`), ...s.violations.map((v) => `  ! ${v}`), ...s.historiesNotReplaying.map((h) => `  ~ ${h.workflowId} does not replay: ${h.error.slice(0, 300)}`)].join('\n');
 }
