@@ -49,14 +49,20 @@ export async function oneOrder(http: Http, flow: Flow, id: string, body: unknown
   return { at: performance.now() - startedAt, postMs, completeMs: performance.now() - t0 };
 }
 
+/**
+ * Polls the order until it shows `status`, as a client would: soon at first, then backing off
+ * (50, 100, 200, 400, 500 ms…), so that waiting customers do not flood the API with reads.
+ */
 async function until(http: Http, path: string, status: string): Promise<void> {
-  for (;;) {
+  for (let delayMs = 50; ; delayMs = Math.min(POLL_MAX_MS, delayMs * 2)) {
     const answer = await http.send('GET', path);
     if (answer.body.status === status) return;
     if (['FAILED', 'CANCELLED', 'NEEDS_ATTENTION'].includes(String(answer.body.status))) throw new Error(`${path} ended ${answer.body.status}`);
-    await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, delayMs));
   }
 }
+
+const POLL_MAX_MS = 500;
 
 /** One floor workflow: started, signalled twice, awaited, with no API and no real activities. */
 export async function oneFloor(client: Client, taskQueue: string, id: string, startedAt: number): Promise<Sample> {

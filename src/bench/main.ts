@@ -1,6 +1,7 @@
 // `npm run bench`: orders through the HTTP API at a fixed concurrency, against the floor of the
 // same shape straight through Temporal. Headline: ratio = orders/s ÷ floor/s.
-//   npm run bench -- --count 400 --concurrency 20 --workflow orders|coffee --workers 1
+//   npm run bench -- --count 400 --concurrency 20 --workflow orders|coffee --workers 1 [--profile]
+// --profile writes a V8 CPU profile of each worker and the API to bench/results/profiles/.
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
       concurrency: { type: 'string', default: '20' },
       workflow: { type: 'string', default: 'orders' },
       workers: { type: 'string', default: '1' },
+      profile: { type: 'boolean', default: false },
     },
   });
   const count = positive('count', values.count);
@@ -47,8 +49,9 @@ async function main(): Promise<void> {
     }
     const port = await freePort();
     const env = { ...process.env, TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: `bench-${Date.now()}`, DATA_DIR: dataDir, PORT: String(port), WORKER_METRICS_PORT: '0' };
-    const workerProcs = await Promise.all(Array.from({ length: workers }, () => startProcess('workers/main.js', { ...env, LOG_LEVEL: 'info' }, /worker polling/)));
-    const api = await startProcess('api/main.js', { ...env, LOG_LEVEL: 'info' }, /API listening/);
+    const nodeArgs = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(resultsDir, 'profiles')}`] : [];
+    const workerProcs = await Promise.all(Array.from({ length: workers }, () => startProcess('workers/main.js', { ...env, LOG_LEVEL: 'info' }, /worker polling/, nodeArgs)));
+    const api = await startProcess('api/main.js', { ...env, LOG_LEVEL: 'info' }, /API listening/, nodeArgs);
     processes.push(...workerProcs, api);
     const http = httpClient(`http://127.0.0.1:${port}`);
 
@@ -84,8 +87,21 @@ async function main(): Promise<void> {
     console.log(`  (${count} ${flow} at concurrency ${concurrency}, ${workers} worker(s); results in ${path.relative(process.cwd(), resultsDir)}/)`);
     writeResults(resultsDir, results, chartSvg(samples, `${count} ${flow}, concurrency ${concurrency}: ${results.ordersPerSecond}/s, ratio ${results.ratio}`));
   } finally {
-    for (const p of processes.reverse()) p.kill('SIGTERM');
+    // API, then workers, then the server; each drains and exits (and writes its profile).
+    for (const p of processes.reverse()) await stopProcess(p);
   }
+}
+
+function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
 }
 
 /** The same number of floor workflows at the same concurrency, on a worker in this process. */
@@ -134,8 +150,8 @@ function httpClient(base: string) {
   };
 }
 
-async function startProcess(entry: string, env: NodeJS.ProcessEnv, ready: RegExp): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [path.join(dist, entry)], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+async function startProcess(entry: string, env: NodeJS.ProcessEnv, ready: RegExp, nodeArgs: string[]): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, path.join(dist, entry)], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   let seen = '';
   await new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {

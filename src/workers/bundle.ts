@@ -1,4 +1,7 @@
 // Build step: bundles the workflow code once, so production workers start without webpack.
+// One bundle, always with the tracing interceptors, whether or not traces are exported: the
+// interceptors delay each Update handler by a few microtasks, so a bundle without them orders
+// a coffee order's commands differently and cannot replay its history (docs/PERFORMANCE.md).
 import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
