@@ -41,12 +41,20 @@ async function main(): Promise<void> {
   const address = process.env.TEMPORAL_ADDRESS ?? `127.0.0.1:${await freePort()}`;
   const processes: ChildProcess[] = [];
   try {
+    let server: ChildProcess | undefined;
     if (!(await temporalAnswers(address))) {
       const cliPath = await findTemporalCli();
       if (!cliPath) throw new Error('no temporal CLI and nothing answering at TEMPORAL_ADDRESS');
-      processes.push(startDevServer({ cliPath, dataDir, address, uiPort: await freePort(), ownProcessGroup: true, quiet: true }));
+      server = startDevServer({ cliPath, dataDir, address, uiPort: await freePort(), ownProcessGroup: true, quiet: true });
+      processes.push(server);
       await waitForTemporal(address);
     }
+    // Where the CPU goes: the server's (when this run started it) and this process's own.
+    const serverCpu = () => (server ? processStats(server.pid!).cpuSeconds : Number.NaN);
+    const ownCpu = () => {
+      const { user, system } = process.cpuUsage();
+      return (user + system) / 1e6;
+    };
     const port = await freePort();
     const env = { ...process.env, TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: `bench-${Date.now()}`, DATA_DIR: dataDir, PORT: String(port), WORKER_METRICS_PORT: '0' };
     const nodeArgs = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(resultsDir, 'profiles')}`] : [];
@@ -57,14 +65,18 @@ async function main(): Promise<void> {
 
     const { bodyFor } = await stockShop(http, flow, count);
     const before = [...workerProcs, api].map((p) => processStats(p.pid!));
+    const [serverBefore, ownBefore] = [serverCpu(), ownCpu()];
     const started = performance.now();
     const samples: Sample[] = [];
     const progress = progressBar('orders', count);
     await atConcurrency(count, concurrency, async (i) => void samples.push(await oneOrder(http, flow, `bench-${Date.now()}-${i}`, bodyFor(i), started)), progress);
     const seconds = (performance.now() - started) / 1000;
     const after = [...workerProcs, api].map((p) => processStats(p.pid!));
+    const [serverAfter, ownAfter] = [serverCpu(), ownCpu()];
 
     const floor = await runFloor(address, count, concurrency);
+    const [serverAfterFloor, ownAfterFloor] = [serverCpu(), ownCpu()];
+    const per1000 = (cpuSeconds: number) => round((cpuSeconds / count) * 1000);
     const ordersPerSecond = count / seconds;
     const workerCpu = after.slice(0, workers).reduce((sum, s, i) => sum + s.cpuSeconds - before[i]!.cpuSeconds, 0);
     const results = {
@@ -81,6 +93,10 @@ async function main(): Promise<void> {
       apiCpuSecondsPer1000: round(((after.at(-1)!.cpuSeconds - before.at(-1)!.cpuSeconds) / count) * 1000),
       workerPeakRssMb: Math.max(...after.slice(0, workers).map((s) => s.peakRssMb)),
       apiPeakRssMb: after.at(-1)!.peakRssMb,
+      serverCpuSecondsPer1000: per1000(serverAfter - serverBefore),
+      driverCpuSecondsPer1000: per1000(ownAfter - ownBefore),
+      floorServerCpuSecondsPer1000: per1000(serverAfterFloor - serverAfter),
+      floorWorkerAndClientCpuSecondsPer1000: per1000(ownAfterFloor - ownAfter),
       settings: { count, concurrency, workflow: flow, workers, cpus: os.cpus().length, node: process.version, temporal: address, at: new Date().toISOString() },
     };
     console.log(`\n${table(Object.entries(results).filter(([k]) => k !== 'settings') as [string, number][])}`);
