@@ -46,7 +46,8 @@ export const workerTuning = {
   maxConcurrentWorkflowTaskExecutions: 20,
   /**
    * Orders wait hours or days for the carrier; a cached workflow is replayed without fetching
-   * its history. 2000 open orders take well under 200 MB.
+   * its history. Each holds its own copy of the workflow's modules: watch the worker's memory
+   * (docs/PERFORMANCE.md) before raising this.
    */
   maxCachedWorkflows: 2000,
 } as const;
