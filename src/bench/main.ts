@@ -50,6 +50,7 @@ async function main(): Promise<void> {
       await waitForTemporal(address);
     }
     // Where the CPU goes: the server's (when this run started it) and this process's own.
+    const per1000 = (cpuSeconds: number) => round((cpuSeconds / count) * 1000);
     const serverCpu = () => (server ? processStats(server.pid!).cpuSeconds : Number.NaN);
     const ownCpu = () => {
       const { user, system } = process.cpuUsage();
@@ -76,7 +77,6 @@ async function main(): Promise<void> {
 
     const floor = await runFloor(address, count, concurrency);
     const [serverAfterFloor, ownAfterFloor] = [serverCpu(), ownCpu()];
-    const per1000 = (cpuSeconds: number) => round((cpuSeconds / count) * 1000);
     const ordersPerSecond = count / seconds;
     const workerCpu = after.slice(0, workers).reduce((sum, s, i) => sum + s.cpuSeconds - before[i]!.cpuSeconds, 0);
     const results = {
@@ -89,8 +89,8 @@ async function main(): Promise<void> {
       completeP50Ms: round(percentile(samples.map((s) => s.completeMs), 50), 1),
       completeP95Ms: round(percentile(samples.map((s) => s.completeMs), 95), 1),
       completeP99Ms: round(percentile(samples.map((s) => s.completeMs), 99), 1),
-      workerCpuSecondsPer1000: round((workerCpu / count) * 1000),
-      apiCpuSecondsPer1000: round(((after.at(-1)!.cpuSeconds - before.at(-1)!.cpuSeconds) / count) * 1000),
+      workerCpuSecondsPer1000: per1000(workerCpu),
+      apiCpuSecondsPer1000: per1000(after.at(-1)!.cpuSeconds - before.at(-1)!.cpuSeconds),
       workerPeakRssMb: Math.max(...after.slice(0, workers).map((s) => s.peakRssMb)),
       apiPeakRssMb: after.at(-1)!.peakRssMb,
       serverCpuSecondsPer1000: per1000(serverAfter - serverBefore),
