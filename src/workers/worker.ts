@@ -45,11 +45,12 @@ export const workerTuning = {
   /** Workflow tasks are CPU-bound replay steps: a few more than cores keeps both cores busy. */
   maxConcurrentWorkflowTaskExecutions: 20,
   /**
-   * Orders wait hours or days for the carrier; a cached workflow is replayed without fetching
-   * its history. Each holds its own copy of the workflow's modules: watch the worker's memory
-   * (docs/PERFORMANCE.md) before raising this.
+   * A cached workflow takes its next task without fetching and replaying its history, but each
+   * holds its own copy of the workflow's modules: 2.5 MB apiece, measured (docs/PERFORMANCE.md).
+   * 300 keeps a worker near 1 GB. Orders that wait days for the carrier fall out of the cache
+   * and replay their short history when the carrier's event comes.
    */
-  maxCachedWorkflows: 2000,
+  maxCachedWorkflows: 300,
 } as const;
 
 export async function createFulfillmentWorker(opts: FulfillmentWorkerOptions): Promise<Worker> {
