@@ -1,7 +1,8 @@
 // The chaos run in npm test: the whole system as processes, broken on purpose while orders move,
 // then the invariants from the business database. `npm run test:chaos` runs it at scale.
 import { describe, expect, it } from 'vitest';
-import { KNOWN_SDK_NONDETERMINISM, runChaos, summaryTable } from './run';
+import { KNOWN_SDK_NONDETERMINISM } from '../support/histories';
+import { runChaos, summaryTable } from './run';
 
 describe('chaos', () => {
   it('50 orders and coffee orders survive killed workers, a restarted Temporal server and a restarted API: nothing lost, nothing doubled', async () => {

@@ -1,7 +1,8 @@
 // `npm run test:chaos`: the chaos run at a larger scale than npm test's (chaos.test.ts), bounded
 // in count and time, on loopback only. Prints the summary table; fails on any violation.
 import { describe, expect, it } from 'vitest';
-import { KNOWN_SDK_NONDETERMINISM, runChaos, summaryTable } from './run';
+import { KNOWN_SDK_NONDETERMINISM } from '../support/histories';
+import { runChaos, summaryTable } from './run';
 
 describe('chaos at scale', () => {
   it('200 orders and coffee orders through repeated worker kills, server and API restarts: zero violations', async () => {

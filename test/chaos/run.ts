@@ -30,17 +30,10 @@ export interface ChaosSummary {
   violations: string[];
   /** Workflows whose history was replayed after the run, as a worker without a cache would. */
   historiesReplayed: number;
-  /** Histories that did not replay, with the error: see KNOWN_SDK_NONDETERMINISM. */
+  /** Histories that did not replay, with the error: see KNOWN_SDK_NONDETERMINISM (test/support/histories.ts). */
   historiesNotReplaying: { workflowId: string; error: string }[];
   seconds: number;
 }
-
-/**
- * The one replay failure the run tolerates, and reports: TypeScript SDK 1.24 can write a history
- * it cannot replay when a freshly started worker takes a workflow task that carries both an
- * activity's result and an Update (README, "Known issue"). Any other replay failure fails the run.
- */
-export const KNOWN_SDK_NONDETERMINISM = /Nondeterminism error: Update machine does not handle this event/;
 
 export async function runChaos(plan: ChaosPlan): Promise<ChaosSummary> {
   const started = Date.now();

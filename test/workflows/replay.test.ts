@@ -6,8 +6,7 @@ import { type ReplayResult, Worker } from '@temporalio/worker';
 import { describe, expect, inject, it } from 'vitest';
 import { bundleWorkflows } from '../../src/workers/bundle';
 import { WORKFLOWS_PATH, workflowSinks } from '../../src/workers/worker';
-import { KNOWN_SDK_NONDETERMINISM } from '../chaos/run';
-import { HISTORIES_DIR } from '../support/histories';
+import { HISTORIES_DIR, KNOWN_SDK_NONDETERMINISM, SDK_ISSUE_HISTORIES_DIR } from '../support/histories';
 
 function recordedHistories(only?: RegExp) {
   return fs
@@ -60,9 +59,11 @@ describe('recorded histories', () => {
     // A freshly started worker took one workflow task carrying an activity's result and an Update,
     // and recorded the Update after what the activity's continuation did; replay, on SDK 1.24.0,
     // always runs the Update first. See README, "Known issue". When an SDK upgrade makes this test
-    // fail because they replay, the issue is fixed upstream: drop the tolerance in test/chaos/run.ts.
-    const dir = path.resolve(HISTORIES_DIR, '..', 'histories-sdk-issue');
-    const histories = fs.readdirSync(dir).map((file) => ({ workflowId: file, history: JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as unknown }));
+    // fail because they replay, the issue is fixed upstream: drop KNOWN_SDK_NONDETERMINISM.
+    const histories = fs.readdirSync(SDK_ISSUE_HISTORIES_DIR).map((file) => ({
+      workflowId: file,
+      history: JSON.parse(fs.readFileSync(path.join(SDK_ISSUE_HISTORIES_DIR, file), 'utf8')) as unknown,
+    }));
     expect(histories).toHaveLength(2);
 
     const results = await replay(inject('workflowBundlePath'), histories);
