@@ -10,7 +10,7 @@ import { requestLog } from './request-log';
 import { requestSpan } from './request-span';
 import { orderRoutes } from './orders';
 import { HttpProblem, sendProblem } from './problem';
-import { temporalUnreachable } from './temporal-errors';
+import { temporalUnavailable, temporalUnreachable } from './temporal-errors';
 
 export function createApp(deps: ApiDeps): Express {
   const app = express();
@@ -49,7 +49,7 @@ function toProblem(err: unknown): HttpProblem {
   if (typeof bodyError.status === 'number' && bodyError.status >= 400 && bodyError.status < 500) {
     return new HttpProblem(bodyError.status, 'Bad request', bodyError.message ?? 'the request cannot be read');
   }
-  if (temporalUnreachable(err)) return new HttpProblem(503, 'Service unavailable', 'Temporal cannot be reached; try again shortly');
+  if (temporalUnreachable(err)) return temporalUnavailable();
   console.error('unexpected error in a request', err);
   return new HttpProblem(500, 'Internal error', 'something went wrong on our side');
 }

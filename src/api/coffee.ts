@@ -10,24 +10,20 @@ import {
   ingredientUnits,
   menu,
   orderIdSchema,
+  type CoffeeView,
   placeCoffeeOrderSchema,
   queueStatuses,
+  receivedCoffeeView,
 } from '../domain';
-import {
-  cancelCoffee,
-  claimCoffee,
-  getCoffeeOrder,
-  markCoffeeReady,
-  pickUpCoffee,
-  reportCoffeeFailure,
-} from '../workflows/messages';
+import { cancelCoffee, claimCoffee, markCoffeeReady, pickUpCoffee, reportCoffeeFailure } from '../workflows/messages';
 import type { ApiMetrics } from '../observability/metrics';
 import type { ApiDeps } from './deps';
-import { idempotencyKey } from './idempotency-key';
+import { idempotencyKey, updateId } from './idempotency-key';
 import { HttpProblem, parseOr400 } from './problem';
 import { acceptedOrder, startOnce } from './start-workflow';
-import { updateWorkflow } from './temporal-errors';
-import { readView } from './workflow-view';
+import { withinDeadline } from './temporal-errors';
+import { type UpdateRequest, sendUpdate } from './workflow-update';
+import { READ_DEADLINE_MS, readView, type ViewSource } from './workflow-view';
 
 const ingredientBodySchema = z.strictObject({ available: z.number().int().min(0).max(1_000_000_000) });
 const claimBodySchema = z.strictObject({ barista: z.string().trim().min(1).max(100) });
@@ -77,6 +73,7 @@ export function coffeeRoutes(deps: ApiDeps, metrics: Pick<ApiMetrics, 'started'>
       taskQueue: deps.taskQueue,
       args: [input],
       request: order,
+      view: receivedCoffeeView(input),
       // The queue shows who ordered what without asking each workflow.
       memo: { customerName: order.customerName, items: order.items },
       searchAttributes: [{ key: CoffeeStatusAttribute, value: 'RECEIVED' }],
@@ -89,7 +86,7 @@ export function coffeeRoutes(deps: ApiDeps, metrics: Pick<ApiMetrics, 'started'>
 
   router.get('/coffee/orders/:orderId', async (req, res) => {
     const orderId = orderIdParam(req);
-    res.json(await readView(coffeeHandle(deps, orderId), `coffee order "${orderId}"`, getCoffeeOrder));
+    res.json(await readView<CoffeeView>(coffeeHandle(deps, orderId), coffeeSource(orderId)));
   });
 
   router.get('/coffee/queue', async (_req, res) => {
@@ -97,32 +94,36 @@ export function coffeeRoutes(deps: ApiDeps, metrics: Pick<ApiMetrics, 'started'>
   });
 
   /** Each action is an Update: the workflow's validator refuses it (409) or carries it out. */
-  const action = (path: string, send: (req: Request, handle: ReturnType<typeof coffeeHandle>) => Promise<unknown>) =>
+  type Action = Pick<UpdateRequest<CoffeeView, any[]>, 'update' | 'args'>;
+  const action = (path: string, read: (req: Request) => Action) =>
     router.post(`/coffee/orders/:orderId/${path}`, async (req, res) => {
       const orderId = orderIdParam(req);
       const handle = coffeeHandle(deps, orderId);
-      res.json(await updateWorkflow(handle, `coffee order "${orderId}"`, CoffeeStatusAttribute, () => send(req, handle)));
+      const source = coffeeSource(orderId);
+      const answer = await sendUpdate(deps, { handle, source, ...read(req), updateId: updateId(req, path) });
+      if (answer) res.json(answer);
+      else res.status(202).json(await readView<CoffeeView>(handle, source));
     });
 
-  action('claim', (req, handle) => {
+  action('claim', (req) => {
     const { barista } = parseOr400(claimBodySchema, req.body, 'the claim');
-    return handle.executeUpdate(claimCoffee, { args: [{ barista }] });
+    return { update: claimCoffee, args: [{ barista }] };
   });
-  action('ready', (req, handle) => {
+  action('ready', (req) => {
     parseOr400(noBodySchema, req.body, 'the request');
-    return handle.executeUpdate(markCoffeeReady);
+    return { update: markCoffeeReady, args: [] };
   });
-  action('fail', (req, handle) => {
+  action('fail', (req) => {
     const { reason } = parseOr400(failBodySchema, req.body, 'the failure report');
-    return handle.executeUpdate(reportCoffeeFailure, { args: [{ reason }] });
+    return { update: reportCoffeeFailure, args: [{ reason }] };
   });
-  action('pickup', (req, handle) => {
+  action('pickup', (req) => {
     parseOr400(noBodySchema, req.body, 'the request');
-    return handle.executeUpdate(pickUpCoffee);
+    return { update: pickUpCoffee, args: [] };
   });
-  action('cancel', (req, handle) => {
+  action('cancel', (req) => {
     parseOr400(noBodySchema, req.body, 'the request');
-    return handle.executeUpdate(cancelCoffee);
+    return { update: cancelCoffee, args: [] };
   });
 
   return router;
@@ -135,6 +136,7 @@ export function coffeeRoutes(deps: ApiDeps, metrics: Pick<ApiMetrics, 'started'>
 async function baristaQueue(deps: ApiDeps) {
   const statuses = queueStatuses.map((s) => `'${s}'`).join(', ');
   const query = `WorkflowType = 'coffeeOrder' AND ExecutionStatus = 'Running' AND TaskQueue = '${deps.taskQueue}' AND CoffeeStatus IN (${statuses})`;
+  return withinDeadline(deps.client, READ_DEADLINE_MS, async () => {
   const queue = [];
   for await (const workflow of deps.client.workflow.list({ query })) {
     const memo = workflow.memo ?? {};
@@ -149,10 +151,15 @@ async function baristaQueue(deps: ApiDeps) {
     if (queue.length >= QUEUE_LIMIT) break;
   }
   return queue.sort((a, b) => a.orderedAt.localeCompare(b.orderedAt));
+  });
 }
 
 function coffeeHandle(deps: ApiDeps, orderId: string) {
   return deps.client.workflow.getHandle(coffeeWorkflowId(orderId));
+}
+
+function coffeeSource(orderId: string): ViewSource {
+  return { what: `coffee order "${orderId}"`, orderId, statusAttribute: CoffeeStatusAttribute };
 }
 
 function orderIdParam(req: Request): string {

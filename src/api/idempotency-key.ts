@@ -1,4 +1,4 @@
-// The Idempotency-Key header, which becomes an order's id.
+// The Idempotency-Key header: an order's id when placing it, an Update's id when acting on it.
 import type { Request } from 'express';
 import { orderIdSchema } from '../domain';
 import { parseOr400 } from './problem';
@@ -7,4 +7,13 @@ import { parseOr400 } from './problem';
 export function idempotencyKey(req: Request): string | undefined {
   const key = req.get('Idempotency-Key');
   return key === undefined ? undefined : parseOr400(orderIdSchema, key, 'the Idempotency-Key header', 'Idempotency-Key');
+}
+
+/**
+ * The Update id for an action on an order: the same action with the same key is one request,
+ * however often it is sent. Without a key, the client's SDK makes a new id for every request.
+ */
+export function updateId(req: Request, action: string): string | undefined {
+  const key = idempotencyKey(req);
+  return key === undefined ? undefined : `${action}-${key}`;
 }

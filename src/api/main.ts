@@ -14,8 +14,13 @@ async function main(): Promise<void> {
   const logger = createLogger('api', settings.LOG_LEVEL);
   const tracing = startTracing('temporal-fulfillment-api', settings.OTEL_EXPORTER_OTLP_ENDPOINT);
   const db = await openDatabase(settings.database);
-  // Lazy: the API comes up even while Temporal is away, and /readyz says so.
-  const connection = Connection.lazy({ address: settings.TEMPORAL_ADDRESS });
+  // Lazy: the API comes up even while Temporal is away, and /readyz says so. gRPC waits up to
+  // two minutes between reconnection attempts by default; a few seconds means the API is back
+  // within moments of the server, without being restarted.
+  const connection = Connection.lazy({
+    address: settings.TEMPORAL_ADDRESS,
+    channelArgs: { 'grpc.initial_reconnect_backoff_ms': 500, 'grpc.max_reconnect_backoff_ms': 3000 },
+  });
   const client = createTemporalClient(connection, settings.TEMPORAL_NAMESPACE);
   const api = await startApiServer(
     apiDeps(settings, { client, db, services: createServices(db), logger }),

@@ -1,29 +1,29 @@
-// HTTP routes for orders: validate, then translate into a workflow start, update, signal or query.
+// HTTP routes for orders: validate, then translate into a workflow start, an Update, or a read of
+// the view the workflow published.
 import { randomUUID } from 'node:crypto';
 import { type Request, Router } from 'express';
 import { z } from 'zod';
 import {
   CustomerIdAttribute,
   type OrderInput,
+  type OrderView,
   OrderStatusAttribute,
   orderIdSchema,
   placeOrderSchema,
+  receivedOrderView,
   ShipmentEvents,
 } from '../domain';
-import { cancelOrder, getOrder, shipmentEvent } from '../workflows/messages';
+import { cancelOrder, reportShipmentEvent } from '../workflows/messages';
 import type { ApiMetrics } from '../observability/metrics';
 import type { ApiDeps } from './deps';
-import { idempotencyKey } from './idempotency-key';
+import { idempotencyKey, updateId } from './idempotency-key';
 import { HttpProblem, parseOr400 } from './problem';
 import { acceptedOrder, startOnce } from './start-workflow';
-import { updateWorkflow } from './temporal-errors';
-import { readView } from './workflow-view';
+import { sendUpdate } from './workflow-update';
+import { readView, type ViewSource } from './workflow-view';
 
 const cancelBodySchema = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() }).optional();
 const shipmentEventSchema = z.strictObject({ event: z.enum(ShipmentEvents) });
-
-/** The carrier's events make sense only while a shipment is booked or on its way. */
-const awaitingCarrier = new Set(['SHIPMENT_CREATED', 'DISPATCHED']);
 
 export const orderWorkflowId = (orderId: string): string => `order-${orderId}`;
 
@@ -42,6 +42,7 @@ export function orderRoutes(deps: ApiDeps, metrics: Pick<ApiMetrics, 'started'>)
       taskQueue: deps.taskQueue,
       args: [input],
       request: order,
+      view: receivedOrderView(input),
       searchAttributes: [
         { key: OrderStatusAttribute, value: 'RECEIVED' },
         { key: CustomerIdAttribute, value: order.customerId },
@@ -55,28 +56,25 @@ export function orderRoutes(deps: ApiDeps, metrics: Pick<ApiMetrics, 'started'>)
 
   router.get('/orders/:orderId', async (req, res) => {
     const orderId = orderIdParam(req);
-    res.json(await readView(orderHandle(deps, orderId), `order "${orderId}"`, getOrder));
+    res.json(await readView<OrderView>(orderHandle(deps, orderId), orderSource(orderId)));
   });
 
   router.post('/orders/:orderId/cancel', async (req, res) => {
     const orderId = orderIdParam(req);
     const body = parseOr400(cancelBodySchema, req.body, 'the cancellation');
     const handle = orderHandle(deps, orderId);
-    const order = await updateWorkflow(handle, `order "${orderId}"`, OrderStatusAttribute, () =>
-      handle.executeUpdate(cancelOrder, { args: [{ reason: body?.reason }] }),
-    );
-    res.json(order);
+    const source = orderSource(orderId);
+    const settled = await sendUpdate(deps, { handle, source, update: cancelOrder, args: [{ reason: body?.reason }], updateId: updateId(req, 'cancel') });
+    if (settled) res.json(settled);
+    else res.status(202).json(await readView<OrderView>(handle, source));
   });
 
   router.post('/orders/:orderId/shipment-events', async (req, res) => {
     const orderId = orderIdParam(req);
     const { event } = parseOr400(shipmentEventSchema, req.body, 'the shipment event');
+    // The workflow decides whether the order has a parcel on its way (409 when not).
     const handle = orderHandle(deps, orderId);
-    const order = await readView(handle, `order "${orderId}"`, getOrder);
-    if (!awaitingCarrier.has(order.status)) {
-      throw new HttpProblem(409, 'Conflict', `order "${orderId}" is ${order.status}: it has no shipment on its way`);
-    }
-    await handle.signal(shipmentEvent, { event });
+    await sendUpdate(deps, { handle, source: orderSource(orderId), update: reportShipmentEvent, args: [{ event }], updateId: updateId(req, 'carrier') });
     res.status(202).json({ orderId, event, accepted: true });
   });
 
@@ -85,6 +83,10 @@ export function orderRoutes(deps: ApiDeps, metrics: Pick<ApiMetrics, 'started'>)
 
 function orderHandle(deps: ApiDeps, orderId: string) {
   return deps.client.workflow.getHandle(orderWorkflowId(orderId));
+}
+
+function orderSource(orderId: string): ViewSource {
+  return { what: `order "${orderId}"`, orderId, statusAttribute: OrderStatusAttribute };
 }
 
 function orderIdParam(req: Request): string {

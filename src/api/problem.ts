@@ -20,7 +20,18 @@ export class HttpProblem extends Error {
   }
 }
 
+/** 503: a dependency is away. Says which, and when to try again; the request was not carried out. */
+export class Unavailable extends HttpProblem {
+  constructor(
+    detail: string,
+    readonly retryAfterSeconds = 5,
+  ) {
+    super(503, 'Service unavailable', detail);
+  }
+}
+
 export function sendProblem(res: Response, problem: HttpProblem): void {
+  if (problem instanceof Unavailable) res.set('Retry-After', String(problem.retryAfterSeconds));
   res
     .status(problem.status)
     .type('application/problem+json')

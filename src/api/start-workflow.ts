@@ -13,6 +13,8 @@ export interface IdempotentStart {
   args: unknown[];
   /** The request as the client sent it: a repeat must send the same. */
   request: unknown;
+  /** The order's view as placed: the workflow publishes each next one in the same memo field. */
+  view: unknown;
   /** What lists of workflows should show without asking each one. */
   memo?: Record<string, unknown>;
   searchAttributes: SearchAttributePair[];
@@ -51,7 +53,7 @@ async function startOrMeet(client: Client, start: IdempotentStart): Promise<Star
       args: start.args,
       workflowIdConflictPolicy: 'FAIL',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      memo: { ...start.memo, requestHash },
+      memo: { ...start.memo, view: start.view, requestHash },
       typedSearchAttributes: start.searchAttributes,
     });
     return { handle, created: true };

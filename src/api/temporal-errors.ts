@@ -1,8 +1,13 @@
-// How the Temporal client's errors read over HTTP.
-import { ServiceError, type WorkflowHandle, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+// How the Temporal client's errors read over HTTP, and the time any call to Temporal may take.
+import {
+  type Client,
+  ServiceError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+} from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { OrderStatusAttribute } from '../domain';
-import { HttpProblem } from './problem';
+import { HttpProblem, Unavailable } from './problem';
 
 /** Runs a call against one workflow, answering 404 or 409 in the API's words. */
 export async function onWorkflow<T>(what: string, call: () => Promise<T>): Promise<T> {
@@ -19,29 +24,19 @@ export async function onWorkflow<T>(what: string, call: () => Promise<T>): Promi
 }
 
 /**
- * Sends an update. The server answers an update to a workflow that has closed as "not found";
- * for the client that is a conflict with the ending the workflow reached, not a missing order.
+ * Runs calls to Temporal that must be over within `ms`. The client retries an unreachable server
+ * for about 20 s by default; a request should hear 503 long before its caller gives up.
  */
-export async function updateWorkflow<T>(
-  handle: WorkflowHandle,
-  what: string,
-  statusAttribute: typeof OrderStatusAttribute,
-  send: () => Promise<T>,
-): Promise<T> {
-  try {
-    return await onWorkflow(what, send);
-  } catch (err) {
-    if (!(err instanceof HttpProblem && err.status === 404)) throw err;
-    const closed = await handle.describe().catch(() => undefined);
-    if (!closed) throw err;
-    const status = closed.typedSearchAttributes.get(statusAttribute) ?? closed.status.name;
-    throw new HttpProblem(409, 'Conflict', `${what}: it has already ended ${status}`);
-  }
+export function withinDeadline<T>(client: Pick<Client, 'withDeadline'>, ms: number, call: () => Promise<T>): Promise<T> {
+  return client.withDeadline(Date.now() + ms, call);
 }
 
-/** True when the error means Temporal could not be reached (gRPC UNAVAILABLE or DEADLINE_EXCEEDED). */
+/** True when the error means Temporal could not be reached in time (gRPC UNAVAILABLE or DEADLINE_EXCEEDED). */
 export function temporalUnreachable(err: unknown): boolean {
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
   if (!(err instanceof ServiceError)) return false;
   const code = (err.cause as { code?: number } | undefined)?.code;
   return code === 14 || code === 4;
 }
+
+export const temporalUnavailable = (): Unavailable => new Unavailable('Temporal cannot be reached; try again shortly');

@@ -1,45 +1,64 @@
-// Reading an order's view: a running workflow answers a query, a closed one is read from its ending.
-import { QueryRejectedError, WorkflowClient, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure, type QueryDefinition } from '@temporalio/common';
-import { onWorkflow } from './temporal-errors';
+// Reading an order's view: the one its workflow last wrote to its memo, from the server alone.
+import { type WorkflowHandle, WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { OrderStatusAttribute } from '../domain';
+import { onWorkflow, withinDeadline } from './temporal-errors';
 
-/**
- * The view of one order, in one round trip while it runs. A running workflow answers the query.
- * A closed one is not asked: the server refuses the query at once (NOT_OPEN), and the view is the
- * workflow's result, or, when it needs attention, its failure's details, read from the history.
- * So reading a finished order needs no worker and no replay of its whole history, and a worker
- * that is down or restarting cannot make it fail. A workflow closed from outside (terminated,
- * timed out) has no such ending and is queried after all.
- */
-export function readView<V>(handle: WorkflowHandle, what: string, query: QueryDefinition<V>): Promise<V> {
-  return onWorkflow(what, async () => {
-    try {
-      return await openOnly(handle.client).getHandle(handle.workflowId).query(query);
-    } catch (err) {
-      if (!(err instanceof QueryRejectedError)) throw err;
-    }
-    return (await endingView<V>(handle)) ?? handle.query(query);
-  });
+/** How long a read may wait for Temporal before the API answers 503. */
+export const READ_DEADLINE_MS = 3000;
+
+/** The fields every view has, whichever workflow wrote it. */
+interface AnyView {
+  orderId: string;
+  status: string;
+  failure: { type: string; message: string } | null;
 }
 
+export interface ViewSource {
+  /** How the API names the order in its answers: `order "A1"`. */
+  what: string;
+  orderId: string;
+  /** The keyword search attribute that holds the status, for a workflow that wrote no view. */
+  statusAttribute: typeof OrderStatusAttribute;
+}
+
+/** How a workflow closed from outside (the CLI, the Web UI) reads: its order was never settled. */
+const closedFromOutside: Record<string, string> = { TERMINATED: 'terminated', TIMED_OUT: 'timed out', CANCELLED: 'cancelled' };
+
+/**
+ * The order as its workflow last published it, in one DescribeWorkflowExecution. The memo holds
+ * only what completed workflow tasks wrote, so the answer needs no worker, takes milliseconds,
+ * and cannot make the workflow run ahead of its history as a query can (README, "Known issue").
+ * Nothing is decided from it: the workflow's Update validators decide.
+ */
+export async function readView<V extends AnyView>(handle: WorkflowHandle, source: ViewSource): Promise<V> {
+  const described = await onWorkflow(source.what, () => withinDeadline(handle.client, READ_DEADLINE_MS, () => handle.describe()));
+  const running = described.status.name === 'RUNNING';
+  const view =
+    (described.memo?.view as V | undefined) ??
+    (running ? undefined : await withinDeadline(handle.client, READ_DEADLINE_MS, () => endingView<V>(handle))) ??
+    statusOnly<V>(source, described.typedSearchAttributes.get(source.statusAttribute));
+  const how = closedFromOutside[described.status.name];
+  if (!how || view.status === 'NEEDS_ATTENTION') return view;
+  // Stock or money may still be held for it, and no compensation will run: a person must settle it.
+  return { ...view, status: 'NEEDS_ATTENTION', failure: { type: 'WorkflowClosed', message: `its workflow was ${how} before the order ended` } };
+}
+
+/**
+ * A workflow that ended before workflows published their view: its result, or for one that needs
+ * attention its failure's details, read from the history (no worker, no replay).
+ */
 async function endingView<V>(handle: WorkflowHandle): Promise<V | undefined> {
   try {
     return (await handle.result()) as V;
   } catch (err) {
-    const failure = err instanceof WorkflowFailedError ? err.cause : undefined;
+    if (!(err instanceof WorkflowFailedError)) throw err;
+    const failure = err.cause;
     return failure instanceof ApplicationFailure && failure.details?.length ? (failure.details[0] as V) : undefined;
   }
 }
 
-/** The same client, except that the server refuses its queries to closed workflows. */
-const openOnlyClients = new WeakMap<WorkflowClient, WorkflowClient>();
-
-function openOnly(client: WorkflowClient): WorkflowClient {
-  let reader = openOnlyClients.get(client);
-  if (!reader) {
-    const { namespace, interceptors, dataConverter } = client.options;
-    reader = new WorkflowClient({ connection: client.connection, namespace, interceptors, dataConverter, queryRejectCondition: 'NOT_OPEN' });
-    openOnlyClients.set(client, reader);
-  }
-  return reader;
+/** A workflow started without a view (by the CLI, say) that has published none yet: its status alone. */
+function statusOnly<V extends AnyView>(source: ViewSource, status: string | undefined): V {
+  return { orderId: source.orderId, status: status ?? 'RECEIVED', failure: null } as V;
 }

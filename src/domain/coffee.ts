@@ -94,6 +94,23 @@ export interface CoffeeView {
   failure: FailureRecord | null;
 }
 
+/** A coffee order as placed, before its workflow has done anything: the view the API records at start. */
+export function receivedCoffeeView(input: CoffeeInput): CoffeeView {
+  const priced = priceCoffee(input.items);
+  return {
+    orderId: input.orderId,
+    customerName: input.customerName,
+    status: 'RECEIVED',
+    items: priced.lines,
+    totalCents: priced.totalCents,
+    barista: null,
+    payment: { status: 'PENDING', paymentId: null },
+    steps: [],
+    compensations: [],
+    failure: null,
+  };
+}
+
 export function menuItem(drink: Drink): MenuItem {
   return menu.find((m) => m.drink === drink)!;
 }

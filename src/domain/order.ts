@@ -86,7 +86,10 @@ export interface FailureRecord {
   message: string;
 }
 
-/** What GET /orders/:id answers; kept by the workflow and read with a Query. */
+/**
+ * What GET /orders/:id answers. The workflow keeps it and writes it to its memo as each step
+ * completes, where the API reads it without running the workflow.
+ */
 export interface OrderView {
   orderId: string;
   customerId: string;
@@ -98,4 +101,20 @@ export interface OrderView {
   steps: StepRecord[];
   compensations: StepRecord[];
   failure: FailureRecord | null;
+}
+
+/** An order as placed, before its workflow has done anything: the view the API records at start. */
+export function receivedOrderView(input: OrderInput): OrderView {
+  return {
+    orderId: input.orderId,
+    customerId: input.customerId,
+    status: 'RECEIVED',
+    totalCents: null,
+    items: input.items.map((i) => ({ ...i, unitPriceCents: null })),
+    payment: { status: 'PENDING', paymentId: null },
+    shipment: null,
+    steps: [],
+    compensations: [],
+    failure: null,
+  };
 }

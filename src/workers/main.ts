@@ -1,8 +1,9 @@
 // Worker process entry point: connects to Temporal and the database, runs until SIGINT/SIGTERM,
 // lets the activities in flight finish, then exits 0.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { NativeConnection } from '@temporalio/worker';
 import { settingsOrExit } from '../config';
-import { createLogger } from '../observability/logger';
+import { createLogger, type Logger } from '../observability/logger';
 import { installTemporalRuntime } from '../observability/runtime';
 import { startTracing } from '../observability/tracing';
 import { openDatabase } from '../db/database';
@@ -16,7 +17,12 @@ async function main(): Promise<void> {
   installTemporalRuntime(logger, { metricsPort: settings.WORKER_METRICS_PORT, workerStopsOnSignals: true });
   const tracing = startTracing('temporal-fulfillment-worker', settings.OTEL_EXPORTER_OTLP_ENDPOINT);
   const db = await openDatabase(settings.database);
-  const connection = await NativeConnection.connect({ address: settings.TEMPORAL_ADDRESS });
+  const connection = await connectPatiently(settings.TEMPORAL_ADDRESS, logger);
+  if (!connection) {
+    await db.destroy();
+    logger.info('worker stopped before Temporal answered');
+    process.exit(0);
+  }
   const worker = await createFulfillmentWorker({
     connection,
     namespace: settings.TEMPORAL_NAMESPACE,
@@ -34,6 +40,34 @@ async function main(): Promise<void> {
   await tracing.shutdown();
   logger.info('worker stopped');
   process.exit(0);
+}
+
+/** Between attempts to reach Temporal: from half a second, doubling, to at most this. */
+const MAX_CONNECT_BACKOFF_MS = 10_000;
+
+/**
+ * A worker started while Temporal is away (a deploy that starts both, a server restart) waits for
+ * it rather than exiting: it retries with backoff, saying what it waits for, until it connects.
+ * SIGINT or SIGTERM while it waits ends the wait: undefined. Once connected, the SDK rides out
+ * later outages by itself.
+ */
+async function connectPatiently(address: string, logger: Logger): Promise<NativeConnection | undefined> {
+  const stopped = new AbortController();
+  const stop = () => stopped.abort();
+  process.once('SIGINT', stop).once('SIGTERM', stop);
+  try {
+    for (let attempt = 1, waitMs = 500; !stopped.signal.aborted; attempt++, waitMs = Math.min(waitMs * 2, MAX_CONNECT_BACKOFF_MS)) {
+      try {
+        return await NativeConnection.connect({ address });
+      } catch (err) {
+        logger.warn({ temporal: address, attempt, retryInMs: waitMs, error: String(err) }, 'waiting for Temporal');
+        await sleep(waitMs, undefined, { signal: stopped.signal }).catch(() => undefined);
+      }
+    }
+    return undefined;
+  } finally {
+    process.off('SIGINT', stop).off('SIGTERM', stop);
+  }
 }
 
 main().catch((err) => {

@@ -54,7 +54,7 @@ async function makeDrinks(order: CoffeeRecord): Promise<boolean> {
 
     order.moveTo('QUEUED');
     await waitForBarista(order);
-    await condition(() => order.pending !== null);
+    await order.until(() => order.pending !== null);
     if (order.pending !== 'ready') throw stopped(order);
 
     await order.journal.step('useIngredients', () =>
@@ -81,19 +81,23 @@ async function makeDrinks(order: CoffeeRecord): Promise<boolean> {
  * the service-level time, the shift manager hears of it once, and the order keeps its place.
  */
 async function waitForBarista(order: CoffeeRecord): Promise<void> {
-  const leftQueue = () => order.status !== 'QUEUED' || order.pending !== null;
-  if (await condition(leftQueue, order.input.claimSlaSeconds * 1000)) return;
-  await notify(order.journal, SHIFT_MANAGER, 'coffee-unclaimed', {
-    orderId: order.input.orderId,
-    customerName: order.input.customerName,
-    waitingSeconds: order.input.claimSlaSeconds,
-  });
-  await condition(leftQueue);
+  const claimedOrCancelled = () => order.status !== 'QUEUED' || order.pending !== null;
+  try {
+    if (await order.until(claimedOrCancelled, order.input.claimSlaSeconds * 1000)) return;
+    await notify(order.journal, SHIFT_MANAGER, 'coffee-unclaimed', {
+      orderId: order.input.orderId,
+      customerName: order.input.customerName,
+      waitingSeconds: order.input.claimSlaSeconds,
+    });
+    await order.until(claimedOrCancelled);
+  } finally {
+    order.leftQueue = true;
+  }
 }
 
 /** The drinks are on the counter: picked up, or abandoned when the pickup timer runs out. */
 async function handOver(order: CoffeeRecord): Promise<void> {
-  const pickedUp = await condition(() => order.pending === 'pickUp', order.input.pickupTimeoutSeconds * 1000);
+  const pickedUp = await order.until(() => order.pending === 'pickUp', order.input.pickupTimeoutSeconds * 1000);
   order.pending = null;
   order.moveTo(pickedUp ? 'PICKED_UP' : 'ABANDONED');
 }
@@ -117,8 +121,12 @@ function listenForMessages(order: CoffeeRecord): void {
   };
 
   // Claiming changes the status at once, so a second barista's validator already sees PREPARING.
-  setHandler(claimCoffee, ({ barista }) => {
+  // Every handler answers once the main workflow has acted on its request (here: left the queue,
+  // its timer cancelled), so where the answer falls among the workflow's commands depends on the
+  // workflow, never on how many microtasks each side takes.
+  setHandler(claimCoffee, async ({ barista }) => {
     order.claimBy(barista);
+    await condition(() => order.leftQueue);
     return order.view();
   }, { validator: refuseUnless('claim') });
 

@@ -1,4 +1,4 @@
-// The state of one coffee order inside its workflow: what the query shows and the queue lists.
+// The state of one coffee order inside its workflow: the view it publishes, what the queue lists.
 import { log, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
 import {
   CoffeeStatusAttribute,
@@ -11,6 +11,7 @@ import {
   priceCoffee,
 } from '../domain';
 import { Journal } from './journal';
+import { PublishedView } from './published-view';
 
 /** What a barista or the customer can ask for, and the statuses it must find the order in. */
 export const actionNeeds = {
@@ -23,8 +24,8 @@ export const actionNeeds = {
 } as const satisfies Record<string, readonly CoffeeStatus[]>;
 export type CoffeeAction = keyof typeof actionNeeds;
 
-export class CoffeeRecord {
-  readonly journal = new Journal();
+export class CoffeeRecord extends PublishedView<CoffeeView> {
+  readonly journal = new Journal(() => this.publish());
   readonly priced;
   status: CoffeeStatus = 'RECEIVED';
   barista: string | null = null;
@@ -33,8 +34,11 @@ export class CoffeeRecord {
   /** An accepted request the workflow has yet to carry out. */
   pending: Exclude<CoffeeAction, 'claim'> | null = null;
   unwinding = false;
+  /** The main workflow has stopped waiting in the barista queue (its SLA timer is settled). */
+  leftQueue = false;
 
   constructor(readonly input: CoffeeInput) {
+    super();
     this.priced = priceCoffee(input.items);
     upsertSearchAttributes([{ key: CoffeeStatusAttribute, value: this.status }]);
   }
@@ -42,6 +46,7 @@ export class CoffeeRecord {
   moveTo(status: CoffeeStatus): void {
     this.status = status;
     upsertSearchAttributes([{ key: CoffeeStatusAttribute, value: status }]);
+    this.publish();
     log.info('coffee order status', { orderId: this.input.orderId, status });
   }
 

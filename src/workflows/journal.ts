@@ -6,13 +6,18 @@ export class Journal {
   readonly steps: StepRecord[] = [];
   readonly compensations: StepRecord[] = [];
 
+  /** @param beforeEach runs as each step or compensation begins (the record publishes its view). */
+  constructor(private readonly beforeEach: () => void = () => undefined) {}
+
   /** Runs one step of the process and records whether it completed. */
   step<T>(name: string, run: () => Promise<T>): Promise<T> {
+    this.beforeEach();
     return record(this.steps, name, run);
   }
 
   /** Runs one compensation and records whether it completed. */
   compensation<T>(name: string, run: () => Promise<T>): Promise<T> {
+    this.beforeEach();
     return record(this.compensations, name, run);
   }
 

@@ -5,7 +5,7 @@ import { ApplicationFailure, CancellationScope, condition, log, patched, setHand
 import { type OrderInput, type OrderView, orderInputSchema } from '../domain';
 import { idempotencyKey as key, notify as notifyTo, runToEnding, settle, steps, validInput } from './common';
 import { describeFailure } from './journal';
-import { cancelOrder, getOrder, shipmentEvent } from './messages';
+import { cancelOrder, getOrder, reportShipmentEvent, shipmentEvent } from './messages';
 import { OrderRecord } from './order-record';
 import { Compensations } from './saga';
 
@@ -65,7 +65,7 @@ async function fulfilUntilDispatch(order: OrderRecord): Promise<boolean> {
     order.shipment = { shipmentId: shipment.shipmentId, trackingNumber: shipment.trackingNumber, status: 'CREATED' };
     order.moveTo('SHIPMENT_CREATED');
 
-    await condition(() => order.dispatched || order.cancelRequested);
+    await order.until(() => order.dispatched || order.cancelRequested);
     stopIfCancelled(order);
     return true;
   } catch (err) {
@@ -97,7 +97,7 @@ async function finishAfterDispatch(order: OrderRecord): Promise<void> {
       settle.shipInventory({ idempotencyKey: key('ship-inventory'), reservationId: order.reservationId! }),
     );
     await notify(order, 'order-dispatched', { trackingNumber: order.shipment?.trackingNumber });
-    await condition(() => order.delivered);
+    await order.until(() => order.delivered);
     if (order.shipment) order.shipment.status = 'DELIVERED';
     // Added while orders were running. Replaying an order that passed this point before the
     // change, patched() answers false and the order completes as it did; new orders send the
@@ -130,14 +130,31 @@ function listenForMessages(order: OrderRecord): void {
     },
   );
 
+  // The carrier's webhook. The validator refuses an event for an order with no parcel on its way;
+  // the answer comes once the main workflow has acted on it, so where the answer falls among the
+  // workflow's commands depends on the workflow, never on how many microtasks each side takes.
+  setHandler(
+    reportShipmentEvent,
+    async ({ event }) => {
+      order.carrierReported(event);
+      await condition(() => order.tookIn(event));
+      return order.view();
+    },
+    {
+      validator: (_request) => {
+        const refusal = order.shipmentEventRefusal();
+        if (refusal) throw ApplicationFailure.nonRetryable(refusal, 'InvalidState');
+      },
+    },
+  );
+
+  // Orders started before the carrier's event became an Update were sent it as a signal.
   setHandler(shipmentEvent, ({ event }) => {
     if (order.cancelRequested || order.isFinal) {
       log.warn('carrier event for an order that is no longer shipping', { event, status: order.status });
       return;
     }
-    order.dispatched = true;
-    if (order.shipment) order.shipment.status = 'DISPATCHED';
-    if (event === 'DELIVERED') order.delivered = true;
+    order.carrierReported(event);
   });
 }
 

@@ -1,0 +1,84 @@
+// Asking a running workflow to act, as an Update: its validator refuses (409) or it carries the
+// request out; when no worker takes it, the caller hears 503 within seconds, never a hang.
+import { type WorkflowHandle, WorkflowNotFoundError, type WorkflowUpdateHandle, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+import type { ApiDeps } from './deps';
+import { HttpProblem, Unavailable } from './problem';
+import { onWorkflow, temporalUnavailable, withinDeadline } from './temporal-errors';
+import { readView, type ViewSource } from './workflow-view';
+
+/** A worker takes an Update in milliseconds; one that has not in this long is not coming soon. */
+const ACCEPT_DEADLINE_MS = 5000;
+/** How long the API waits for an accepted request to be carried out before answering 202. */
+const ANSWER_DEADLINE_MS = 15_000;
+/** How long the check for a polling worker may take. */
+const POLLER_CHECK_MS = 2000;
+
+export interface UpdateRequest<Ret, Args extends unknown[]> {
+  handle: WorkflowHandle;
+  source: ViewSource;
+  update: UpdateDefinition<Ret, Args>;
+  args: Args;
+  /**
+   * From the client's Idempotency-Key: the same request sent again (after a 503 or a lost
+   * answer) carries the same id, the server hands it the first one's outcome, and the workflow
+   * carries it out once. Without a key each request is a new one.
+   */
+  updateId?: string;
+}
+
+/**
+ * Sends the Update and answers what the workflow answered: 409 when its validator refuses or the
+ * workflow has ended; 503, naming what is missing, when no worker accepts it in time. When
+ * carrying it out takes longer than the API waits (a refund still retrying), answers `undefined`:
+ * the request was accepted and goes on.
+ */
+export async function sendUpdate<Ret, Args extends unknown[]>(deps: ApiDeps, request: UpdateRequest<Ret, Args>): Promise<Ret | undefined> {
+  const { handle, source, update, args, updateId } = request;
+  let accepted: WorkflowUpdateHandle<Ret>;
+  try {
+    accepted = await withinDeadline(deps.client, ACCEPT_DEADLINE_MS, () => handle.startUpdate<Ret, [unknown]>(update.name, { args: args as unknown as [unknown], updateId, waitForStage: 'ACCEPTED' }));
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) throw await endedOrMissing(handle, source);
+    if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) throw await notTaken(deps, source);
+    throw err;
+  }
+  try {
+    // A refusal is the Update's outcome too: reading it throws the validator's reason (409).
+    return await onWorkflow(source.what, () => withinDeadline(deps.client, ANSWER_DEADLINE_MS, () => accepted.result()));
+  } catch (err) {
+    if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return undefined;
+    throw err;
+  }
+}
+
+/** The server answers an Update to a closed workflow as "not found": say how it ended, if it exists. */
+async function endedOrMissing(handle: WorkflowHandle, source: ViewSource): Promise<HttpProblem> {
+  const view = await readView(handle, source).catch((err: unknown) => {
+    if (err instanceof HttpProblem && err.status === 404) return undefined;
+    throw err;
+  });
+  if (!view) return new HttpProblem(404, 'Not found', `${source.what} does not exist`);
+  return new HttpProblem(409, 'Conflict', `${source.what}: it has already ended ${view.status}`);
+}
+
+/** No worker accepted the Update in time: tell the caller whether any worker is polling at all. */
+async function notTaken(deps: ApiDeps, source: ViewSource): Promise<Unavailable> {
+  const pollers = await withinDeadline(deps.client, POLLER_CHECK_MS, () =>
+    deps.client.workflowService.describeTaskQueue({
+      namespace: deps.namespace,
+      taskQueue: { name: deps.taskQueue },
+      taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+    }),
+  ).then(
+    (answer) => answer.pollers?.length ?? 0,
+    () => undefined,
+  );
+  if (pollers === undefined) return temporalUnavailable();
+  // Temporal keeps the request, and a worker that comes back may still carry it out: a retry with
+  // the same Idempotency-Key meets it rather than making a second one.
+  const retry = 'try again shortly, with the same Idempotency-Key';
+  if (pollers === 0) return new Unavailable(`no worker is polling the task queue "${deps.taskQueue}", so ${source.what} cannot act on the request; ${retry}`, 10);
+  return new Unavailable(`${source.what} did not take the request within ${ACCEPT_DEADLINE_MS / 1000} s; ${retry}`);
+}

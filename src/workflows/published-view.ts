@@ -1,0 +1,43 @@
+// The view a workflow writes to its memo: the server keeps it, so readers never run the workflow.
+import { condition, patched, upsertMemo, workflowInfo } from '@temporalio/workflow';
+
+/**
+ * Orders started before the view moved into the memo replay without writing it (patched()
+ * answers false while their recorded history is replayed) and begin writing it from their next
+ * live step.
+ */
+const VIEW_IN_MEMO = 'view-in-memo';
+
+/**
+ * The base of both workflows' records. The API reads `memo.view` through DescribeWorkflowExecution:
+ * what only completed workflow tasks have written, so a read needs no worker and cannot make a
+ * workflow run ahead of its history, as a query can (README, "Known issue").
+ */
+export abstract class PublishedView<V> {
+  /** The view as last written; the API wrote the first one when it started the workflow. */
+  private written = JSON.stringify(workflowInfo().memo?.view ?? null);
+
+  abstract view(): V;
+
+  /**
+   * Writes the view to the memo if it changed since it was last written. Called before every wait
+   * (a step, a condition) and on every status change, so the memo is current whenever the
+   * workflow task completes, with one memo write per task at most in the usual case.
+   */
+  publish(): void {
+    if (!patched(VIEW_IN_MEMO)) return;
+    const view = this.view();
+    const json = JSON.stringify(view);
+    if (json === this.written) return;
+    this.written = json;
+    upsertMemo({ view });
+  }
+
+  /** The main workflow's wait: publishes what it has done so far, then waits. */
+  until(done: () => boolean): Promise<void>;
+  until(done: () => boolean, timeoutMs: number): Promise<boolean>;
+  until(done: () => boolean, timeoutMs?: number): Promise<void | boolean> {
+    this.publish();
+    return timeoutMs === undefined ? condition(done) : condition(done, timeoutMs);
+  }
+}
