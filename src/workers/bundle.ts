@@ -1,7 +1,7 @@
 // Build step: bundles the workflow code once, so production workers start without webpack.
-// One bundle, always with the tracing interceptors, whether or not traces are exported: the
-// interceptors delay each Update handler by a few microtasks, so a bundle without them orders
-// a coffee order's commands differently and cannot replay its history (docs/PERFORMANCE.md).
+// The bundle has the tracing interceptors. They add microtasks to every handler, and the
+// workflows' command order does not depend on them (every Update handler answers only once the
+// main code has acted on it): test/workflows/replay.test.ts replays every history without them.
 import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
@@ -10,8 +10,8 @@ import { WORKFLOW_INTERCEPTOR_MODULES, WORKFLOWS_PATH } from './worker';
 const quiet = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: console.warn, error: console.error };
 
 /** The workflows and their interceptors as one bundle: what the build writes and tests load. */
-export function bundleWorkflows(workflowsPath = WORKFLOWS_PATH): Promise<WorkflowBundle> {
-  return bundleWorkflowCode({ workflowsPath, workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger: quiet });
+export function bundleWorkflows(workflowsPath = WORKFLOWS_PATH, workflowInterceptorModules = WORKFLOW_INTERCEPTOR_MODULES): Promise<WorkflowBundle> {
+  return bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, logger: quiet });
 }
 
 /** Where the build puts the bundle: next to the compiled workers. */

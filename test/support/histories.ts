@@ -1,5 +1,6 @@
 // Workflow histories for the replay test: the workflow tests note what they start, and with
-// RECORD_HISTORIES=1 write each history to test/histories/, named after the test.
+// RECORD_HISTORIES=<folder> write each history to test/histories/<workflow>/<folder>/, named
+// after the test. Each folder stands for the orders a version of the code left running.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -26,8 +27,9 @@ export const KNOWN_SDK_NONDETERMINISM = /Nondeterminism error: Update machine do
 export function recordHistories(group: string): <H extends WorkflowHandle>(handle: H) => H {
   const started: { name: string; handle: WorkflowHandle }[] = [];
   afterAll(async () => {
-    if (process.env.RECORD_HISTORIES !== '1') return;
-    const dir = path.join(HISTORIES_DIR, group);
+    const folder = process.env.RECORD_HISTORIES;
+    if (!folder) return;
+    const dir = path.join(HISTORIES_DIR, group, folder === '1' ? '' : folder);
     fs.mkdirSync(dir, { recursive: true });
     const seen = new Map<string, number>();
     for (const { name, handle } of started) {

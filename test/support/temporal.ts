@@ -5,7 +5,6 @@ import { inject } from 'vitest';
 import type { OrderView } from '../../src/domain';
 import type { Db } from '../../src/db/database';
 import { createServices, type Services } from '../../src/services';
-import { getOrder } from '../../src/workflows/messages';
 import { createFulfillmentWorker } from '../../src/workers/worker';
 import { temporaryDatabase, uniqueId } from './database';
 
@@ -63,7 +62,7 @@ export async function startTestWorker(temporal: TestTemporal, services: Services
   };
 }
 
-/** Polls the order's query until the predicate holds; fails with the last view seen. */
+/** Polls the view the order's workflow publishes (as the API reads it) until the predicate holds; fails with the last one seen. */
 export async function waitForOrder(
   handle: WorkflowHandle,
   until: (order: OrderView) => boolean,
@@ -72,8 +71,8 @@ export async function waitForOrder(
   const deadline = Date.now() + timeoutMs;
   let last: OrderView | undefined;
   while (Date.now() < deadline) {
-    last = await handle.query(getOrder);
-    if (until(last)) return last;
+    last = (await handle.describe()).memo?.view as OrderView | undefined;
+    if (last && until(last)) return last;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`order did not reach the expected state in ${timeoutMs} ms; last seen: ${JSON.stringify(last)}`);

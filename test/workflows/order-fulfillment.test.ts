@@ -2,7 +2,7 @@ import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/clie
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BusinessError, OrderStatusAttribute } from '../../src/domain';
 import { PaymentGateway, type Services } from '../../src/services';
-import { cancelOrder, getOrder, shipmentEvent } from '../../src/workflows/messages';
+import { cancelOrder, getOrder, reportShipmentEvent } from '../../src/workflows/messages';
 import { type RunningWorker, startTestStack, startTestWorker, type TestStack, type TestTemporal, waitForOrder } from '../support/temporal';
 import { recordHistories } from '../support/histories';
 import { activityRuns, orderInput, placeOrder, stockCatalog, stockOf, withToken } from './order-fixtures';
@@ -41,10 +41,10 @@ describe('an order that goes well', () => {
     expect(booked.payment.status).toBe('AUTHORIZED');
     expect(await stockOf(services, catalog)).toEqual({ mug: { available: 7, reserved: 3, shipped: 0 }, poster: { available: 9, reserved: 1, shipped: 0 } });
 
-    await handle.signal(shipmentEvent, { event: 'DISPATCHED' });
+    await handle.executeUpdate(reportShipmentEvent, { args: [{ event: 'DISPATCHED' }] });
     const dispatched = await waitForOrder(handle, (o) => o.payment.status === 'CAPTURED');
     expect(dispatched.status).toBe('DISPATCHED');
-    await handle.signal(shipmentEvent, { event: 'DELIVERED' });
+    await handle.executeUpdate(reportShipmentEvent, { args: [{ event: 'DELIVERED' }] });
     const done = await handle.result();
 
     expect(done.status).toBe('COMPLETED');
@@ -73,7 +73,7 @@ describe('an order that goes well', () => {
     const handle = keep(await placeOrder(temporal.client, worker.taskQueue, input));
 
     await waitForOrder(handle, (o) => o.status === 'SHIPMENT_CREATED');
-    await handle.signal(shipmentEvent, { event: 'DELIVERED' });
+    await handle.executeUpdate(reportShipmentEvent, { args: [{ event: 'DELIVERED' }] });
     const done = await handle.result();
 
     expect(done.status).toBe('COMPLETED');
@@ -167,14 +167,14 @@ describe('cancelling an order', () => {
   it('after dispatch is refused, and the order goes on to completion', async () => {
     const { handle } = await freshOrder();
     await waitForOrder(handle, (o) => o.status === 'SHIPMENT_CREATED');
-    await handle.signal(shipmentEvent, { event: 'DISPATCHED' });
+    await handle.executeUpdate(reportShipmentEvent, { args: [{ event: 'DISPATCHED' }] });
     await waitForOrder(handle, (o) => o.status === 'DISPATCHED');
 
     const refusal = await handle.executeUpdate(cancelOrder, { args: [{}] }).catch((err: unknown) => err);
     expect(refusal).toBeInstanceOf(WorkflowUpdateFailedError);
     expect(String((refusal as WorkflowUpdateFailedError).cause?.message)).toContain('already been dispatched');
 
-    await handle.signal(shipmentEvent, { event: 'DELIVERED' });
+    await handle.executeUpdate(reportShipmentEvent, { args: [{ event: 'DELIVERED' }] });
     expect((await handle.result()).status).toBe('COMPLETED');
   });
 
