@@ -1,5 +1,4 @@
 // API process entry point: serves HTTP until SIGINT/SIGTERM, then drains and exits.
-import { Connection } from '@temporalio/client';
 import { settingsOrExit } from '../config';
 import { createLogger } from '../observability/logger';
 import { startTracing } from '../observability/tracing';
@@ -7,20 +6,14 @@ import { openDatabase } from '../db/database';
 import { createServices } from '../services';
 import { apiDeps } from './deps';
 import { startApiServer } from './server';
-import { createTemporalClient } from './temporal-client';
+import { connectLazily, createTemporalClient } from './temporal-client';
 
 async function main(): Promise<void> {
   const settings = settingsOrExit();
   const logger = createLogger('api', settings.LOG_LEVEL);
   const tracing = startTracing('temporal-fulfillment-api', settings.OTEL_EXPORTER_OTLP_ENDPOINT);
   const db = await openDatabase(settings.database);
-  // Lazy: the API comes up even while Temporal is away, and /readyz says so. gRPC waits up to
-  // two minutes between reconnection attempts by default; a few seconds means the API is back
-  // within moments of the server, without being restarted.
-  const connection = Connection.lazy({
-    address: settings.TEMPORAL_ADDRESS,
-    channelArgs: { 'grpc.initial_reconnect_backoff_ms': 500, 'grpc.max_reconnect_backoff_ms': 3000 },
-  });
+  const connection = connectLazily(settings.TEMPORAL_ADDRESS);
   const client = createTemporalClient(connection, settings.TEMPORAL_NAMESPACE);
   const api = await startApiServer(
     apiDeps(settings, { client, db, services: createServices(db), logger }),

@@ -1,6 +1,21 @@
-// The Temporal client the API uses: its calls carry the caller's trace context to workflows.
-import { Client, type Connection } from '@temporalio/client';
+// The Temporal connection and client the API uses: quick to say Temporal is away, quick to
+// notice it is back, and carrying the caller's trace context to workflows.
+import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
+
+/**
+ * Lazy: the API comes up even while Temporal is away, and /readyz says so. By default the client
+ * retries an unreachable server ten times (about 20 s) and gRPC waits up to two minutes between
+ * reconnection attempts. A request should rather hear 503 within about a second (its caller
+ * retries), and the API should be back within seconds of the server, without a restart.
+ */
+export function connectLazily(address: string): Connection {
+  return Connection.lazy({
+    address,
+    interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 4 }))],
+    channelArgs: { 'grpc.initial_reconnect_backoff_ms': 500, 'grpc.max_reconnect_backoff_ms': 3000 },
+  });
+}
 
 export function createTemporalClient(connection: Connection, namespace: string): Client {
   return new Client({ connection, namespace, interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } });

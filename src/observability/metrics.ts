@@ -48,12 +48,11 @@ export function createApiMetrics(sources: Sources): ApiMetrics {
     registers: [registry],
     async collect() {
       // While Temporal is away the scrape still answers (with the HTTP figures) within seconds;
-      // these keep their last values.
-      const counts = await sources.client
-        .withDeadline(Date.now() + VISIBILITY_DEADLINE_MS, () =>
-          Promise.all(workflows.flatMap((w) => w.statuses.map(async (status) => ({ w, status, n: await countByStatus(sources, w, status) })))),
-        )
-        .catch(() => []);
+      // these keep their last values. Every count is let finish, so none is left retrying.
+      const settled = await sources.client.withDeadline(Date.now() + VISIBILITY_DEADLINE_MS, () =>
+        Promise.allSettled(workflows.flatMap((w) => w.statuses.map(async (status) => ({ w, status, n: await countByStatus(sources, w, status) })))),
+      );
+      const counts = settled.flatMap((c) => (c.status === 'fulfilled' ? [c.value] : []));
       for (const { w, status, n } of counts) this.set({ workflow: w.workflow, status }, n);
     },
   });

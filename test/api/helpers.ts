@@ -14,6 +14,8 @@ export const TEMPORAL_UI_URL = 'http://localhost:8233';
 export interface Answer {
   status: number;
   contentType: string;
+  /** The Retry-After header, when the answer has one. */
+  retryAfter?: string;
   // Whatever the server sent: tests read it as a client would, without a schema.
   body: any;
 }
@@ -38,7 +40,8 @@ export class HttpClient {
       body,
     });
     const [contentType, text] = [res.headers.get('content-type') ?? '', await res.text()];
-    return { status: res.status, contentType, body: text && contentType.includes('json') ? JSON.parse(text) : text || undefined };
+    const retryAfter = res.headers.get('retry-after') ?? undefined;
+    return { status: res.status, contentType, retryAfter, body: text && contentType.includes('json') ? JSON.parse(text) : text || undefined };
   }
 
   get = (path: string) => this.send('GET', path);

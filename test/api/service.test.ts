@@ -1,5 +1,6 @@
 // Liveness, readiness and unknown routes, against a real Temporal server and database, and without them.
-import { Client, Connection } from '@temporalio/client';
+import { Client, type Connection } from '@temporalio/client';
+import { connectLazily } from '../../src/api/temporal-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices } from '../../src/services';
 import { temporaryDatabase, uniqueId } from '../support/database';
@@ -43,8 +44,9 @@ describe('service endpoints', () => {
     let unreachable: Awaited<ReturnType<typeof serveApi>>;
 
     beforeAll(async () => {
-      // Nothing listens on port 1: every call to this client fails to connect.
-      connection = Connection.lazy({ address: '127.0.0.1:1' });
+      // Nothing listens on port 1: every call to this client fails to connect. The API's own
+      // connection settings, as in production.
+      connection = connectLazily('127.0.0.1:1');
       unreachable = await serveApi({ client: new Client({ connection }), db: api.db, services: api.services, taskQueue: uniqueId('tq') });
     });
     afterAll(async () => {
@@ -69,6 +71,46 @@ describe('service endpoints', () => {
       const answer = await unreachable.http.post('/orders', orderFor([{ sku, quantity: 1 }]), { 'Idempotency-Key': uniqueId('order') });
 
       expectProblem(answer, 503);
+    });
+
+    it('answers every endpoint that needs Temporal within a few seconds: 503 with Retry-After, naming Temporal; the rest as usual', async () => {
+      const sku = uniqueId('sku');
+      await api.services.inventory.upsertItem({ sku, name: 'Mug', priceCents: 1250, available: 5 });
+      const [order, coffee] = [uniqueId('order'), uniqueId('cof')];
+      const key = { 'Idempotency-Key': uniqueId('key') };
+      const needTemporal: [string, string, unknown?][] = [
+        ['GET', `/orders/${order}`],
+        ['POST', '/orders', orderFor([{ sku, quantity: 1 }])],
+        ['POST', `/orders/${order}/cancel`],
+        ['POST', `/orders/${order}/shipment-events`, { event: 'DISPATCHED' }],
+        ['GET', `/coffee/orders/${coffee}`],
+        ['GET', '/coffee/queue'],
+        ['POST', '/coffee/orders', { customerName: 'Ada', items: [{ drink: 'tea', size: 'small', quantity: 1 }], paymentToken: 'tok_ok' }],
+        ['POST', `/coffee/orders/${coffee}/claim`, { barista: 'Ana' }],
+        ['POST', `/coffee/orders/${coffee}/ready`],
+        ['POST', `/coffee/orders/${coffee}/fail`, { reason: 'no milk' }],
+        ['POST', `/coffee/orders/${coffee}/pickup`],
+        ['POST', `/coffee/orders/${coffee}/cancel`],
+      ];
+      const timed = async (method: string, path: string, json?: unknown) => {
+        const started = Date.now();
+        const answer = await unreachable.http.send(method, path, { json, headers: key });
+        return { what: `${method} ${path}`, answer, ms: Date.now() - started };
+      };
+
+      const answers = await Promise.all([...needTemporal.map(([method, path, json]) => timed(method, path, json)), timed('GET', '/metrics'), timed('GET', `/inventory/${sku}`)]);
+
+      for (const { what, answer, ms } of answers.slice(0, needTemporal.length)) {
+        expectProblem(answer, 503);
+        expect(answer.body.detail, what).toMatch(/Temporal cannot be reached/);
+        expect(answer.retryAfter, what).toMatch(/^\d+$/);
+        expect(ms, what).toBeLessThan(5_000);
+      }
+      const [metrics, item] = answers.slice(needTemporal.length);
+      expect(metrics!.answer.status).toBe(200);
+      expect(metrics!.answer.body).toContain('http_requests_total');
+      expect(metrics!.ms).toBeLessThan(5_000);
+      expect(item!.answer.status).toBe(200);
     });
   });
 
