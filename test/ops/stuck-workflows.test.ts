@@ -1,0 +1,186 @@
+// Stuck workflows are visible: an order broken by a careless deploy raises the alert of
+// deploy/prometheus/alerts.yml on a real worker's metrics, `workflows:stuck` lists it with the
+// reset to run, and that reset, run with the real CLI, gets the order going on today's code.
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { parse } from 'yaml';
+import { findTemporalCli, projectRoot } from '../../src/dev/temporal-cli';
+import { findStuckWorkflows, type HistoryEvent, NONDETERMINISM, resetPoint } from '../../src/ops/stuck-workflows';
+import { bundleWorkflows } from '../../src/workers/bundle';
+import { createFulfillmentWorker, WORKFLOWS_PATH } from '../../src/workers/worker';
+import { shipmentEvent } from '../../src/workflows/messages';
+import { uniqueId } from '../support/database';
+import { distEntry, freePort, type Spawned, spawnNode, waitForOutput } from '../support/processes';
+import { waitForOrder } from '../support/temporal';
+import { stopWorkerProcess, useWorkerProcessFixture, waitUntil } from '../support/worker-process';
+import { orderInput, placeOrder, stockCatalog, stockOf } from '../workflows/order-fixtures';
+
+const fixture = useWorkerProcessFixture();
+const scratch = path.join(projectRoot, '.temporal', `careless-${process.pid}`); // git-ignored
+
+/**
+ * The workflows as a careless change would leave them: one more customer email between the
+ * payment and the shipment, without patched(). Orders this code ran cannot replay on the real code.
+ */
+async function carelessBundle(): Promise<string> {
+  fs.cpSync(path.dirname(WORKFLOWS_PATH), path.join(scratch, 'src'), { recursive: true });
+  const workflowFile = path.join(scratch, 'src', 'workflows', 'order-fulfillment.ts');
+  const accepted = "await notify(order, 'order-accepted', { totalCents: reservation.totalCents });";
+  const code = fs.readFileSync(workflowFile, 'utf8');
+  expect(code).toContain(accepted);
+  fs.writeFileSync(workflowFile, code.replace(accepted, `${accepted}\n    await notify(order, 'order-being-packed', {});`));
+  const codePath = path.join(scratch, 'bundle.js');
+  fs.writeFileSync(codePath, (await bundleWorkflows(path.join(scratch, 'src', 'workflows'))).code);
+  return codePath;
+}
+
+let carelessBundlePath: string;
+beforeAll(async () => {
+  carelessBundlePath = await carelessBundle();
+});
+afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
+/** Runs an order on the careless code until it waits for the carrier, then stops that worker. */
+async function orderLeftByCarelessDeploy(taskQueue: string) {
+  const worker = await createFulfillmentWorker({
+    connection: fixture.temporal.nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    services: fixture.services,
+    workflowBundle: { codePath: carelessBundlePath },
+  });
+  const running = worker.run();
+  try {
+    const catalog = await stockCatalog(fixture.services);
+    const handle = await placeOrder(fixture.temporal.client, taskQueue, orderInput(catalog));
+    const view = await waitForOrder(handle, (o) => o.status === 'SHIPMENT_CREATED');
+    return { handle, catalog, view };
+  } finally {
+    worker.shutdown();
+    await running;
+  }
+}
+
+async function startRealWorker(taskQueue: string, metricsPort: number): Promise<Spawned> {
+  const worker = spawnNode('workers/main.js', {
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    DATA_DIR: fixture.dataDir,
+    WORKER_METRICS_PORT: String(metricsPort),
+  });
+  await waitForOutput(worker, /worker polling/);
+  return worker;
+}
+
+/** The attempt of the workflow task the server is retrying; 0 when none is pending. */
+async function workflowTaskAttempt(handle: WorkflowHandle): Promise<number> {
+  return Number((await handle.describe()).raw.pendingWorkflowTask?.attempt ?? 0);
+}
+
+/** The metric and label matchers of the one selector in an alert's expression. */
+function alertSelector(alert: string): { metric: string; labels: Record<string, string> } {
+  const file = parse(fs.readFileSync(path.join(projectRoot, 'deploy', 'prometheus', 'alerts.yml'), 'utf8')) as {
+    groups: { rules: { alert: string; expr: string }[] }[];
+  };
+  const rule = file.groups.flatMap((g) => g.rules).find((r) => r.alert === alert);
+  const [, metric, matchers] = rule?.expr.match(/([a-z_:]+)\{([^}]*)\}/) ?? [];
+  if (!metric) throw new Error(`no alert ${alert} with a metric{label="value"} selector in alerts.yml`);
+  return { metric, labels: Object.fromEntries([...matchers!.matchAll(/(\w+)="([^"]*)"/g)].map(([, k, v]) => [k, v])) };
+}
+
+/** The samples of one metric in a Prometheus text exposition, with their labels. */
+function samples(exposition: string, metric: string): { labels: Record<string, string>; value: number }[] {
+  return [...exposition.matchAll(new RegExp(`^${metric}\\{(.*)\\} (\\S+)$`, 'gm'))].map(([, labels, value]) => ({
+    labels: Object.fromEntries([...labels!.matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map(([, k, v]) => [k, v])),
+    value: Number(value),
+  }));
+}
+
+/** Runs a command to its end without throwing on a non-zero exit: the code is part of the answer. */
+function run(file: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    execFile(file, args, { env }, (err, stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, output: stdout + stderr }));
+  });
+}
+
+describe('a workflow stuck on a nondeterminism', () => {
+  it('raises the alert, is listed with its failure and reset, and runs again on the real code after that reset', async () => {
+    const { client } = fixture.temporal;
+    const taskQueue = uniqueId('tq-stuck');
+    const stuck = await orderLeftByCarelessDeploy(taskQueue);
+    const metricsPort = await freePort();
+    const worker = await startRealWorker(taskQueue, metricsPort);
+    try {
+      const healthy = await placeOrder(client, taskQueue, orderInput(await stockCatalog(fixture.services)));
+      await waitForOrder(healthy, (o) => o.status === 'SHIPMENT_CREATED');
+
+      // The carrier's event makes the real worker replay the careless history.
+      await stuck.handle.signal(shipmentEvent, { event: 'DISPATCHED' });
+      await waitUntil(async () => (await workflowTaskAttempt(stuck.handle)) >= 2, 'the workflow task to fail');
+
+      // The alert's own selector matches what the worker counted for this task queue.
+      const { metric, labels } = alertSelector('WorkflowNondeterminism');
+      const counted = async () => {
+        const exposition = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+        return samples(exposition, metric).find((s) => s.labels.task_queue === taskQueue && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
+      };
+      await waitUntil(async () => (await counted()) !== undefined, `${metric} for ${taskQueue} in the worker's metrics`);
+      const sample = await counted();
+      expect(sample?.labels).toMatchObject({ ...labels, workflow_type: 'orderFulfillment', namespace: 'default' });
+      expect(sample?.value).toBeGreaterThanOrEqual(1);
+
+      // Listed with its failure and a reset to a completed workflow task; the healthy one is not.
+      const scan = await findStuckWorkflows(client, { taskQueue });
+      expect(scan).toMatchObject({ scanned: 2, complete: true });
+      expect(scan.stuck.map((s) => s.workflowId)).toEqual([stuck.handle.workflowId]);
+      const [listed] = scan.stuck;
+      expect(listed).toMatchObject({ workflowType: 'orderFulfillment', taskQueue, failure: { cause: NONDETERMINISM } });
+      expect(listed!.attempts).toBeGreaterThanOrEqual(2);
+      expect(listed!.failure.message).toMatch(/nondetermin/i);
+      const { events } = await stuck.handle.fetchHistory();
+      const resetTo = events?.find((e) => Number(e.eventId) === listed!.resetEventId);
+      expect(resetTo?.workflowTaskCompletedEventAttributes).toBeTruthy();
+
+      // The command prints the same, with the reset line an operator copies.
+      const cli = await run(process.execPath, [distEntry('ops/stuck-workflows.js'), '--task-queue', taskQueue], {
+        PATH: process.env.PATH,
+        TEMPORAL_ADDRESS: inject('temporalAddress'),
+      });
+      expect(cli.code).toBe(3);
+      expect(cli.output).toContain(`${stuck.handle.workflowId} (orderFulfillment, task queue ${taskQueue})`);
+      expect(cli.output).not.toContain(healthy.workflowId);
+      const resetLine = cli.output.split('\n').find((l) => l.trim().startsWith('temporal workflow reset'))!.trim();
+      expect(resetLine).toContain(`--event-id ${listed!.resetEventId}`);
+
+      // The printed reset, run with the real CLI, starts a new run that the real code carries on:
+      // the carrier's event is applied again, and the steps' idempotency keys give back the same
+      // reservation, payment and shipment, so the stock moves once.
+      const temporal = (await findTemporalCli())!;
+      const reset = await run('sh', ['-c', resetLine.replace(/^temporal /, `'${temporal}' `)]);
+      expect(reset).toMatchObject({ code: 0 });
+      const newRun = client.workflow.getHandle(stuck.handle.workflowId);
+      expect((await newRun.describe()).runId).not.toBe(listed!.runId);
+      const after = await waitForOrder(newRun, (o) => o.status === 'DISPATCHED');
+      expect(after.payment).toMatchObject({ status: 'CAPTURED', paymentId: stuck.view.payment.paymentId });
+      expect(after.shipment?.shipmentId).toBe(stuck.view.shipment?.shipmentId);
+      expect((await stockOf(fixture.services, stuck.catalog)).mug).toEqual({ available: 7, reserved: 0, shipped: 3 });
+      expect(await findStuckWorkflows(client, { taskQueue })).toMatchObject({ stuck: [] });
+
+      await Promise.all([newRun.terminate('test over'), healthy.terminate('test over')]);
+    } finally {
+      await stopWorkerProcess(worker);
+    }
+  });
+
+  it('is reset to its first completed workflow task, and a task failing for another reason to the last one', () => {
+    const task = (id: number, type: string): HistoryEvent => ({ eventId: String(id), eventType: `EVENT_TYPE_WORKFLOW_TASK_${type}` });
+    const events = [task(2, 'SCHEDULED'), task(3, 'STARTED'), task(4, 'COMPLETED'), task(8, 'STARTED'), task(9, 'COMPLETED'), task(12, 'STARTED'), task(13, 'FAILED')];
+
+    expect(resetPoint(events, NONDETERMINISM)).toBe(4);
+    expect(resetPoint(events, 'WORKFLOW_WORKER_UNHANDLED_FAILURE')).toBe(9);
+    expect(resetPoint(events.slice(0, 2), NONDETERMINISM)).toBeUndefined();
+  });
+});
