@@ -41,9 +41,8 @@ export interface RunningWorker {
   stop: () => Promise<void>;
 }
 
-/** Starts the project's worker over the given services on a fresh task queue. */
-export async function startTestWorker(temporal: TestTemporal, services: Services): Promise<RunningWorker> {
-  const taskQueue = uniqueId('tq');
+/** Starts the project's worker over the given services, on a fresh task queue unless one is given. */
+export async function startTestWorker(temporal: TestTemporal, services: Services, taskQueue = uniqueId('tq')): Promise<RunningWorker> {
   const worker = await createFulfillmentWorker({
     connection: temporal.nativeConnection,
     namespace: 'default',
