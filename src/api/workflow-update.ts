@@ -11,7 +11,7 @@ import { readView, type ViewSource } from './workflow-view';
 /** A worker takes an Update in milliseconds; one that has not in this long is not coming soon. */
 const ACCEPT_DEADLINE_MS = 5000;
 /** How long the API waits for an accepted request to be carried out before answering 202. */
-const ANSWER_DEADLINE_MS = 15_000;
+const ANSWER_DEADLINE_MS = 10_000;
 /** How long the check for a polling worker may take. */
 const POLLER_CHECK_MS = 2000;
 

@@ -11,15 +11,17 @@ import { inject } from 'vitest';
 import { workflowSinks } from '../../src/workers/worker';
 import { startDevServer, waitForTemporal } from '../../src/dev/dev-server';
 import { findTemporalCli } from '../../src/dev/temporal-cli';
-import { HttpClient } from '../api/helpers';
+import { type Answer, HttpClient, type RequestOptions } from '../api/helpers';
 import { freePort, type Spawned, spawnNode, waitForOutput } from '../support/processes';
 
 export class Cluster {
   private temporal?: ChildProcess;
   private api?: Spawned;
   private worker?: Spawned;
-  http!: HttpClient;
-  readonly counts = { workerKills: 0, serverRestarts: 0, apiRestarts: 0 };
+  http!: WatchedHttp;
+  readonly counts = { workerKills: 0, serverRestarts: 0, workerStartsDuringOutage: 0, apiRestarts: 0 };
+  /** Every answer the API gave the shop, whichever API process gave it. */
+  readonly answers = new AnswerLog();
 
   private constructor(
     readonly dataDir: string,
@@ -64,7 +66,7 @@ export class Cluster {
 
   async startApi(): Promise<void> {
     this.api = spawnNode('api/main.js', this.env);
-    this.http = new HttpClient(`http://127.0.0.1:${this.env.PORT}`);
+    this.http = new WatchedHttp(`http://127.0.0.1:${this.env.PORT}`, this.answers);
     const deadline = Date.now() + 30_000;
     while ((await this.http.get('/healthz').catch(() => undefined))?.status !== 200) {
       if (Date.now() > deadline || this.api.child.exitCode !== null) throw new Error(`the API did not come up:\n${this.api.output()}`);
@@ -85,6 +87,21 @@ export class Cluster {
     await new Promise((r) => setTimeout(r, downMs));
     await this.startTemporal();
     this.counts.serverRestarts += 1;
+  }
+
+  /**
+   * Temporal goes away, the worker is killed, and a new worker starts while the server is still
+   * down: it must wait for the server (not exit), then poll once it is back.
+   */
+  async startWorkerDuringOutage(downMs: number): Promise<void> {
+    await kill(this.temporal, 'SIGTERM');
+    await kill(this.worker?.child, 'SIGKILL');
+    this.worker = spawnNode('workers/main.js', { ...this.env, LOG_LEVEL: 'info' });
+    await waitForOutput(this.worker, /waiting for Temporal/);
+    await new Promise((r) => setTimeout(r, downMs));
+    await this.startTemporal();
+    await waitForOutput(this.worker, /worker polling/);
+    this.counts.workerStartsDuringOutage += 1;
   }
 
   async restartApi(): Promise<void> {
@@ -155,4 +172,37 @@ function kill(child: ChildProcess | undefined, signal: NodeJS.Signals): Promise<
     child.once('exit', () => resolve());
     child.kill(signal);
   });
+}
+
+/** What the API answered during the run: a 500 or a hang is a violation, whatever was broken. */
+export class AnswerLog {
+  count = 0;
+  byStatus = new Map<number, number>();
+  slowest = { ms: 0, what: '' };
+  failures: string[] = [];
+
+  note(what: string, answer: Answer, ms: number): void {
+    this.count += 1;
+    this.byStatus.set(answer.status, (this.byStatus.get(answer.status) ?? 0) + 1);
+    if (ms > this.slowest.ms) this.slowest = { ms, what };
+    if (answer.status >= 500 && answer.status !== 503) this.failures.push(`${what} answered ${answer.status}: ${JSON.stringify(answer.body).slice(0, 300)}`);
+    if (answer.status === 503 && !answer.retryAfter) this.failures.push(`${what} answered 503 without Retry-After`);
+  }
+}
+
+/** The shop's HTTP client, noting every answer and how long it took. */
+class WatchedHttp extends HttpClient {
+  constructor(
+    baseUrl: string,
+    private readonly log: AnswerLog,
+  ) {
+    super(baseUrl);
+  }
+
+  override async send(method: string, path: string, options?: RequestOptions): Promise<Answer> {
+    const started = Date.now();
+    const answer = await super.send(method, path, options);
+    this.log.note(`${method} ${path}`, answer, Date.now() - started);
+    return answer;
+  }
 }
