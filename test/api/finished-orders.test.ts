@@ -1,4 +1,4 @@
-// Reading orders that have ended: the API answers from each workflow's ending, with no worker running.
+// Reading orders that have ended: the API answers from the view each workflow published, with no worker running.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BusinessError } from '../../src/domain';
 import { createServices, PaymentGateway } from '../../src/services';
