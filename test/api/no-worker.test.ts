@@ -1,6 +1,7 @@
 // With no worker polling: reads answer from what the workflows published, actions answer 503
 // within seconds, and nothing sent meanwhile is lost or done twice once a worker is back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OrderStatusAttribute } from '../../src/domain';
 import { createServices, type Services } from '../../src/services';
 import { temporaryDatabase, uniqueId } from '../support/database';
 import { connectTestTemporal, type RunningWorker, startTestWorker, type TestTemporal } from '../support/temporal';
@@ -96,5 +97,27 @@ describe('while no worker polls the task queue', () => {
     expect((await http.post(`/orders/${order}/shipment-events`, { event: 'DISPATCHED' })).status).toBe(202);
     const dispatched = await eventually(() => http.get(`/orders/${order}`), (o) => o.payment.status === 'CAPTURED');
     expect(dispatched.status).toBe('DISPATCHED');
+
+    // Terminated from the CLI or the Web UI: no compensation will run, so a person must settle it.
+    const booked2 = await eventually(() => http.get(`/orders/${later}`), (o) => o.status === 'SHIPMENT_CREATED');
+    await temporal.client.workflow.getHandle(`order-${later}`).terminate('an operator pressed the wrong button');
+    const terminated = (await http.get(`/orders/${later}`)).body;
+    expect(terminated).toEqual({ ...booked2, status: 'NEEDS_ATTENTION', failure: { type: 'WorkflowClosed', message: 'its workflow was terminated before the order ended' } });
   }, 90_000);
+
+  it('reads a workflow started without a view (by the CLI, say) by its status alone', async () => {
+    const orderId = uniqueId('order');
+    // No worker polls this queue: the workflow never runs, so it never publishes a view.
+    await temporal.client.workflow.start('orderFulfillment', {
+      workflowId: `order-${orderId}`,
+      taskQueue: uniqueId('nobody'),
+      args: [{}],
+      typedSearchAttributes: [{ key: OrderStatusAttribute, value: 'RECEIVED' }],
+    });
+
+    const answer = await http.get(`/orders/${orderId}`);
+
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({ orderId, status: 'RECEIVED', failure: null });
+  });
 });
