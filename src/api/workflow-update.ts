@@ -2,7 +2,6 @@
 // request out; when no worker takes it, the caller hears 503 within seconds, never a hang.
 import { type WorkflowHandle, WorkflowNotFoundError, type WorkflowUpdateHandle, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
 import type { ApiDeps } from './deps';
 import { HttpProblem, Unavailable } from './problem';
 import { onWorkflow, temporalUnavailable, withinDeadline } from './temporal-errors';
@@ -66,11 +65,8 @@ async function endedOrMissing(handle: WorkflowHandle, source: ViewSource): Promi
 /** No worker accepted the Update in time: tell the caller whether any worker is polling at all. */
 async function notTaken(deps: ApiDeps, source: ViewSource): Promise<Unavailable> {
   const pollers = await withinDeadline(deps.client, POLLER_CHECK_MS, () =>
-    deps.client.workflowService.describeTaskQueue({
-      namespace: deps.namespace,
-      taskQueue: { name: deps.taskQueue },
-      taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-    }),
+    // The workflow task queue's pollers (the default type): the workers that would take the Update.
+    deps.client.workflowService.describeTaskQueue({ namespace: deps.namespace, taskQueue: { name: deps.taskQueue } }),
   ).then(
     (answer) => answer.pollers?.length ?? 0,
     () => undefined,
