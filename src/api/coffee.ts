@@ -133,24 +133,24 @@ export function coffeeRoutes(deps: ApiDeps, metrics: Pick<ApiMetrics, 'started'>
  * The barista queue comes from Temporal's visibility (the CoffeeStatus search attribute and
  * each order's memo), not from a list kept in this process: every API instance sees the same.
  */
-async function baristaQueue(deps: ApiDeps) {
+function baristaQueue(deps: ApiDeps) {
   const statuses = queueStatuses.map((s) => `'${s}'`).join(', ');
   const query = `WorkflowType = 'coffeeOrder' AND ExecutionStatus = 'Running' AND TaskQueue = '${deps.taskQueue}' AND CoffeeStatus IN (${statuses})`;
   return withinDeadline(deps.client, READ_DEADLINE_MS, async () => {
-  const queue = [];
-  for await (const workflow of deps.client.workflow.list({ query })) {
-    const memo = workflow.memo ?? {};
-    queue.push({
-      orderId: workflow.workflowId.replace(/^coffee-/, ''),
-      status: workflow.typedSearchAttributes.get(CoffeeStatusAttribute),
-      customerName: memo.customerName,
-      items: memo.items,
-      barista: memo.barista ?? null,
-      orderedAt: workflow.startTime.toISOString(),
-    });
-    if (queue.length >= QUEUE_LIMIT) break;
-  }
-  return queue.sort((a, b) => a.orderedAt.localeCompare(b.orderedAt));
+    const queue = [];
+    for await (const workflow of deps.client.workflow.list({ query })) {
+      const memo = workflow.memo ?? {};
+      queue.push({
+        orderId: workflow.workflowId.replace(/^coffee-/, ''),
+        status: workflow.typedSearchAttributes.get(CoffeeStatusAttribute),
+        customerName: memo.customerName,
+        items: memo.items,
+        barista: memo.barista ?? null,
+        orderedAt: workflow.startTime.toISOString(),
+      });
+      if (queue.length >= QUEUE_LIMIT) break;
+    }
+    return queue.sort((a, b) => a.orderedAt.localeCompare(b.orderedAt));
   });
 }
 
