@@ -10,7 +10,7 @@ import { requestLog } from './request-log';
 import { requestSpan } from './request-span';
 import { orderRoutes } from './orders';
 import { HttpProblem, sendProblem } from './problem';
-import { temporalUnavailable, temporalUnreachable } from './temporal-errors';
+import { temporalUnavailableFor } from './temporal-errors';
 
 export function createApp(deps: ApiDeps): Express {
   const app = express();
@@ -29,13 +29,18 @@ export function createApp(deps: ApiDeps): Express {
   app.use(orderRoutes(deps, metrics));
   app.use(coffeeRoutes(deps, metrics));
   app.use((req, res) => sendProblem(res, new HttpProblem(404, 'Not found', `no route for ${req.method} ${req.path}`)));
-  app.use(problemHandler);
+  app.use(problemHandler(deps.logger));
   return app;
 }
 
-const problemHandler: ErrorRequestHandler = (err, _req, res, _next) => {
-  sendProblem(res, toProblem(err));
-};
+/** Answers every error as a problem; a 503 is logged with the Temporal error behind it, for operators. */
+function problemHandler(logger: ApiDeps['logger']): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const problem = toProblem(err);
+    if (problem.status === 503 && err !== problem) logger?.warn({ method: req.method, path: req.path, error: String(err), cause: String((err as Error).cause ?? '') }, 'answered 503');
+    sendProblem(res, problem);
+  };
+}
 
 function toProblem(err: unknown): HttpProblem {
   if (err instanceof HttpProblem) return err;
@@ -49,7 +54,8 @@ function toProblem(err: unknown): HttpProblem {
   if (typeof bodyError.status === 'number' && bodyError.status >= 400 && bodyError.status < 500) {
     return new HttpProblem(bodyError.status, 'Bad request', bodyError.message ?? 'the request cannot be read');
   }
-  if (temporalUnreachable(err)) return temporalUnavailable();
+  const unavailable = temporalUnavailableFor(err);
+  if (unavailable) return unavailable;
   console.error('unexpected error in a request', err);
   return new HttpProblem(500, 'Internal error', 'something went wrong on our side');
 }

@@ -31,12 +31,26 @@ export function withinDeadline<T>(client: Pick<Client, 'withDeadline'>, ms: numb
   return client.withDeadline(Date.now() + ms, call);
 }
 
-/** True when the error means Temporal could not be reached in time (gRPC UNAVAILABLE or DEADLINE_EXCEEDED). */
-export function temporalUnreachable(err: unknown): boolean {
-  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
-  if (!(err instanceof ServiceError)) return false;
-  const code = (err.cause as { code?: number } | undefined)?.code;
-  return code === 14 || code === 4;
+/** gRPC codes that mean Temporal cannot be reached or answered in time. */
+const UNREACHABLE = new Set([4 /* DEADLINE_EXCEEDED */, 14 /* UNAVAILABLE */]);
+/**
+ * gRPC codes that mean Temporal could not do it now, not that the request is wrong: CANCELLED,
+ * UNKNOWN, RESOURCE_EXHAUSTED, FAILED_PRECONDITION (a workflow not ready to take an Update while
+ * a worker restarts it), ABORTED, INTERNAL. Trying again later is the answer to each.
+ */
+const NOT_NOW = new Set([1, 2, 8, 9, 10, 13]);
+
+/**
+ * The 503 for an error that says Temporal is away or could not do it now, naming which; undefined
+ * for any other error.
+ */
+export function temporalUnavailableFor(err: unknown): Unavailable | undefined {
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return temporalUnavailable();
+  if (!(err instanceof ServiceError)) return undefined;
+  const { code, details } = (err.cause ?? {}) as { code?: number; details?: string };
+  if (code !== undefined && UNREACHABLE.has(code)) return temporalUnavailable();
+  if (code !== undefined && NOT_NOW.has(code)) return new Unavailable(`Temporal could not complete the request now (${details || `gRPC code ${code}`}); try again shortly`);
+  return undefined;
 }
 
 export const temporalUnavailable = (): Unavailable => new Unavailable('Temporal cannot be reached; try again shortly');

@@ -5,7 +5,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import type { ApiDeps } from './deps';
 import { HttpProblem, Unavailable } from './problem';
 import { onWorkflow, temporalUnavailable, withinDeadline } from './temporal-errors';
-import { readView, type ViewSource } from './workflow-view';
+import { READ_DEADLINE_MS, readView, type ViewSource } from './workflow-view';
 
 /** A worker takes an Update in milliseconds; one that has not in this long is not coming soon. */
 const ACCEPT_DEADLINE_MS = 5000;
@@ -13,6 +13,11 @@ const ACCEPT_DEADLINE_MS = 5000;
 const ANSWER_DEADLINE_MS = 10_000;
 /** How long the check for a polling worker may take. */
 const POLLER_CHECK_MS = 2000;
+/**
+ * Temporal may keep a request no worker took yet, and a worker that comes back may still carry
+ * it out: a retry with the same Idempotency-Key meets it rather than making a second one.
+ */
+const RETRY = 'try again shortly, with the same Idempotency-Key';
 
 export interface UpdateRequest<Ret, Args extends unknown[]> {
   handle: WorkflowHandle;
@@ -44,22 +49,33 @@ export async function sendUpdate<Ret, Args extends unknown[]>(deps: ApiDeps, req
     throw err;
   }
   try {
-    // A refusal is the Update's outcome too: reading it throws the validator's reason (409).
-    return await onWorkflow(source.what, () => withinDeadline(deps.client, ANSWER_DEADLINE_MS, () => accepted.result()));
+    return await withinDeadline(deps.client, ANSWER_DEADLINE_MS, () => accepted.result());
   } catch (err) {
     if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return undefined;
-    throw err;
+    // The server no longer knows the request: the workflow ended, or lost it in a restart.
+    if (err instanceof WorkflowNotFoundError) throw await endedOrMissing(handle, source);
+    // A refusal is the Update's outcome too: reading it throws the validator's reason (409).
+    return onWorkflow(source.what, () => Promise.reject(err));
   }
 }
 
-/** The server answers an Update to a closed workflow as "not found": say how it ended, if it exists. */
+/**
+ * The server answers an Update to a closed workflow as "not found": say how it ended, if it
+ * exists. A running one lost the request (a server restart before a worker took it): again.
+ */
 async function endedOrMissing(handle: WorkflowHandle, source: ViewSource): Promise<HttpProblem> {
   const view = await readView(handle, source).catch((err: unknown) => {
     if (err instanceof HttpProblem && err.status === 404) return undefined;
     throw err;
   });
   if (!view) return new HttpProblem(404, 'Not found', `${source.what} does not exist`);
+  if (!(await hasEnded(handle))) return new Unavailable(`${source.what} did not get the request; ${RETRY}`);
   return new HttpProblem(409, 'Conflict', `${source.what}: it has already ended ${view.status}`);
+}
+
+async function hasEnded(handle: WorkflowHandle): Promise<boolean> {
+  const { status } = await withinDeadline(handle.client, READ_DEADLINE_MS, () => handle.describe());
+  return status.name !== 'RUNNING';
 }
 
 /** No worker accepted the Update in time: tell the caller whether any worker is polling at all. */
@@ -72,9 +88,6 @@ async function notTaken(deps: ApiDeps, source: ViewSource): Promise<Unavailable>
     () => undefined,
   );
   if (pollers === undefined) return temporalUnavailable();
-  // Temporal keeps the request, and a worker that comes back may still carry it out: a retry with
-  // the same Idempotency-Key meets it rather than making a second one.
-  const retry = 'try again shortly, with the same Idempotency-Key';
-  if (pollers === 0) return new Unavailable(`no worker is polling the task queue "${deps.taskQueue}", so ${source.what} cannot act on the request; ${retry}`, 10);
-  return new Unavailable(`${source.what} did not take the request within ${ACCEPT_DEADLINE_MS / 1000} s; ${retry}`);
+  if (pollers === 0) return new Unavailable(`no worker is polling the task queue "${deps.taskQueue}", so ${source.what} cannot act on the request; ${RETRY}`, 10);
+  return new Unavailable(`${source.what} did not take the request within ${ACCEPT_DEADLINE_MS / 1000} s; ${RETRY}`);
 }

@@ -17,6 +17,7 @@ import { freePort, type Spawned, spawnNode, waitForOutput } from '../support/pro
 export class Cluster {
   private temporal?: ChildProcess;
   private api?: Spawned;
+  private earlierApiOutput = '';
   private worker?: Spawned;
   http!: WatchedHttp;
   readonly counts = { workerKills: 0, serverRestarts: 0, workerStartsDuringOutage: 0, apiRestarts: 0 };
@@ -106,14 +107,16 @@ export class Cluster {
 
   async restartApi(): Promise<void> {
     await kill(this.api?.child, 'SIGKILL');
+    this.earlierApiOutput += this.api?.output() ?? '';
     await this.startApi();
     this.counts.apiRestarts += 1;
   }
 
-  /** The last lines the API and the worker wrote that mention a problem: for a failed run's report. */
+  /** The last lines the API (every process of it) and the worker wrote that mention a problem: for a failed run's report. */
   problems(): string[] {
     const interesting = (text: string) => text.split('\n').filter((l) => /error|fail|nondetermin|warn/i.test(l)).slice(-6);
-    return [...interesting(this.api?.output() ?? '').map((l) => `api: ${l.slice(0, 400)}`), ...interesting(this.worker?.output() ?? '').map((l) => `worker: ${l.slice(0, 400)}`)];
+    const api = this.earlierApiOutput + (this.api?.output() ?? '');
+    return [...interesting(api).map((l) => `api: ${l.slice(0, 400)}`), ...interesting(this.worker?.output() ?? '').map((l) => `worker: ${l.slice(0, 400)}`)];
   }
 
   /** What the server knows of a workflow that did not end: for the report of a failed run. */

@@ -68,6 +68,7 @@ export async function runChaos(plan: ChaosPlan): Promise<ChaosSummary> {
     try {
       const verdict = await checkInvariants(db, day);
       verdict.violations.push(...cluster.answers.failures);
+      if (cluster.answers.failures.length > 0) verdict.violations.push(...cluster.problems());
       if (cluster.answers.slowest.ms > SLOWEST_ANSWER_MS) verdict.violations.push(`${cluster.answers.slowest.what} took ${cluster.answers.slowest.ms} ms`);
       const unfinished = day.orders.filter((o) => o.status !== o.expect);
       for (const o of unfinished) verdict.violations.push(await cluster.diagnose(`${o.kind === 'order' ? 'order' : 'coffee'}-${o.id}`).catch(String));
