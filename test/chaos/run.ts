@@ -32,6 +32,8 @@ export interface ChaosSummary {
   invariantsChecked: number;
   /** HTTP answers the shop got, and the slowest of them. */
   answers: number;
+  /** Of those, 503s: what the shop heard while something was down. */
+  unavailableAnswers: number;
   slowestAnswerMs: number;
   violations: string[];
   /** Workflows whose history was replayed after the run, as a worker without a cache would. */
@@ -80,6 +82,7 @@ export async function runChaos(plan: ChaosPlan): Promise<ChaosSummary> {
         ...cluster.counts,
         invariantsChecked: verdict.checked,
         answers: cluster.answers.count,
+        unavailableAnswers: cluster.answers.byStatus.get(503) ?? 0,
         slowestAnswerMs: cluster.answers.slowest.ms,
         violations: verdict.violations,
         historiesReplayed: replay.replayed,
@@ -119,6 +122,7 @@ export function summaryTable(s: ChaosSummary): string {
     ['API restarts', s.apiRestarts],
     ['invariants checked', s.invariantsChecked],
     ['HTTP answers', s.answers],
+    ['  503 (with Retry-After)', s.unavailableAnswers],
     ['  slowest (ms)', s.slowestAnswerMs],
     ['violations', s.violations.length],
     ['histories replayed', s.historiesReplayed],
