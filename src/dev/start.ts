@@ -1,7 +1,6 @@
 // `npm start`: the whole local stack in one command — Temporal dev server (unless one already
 // answers), a worker and the API — and a clean stop of all of it on Ctrl-C.
 import type { ChildProcess } from 'node:child_process';
-import { Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { type Settings, settingsOrExit } from '../config';
 import { openDatabase } from '../db/database';
@@ -10,7 +9,7 @@ import { installTemporalRuntime } from '../observability/runtime';
 import { startTracing } from '../observability/tracing';
 import { apiDeps } from '../api/deps';
 import { startApiServer } from '../api/server';
-import { createTemporalClient } from '../api/temporal-client';
+import { connectLazily, createTemporalClient } from '../api/temporal-client';
 import { createServices } from '../services';
 import { prebuiltBundle } from '../workers/bundle';
 import { createFulfillmentWorker } from '../workers/worker';
@@ -31,7 +30,8 @@ async function main(): Promise<void> {
   const worker = await createFulfillmentWorker({ connection: workerConnection, namespace: settings.TEMPORAL_NAMESPACE, taskQueue: settings.TEMPORAL_TASK_QUEUE, services, workflowBundle: prebuiltBundle(), tracing });
   const workerStopped = worker.run();
 
-  const connection = await Connection.connect({ address: settings.TEMPORAL_ADDRESS });
+  // The API's connection as in production: 503 within a second or two while Temporal is away.
+  const connection = connectLazily(settings.TEMPORAL_ADDRESS);
   const client = createTemporalClient(connection, settings.TEMPORAL_NAMESPACE);
   const api = await startApiServer(
     apiDeps(settings, { client, db, services, logger }),
