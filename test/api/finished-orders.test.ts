@@ -1,10 +1,9 @@
 // Reading orders that have ended: the API answers from the view each workflow published, with no worker running.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BusinessError } from '../../src/domain';
-import { createServices, PaymentGateway } from '../../src/services';
-import { temporaryDatabase, uniqueId } from '../support/database';
-import { connectTestTemporal, startTestWorker, type RunningWorker, type TestTemporal } from '../support/temporal';
-import { type Answer, eventually, type HttpClient, orderFor, serveApi } from './helpers';
+import { PaymentGateway } from '../../src/services';
+import { uniqueId } from '../support/database';
+import { type Answer, eventually, orderFor, useApiOverWorker } from './helpers';
 
 /** How long a read may take once the worker is gone: a query would wait far longer for one. */
 const READ_DEADLINE_MS = 5_000;
@@ -12,32 +11,15 @@ const READ_DEADLINE_MS = 5_000;
 const hasEnded = (o: { status: string }) => ['COMPLETED', 'FAILED', 'CANCELLED', 'NEEDS_ATTENTION'].includes(o.status);
 
 describe('reading an order that has ended', () => {
-  let temporal: TestTemporal;
-  let worker: RunningWorker;
-  let http: HttpClient;
-  const closers: (() => Promise<void>)[] = [];
-
-  beforeAll(async () => {
-    const { db, close } = await temporaryDatabase();
-    closers.push(close);
-    // A gateway that cannot void: an order the carrier refuses then ends NEEDS_ATTENTION.
-    const services = createServices(db);
-    const gateway = new (class extends PaymentGateway {
+  // A gateway that cannot void: an order the carrier refuses then ends NEEDS_ATTENTION.
+  const shop = useApiOverWorker((services, db) => ({
+    ...services,
+    gateway: new (class extends PaymentGateway {
       override async voidAuthorization(): Promise<never> {
         throw new BusinessError('InvalidState', 'the gateway lost the authorization');
       }
-    })(db);
-    temporal = await connectTestTemporal();
-    closers.unshift(() => temporal.close());
-    worker = await startTestWorker(temporal, { ...services, gateway });
-    closers.unshift(() => worker.stop());
-    const api = await serveApi({ client: temporal.client, db, services, taskQueue: worker.taskQueue });
-    closers.unshift(() => api.close());
-    http = api.http;
-  });
-  afterAll(async () => {
-    for (const close of closers) await close();
-  });
+    })(db),
+  }));
 
   /** Gives up after READ_DEADLINE_MS, so a read that waits on a worker fails the test rather than hang. */
   async function read(path: string): Promise<Answer> {
@@ -46,13 +28,14 @@ describe('reading an order that has ended', () => {
       timer = setTimeout(() => reject(new Error(`GET ${path} took over ${READ_DEADLINE_MS} ms`)), READ_DEADLINE_MS);
     });
     try {
-      return await Promise.race([http.get(path), deadline]);
+      return await Promise.race([shop.http.get(path), deadline]);
     } finally {
       clearTimeout(timer);
     }
   }
 
   it('answers completed, failed, needs-attention and cancelled orders with their final view, and refuses a late carrier event, once no worker runs', async () => {
+    const { http } = shop;
     const sku = uniqueId('sku');
     expect((await http.put(`/inventory/${sku}`, { name: 'Mug', priceCents: 1250, available: 10 })).status).toBe(200);
     const items = [{ sku, quantity: 1 }];
@@ -83,7 +66,7 @@ describe('reading an order that has ended', () => {
     for (const path of paths) endings.push((await eventually(() => http.get(path), hasEnded)) as { status: string });
     expect(endings.map((o) => o.status)).toEqual(['COMPLETED', 'FAILED', 'NEEDS_ATTENTION', 'CANCELLED']);
 
-    await worker.stop();
+    await shop.worker.stop();
 
     for (const [i, path] of paths.entries()) {
       const answer = await read(path);

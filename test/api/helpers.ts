@@ -1,12 +1,12 @@
 // The real API over a temporary database, a real worker and the run's Temporal server, spoken to over HTTP.
 import type { Client } from '@temporalio/client';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { Db } from '../../src/db/database';
 import type { ApiDeps } from '../../src/api/deps';
 import { type RunningApi, startApiServer } from '../../src/api/server';
-import type { Services } from '../../src/services';
-import { uniqueId } from '../support/database';
-import { startTestStack, type TestTemporal } from '../support/temporal';
+import { createServices, type Services } from '../../src/services';
+import { temporaryDatabase, uniqueId } from '../support/database';
+import { connectTestTemporal, type RunningWorker, startTestStack, startTestWorker, type TestTemporal } from '../support/temporal';
 
 export const TEMPORAL_UI_URL = 'http://localhost:8233';
 
@@ -63,6 +63,40 @@ export interface TestApi {
   db: Db;
   services: Services;
   stop: () => Promise<void>;
+}
+
+export interface ApiOverWorker {
+  temporal: TestTemporal;
+  db: Db;
+  services: Services;
+  /** The worker the API's workflows run on; a test may stop it and start another on its queue. */
+  worker: RunningWorker;
+  http: HttpClient;
+}
+
+/**
+ * For a test file that stops and starts the worker under a running API: a database, its services,
+ * a worker on its own task queue (over `forWorker(services, db)` when given, to break one of them)
+ * and the API in front. Filled in beforeAll; all of it, the worker as it then is, closed in afterAll.
+ */
+export function useApiOverWorker(forWorker: (services: Services, db: Db) => Services = (services) => services): ApiOverWorker {
+  const fixture = {} as ApiOverWorker;
+  const closers: (() => Promise<void>)[] = [];
+  beforeAll(async () => {
+    const { db, close } = await temporaryDatabase();
+    closers.push(close);
+    Object.assign(fixture, { db, services: createServices(db), temporal: await connectTestTemporal() });
+    closers.unshift(() => fixture.temporal.close());
+    fixture.worker = await startTestWorker(fixture.temporal, forWorker(fixture.services, db));
+    closers.unshift(() => fixture.worker.stop());
+    const api = await serveApi({ client: fixture.temporal.client, db, services: fixture.services, taskQueue: fixture.worker.taskQueue });
+    closers.unshift(() => api.close());
+    fixture.http = api.http;
+  });
+  afterAll(async () => {
+    for (const close of closers) await close();
+  });
+  return fixture;
 }
 
 /** The whole system: database, services, a worker on its own task queue, and the API in front. */

@@ -1,12 +1,11 @@
 // With no worker polling: reads answer from what the workflows published, actions answer 503
 // within seconds, and nothing sent meanwhile is lost or done twice once a worker is back.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { OrderStatusAttribute } from '../../src/domain';
-import { createServices, type Services } from '../../src/services';
-import { temporaryDatabase, uniqueId } from '../support/database';
-import { connectTestTemporal, type RunningWorker, startTestWorker, type TestTemporal } from '../support/temporal';
+import { uniqueId } from '../support/database';
+import { startTestWorker } from '../support/temporal';
 import { stockCafe } from '../workflows/coffee-fixtures';
-import { type Answer, eventually, expectProblem, type HttpClient, orderFor, serveApi } from './helpers';
+import { type Answer, eventually, expectProblem, orderFor, useApiOverWorker } from './helpers';
 
 /** A read answered from the server alone takes milliseconds; a query would wait for a worker. */
 const READ_MS = 2000;
@@ -14,27 +13,7 @@ const READ_MS = 2000;
 const ACTION_MS = 10_000;
 
 describe('while no worker polls the task queue', () => {
-  let temporal: TestTemporal;
-  let services: Services;
-  let worker: RunningWorker;
-  let http: HttpClient;
-  const closers: (() => Promise<void>)[] = [];
-
-  beforeAll(async () => {
-    const { db, close } = await temporaryDatabase();
-    closers.push(close);
-    services = createServices(db);
-    temporal = await connectTestTemporal();
-    closers.unshift(() => temporal.close());
-    worker = await startTestWorker(temporal, services);
-    const api = await serveApi({ client: temporal.client, db, services, taskQueue: worker.taskQueue });
-    closers.unshift(() => api.close());
-    http = api.http;
-  });
-  afterAll(async () => {
-    await worker?.stop();
-    for (const close of closers) await close();
-  });
+  const shop = useApiOverWorker();
 
   async function timed(ask: () => Promise<Answer>): Promise<Answer & { ms: number }> {
     const started = Date.now();
@@ -43,6 +22,7 @@ describe('while no worker polls the task queue', () => {
   }
 
   it('reads running orders, places new ones, refuses actions with 503, and loses nothing once a worker is back', async () => {
+    const { http, services, temporal } = shop;
     const sku = uniqueId('sku');
     expect((await http.put(`/inventory/${sku}`, { name: 'Mug', priceCents: 1250, available: 10 })).status).toBe(200);
     await stockCafe(services);
@@ -52,7 +32,7 @@ describe('while no worker polls the task queue', () => {
     const booked = await eventually(() => http.get(`/orders/${order}`), (o) => o.status === 'SHIPMENT_CREATED');
     const queued = await eventually(() => http.get(`/coffee/orders/${coffee}`), (o) => o.status === 'QUEUED');
 
-    await worker.stop();
+    await shop.worker.stop();
 
     // Reads: the whole view as the workflows last published it, in milliseconds.
     const readOrder = await timed(() => http.get(`/orders/${order}`));
@@ -86,7 +66,7 @@ describe('while no worker polls the task queue', () => {
       expect(answer.ms).toBeLessThan(ACTION_MS);
     }
 
-    worker = await startTestWorker(temporal, services, worker.taskQueue);
+    shop.worker = await startTestWorker(temporal, services, shop.worker.taskQueue);
 
     // The same claim again meets the first one: the coffee is claimed once.
     const claimed = await eventually(() => http.post(`/coffee/orders/${coffee}/claim`, { barista: 'Ana' }, claimKey), (o) => o.status === 'PREPARING');
@@ -106,6 +86,7 @@ describe('while no worker polls the task queue', () => {
   }, 90_000);
 
   it('reads a workflow started without a view (by the CLI, say) by its status alone', async () => {
+    const { http, temporal } = shop;
     const orderId = uniqueId('order');
     // No worker polls this queue: the workflow never runs, so it never publishes a view.
     await temporal.client.workflow.start('orderFulfillment', {
