@@ -17,6 +17,8 @@ const settingsSchema = z.object({
   TEMPORAL_CLI_PATH: z.string().min(1).optional(),
   DATA_DIR: z.string().min(1).default('.data'),
   COFFEE_CLAIM_SLA_SECONDS: z.coerce.number().int('must be a whole number').min(1).default(300),
+  /** An order the carrier has not collected this many hours after booking is cancelled and undone. */
+  DISPATCH_DEADLINE_HOURS: z.coerce.number().int('must be a whole number').min(1).default(72),
   /** OTLP/HTTP collector for traces, such as http://otel-collector:4318; unset: no traces. */
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info'),

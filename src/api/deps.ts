@@ -15,6 +15,8 @@ export interface ApiDeps {
   temporalUiUrl: string;
   /** How long a coffee order may wait for a barista before the shift manager hears of it. */
   coffeeClaimSlaSeconds: number;
+  /** How long the carrier has to collect an order before it is cancelled and undone. */
+  dispatchDeadlineHours: number;
   /** Where request logs go; none are written without one. */
   logger?: Logger;
 }
@@ -31,5 +33,6 @@ export function apiDeps(settings: Settings, parts: Pick<ApiDeps, 'client' | 'db'
     namespace: settings.TEMPORAL_NAMESPACE,
     temporalUiUrl: settings.TEMPORAL_UI_URL,
     coffeeClaimSlaSeconds: settings.COFFEE_CLAIM_SLA_SECONDS,
+    dispatchDeadlineHours: settings.DISPATCH_DEADLINE_HOURS,
   };
 }

@@ -34,7 +34,7 @@ export function orderRoutes(deps: ApiDeps, metrics: Pick<ApiMetrics, 'started'>)
     const orderId = idempotencyKey(req) ?? randomUUID();
     const order = parseOr400(placeOrderSchema, req.body, 'the order');
     await requireKnownSkus(deps, order.items.map((i) => i.sku));
-    const input: OrderInput = { ...order, orderId };
+    const input: OrderInput = { ...order, orderId, dispatchDeadlineHours: deps.dispatchDeadlineHours };
     const workflowId = orderWorkflowId(orderId);
     const started = await startOnce(deps.client, {
       workflowType: 'orderFulfillment',

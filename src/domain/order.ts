@@ -46,8 +46,17 @@ export const placeOrderSchema = z.strictObject({
 });
 export type PlaceOrder = z.infer<typeof placeOrderSchema>;
 
-/** The workflow's input: the validated request plus the id it was given. */
-export const orderInputSchema = placeOrderSchema.extend({ orderId: orderIdSchema });
+/** How long the carrier has to collect a parcel: a card authorization lasts about a week. */
+export const DEFAULT_DISPATCH_DEADLINE_HOURS = 72;
+
+/**
+ * The workflow's input: the validated request, the id it was given, and the shop's dispatch
+ * deadline (orders started before the deadline existed carry none and never use one).
+ */
+export const orderInputSchema = placeOrderSchema.extend({
+  orderId: orderIdSchema,
+  dispatchDeadlineHours: z.number().int().min(1).default(DEFAULT_DISPATCH_DEADLINE_HOURS),
+});
 export type OrderInput = z.infer<typeof orderInputSchema>;
 export type OrderItem = z.infer<typeof orderItemSchema>;
 export type ShippingAddress = z.infer<typeof shippingAddressSchema>;

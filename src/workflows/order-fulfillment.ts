@@ -65,7 +65,9 @@ async function fulfilUntilDispatch(order: OrderRecord): Promise<boolean> {
     order.shipment = { shipmentId: shipment.shipmentId, trackingNumber: shipment.trackingNumber, status: 'CREATED' };
     order.moveTo('SHIPMENT_CREATED');
 
-    await order.until(() => order.dispatched || order.cancelRequested);
+    // Added while orders were running: older ones wait for the carrier without a deadline.
+    if (patched('dispatch-deadline')) await waitForCarrierUntilDeadline(order);
+    else await order.until(() => order.dispatched || order.cancelRequested);
     stopIfCancelled(order);
     return true;
   } catch (err) {
@@ -82,6 +84,18 @@ async function fulfilUntilDispatch(order: OrderRecord): Promise<boolean> {
     order.moveTo(!undone ? 'NEEDS_ATTENTION' : order.cancelRequested ? 'CANCELLED' : 'FAILED');
     return false;
   }
+}
+
+/**
+ * The carrier has until the shop's deadline to collect the parcel. After it the payment's
+ * authorization would soon expire, so the order is cancelled like a customer's cancel: every
+ * step undone, and the customer told why.
+ */
+async function waitForCarrierUntilDeadline(order: OrderRecord): Promise<void> {
+  const hours = order.input.dispatchDeadlineHours;
+  if (await order.until(() => order.dispatched || order.cancelRequested, hours * 3_600_000)) return;
+  order.failure = { type: 'Cancelled', message: `not dispatched within ${hours} hours` };
+  order.cancelRequested = true;
 }
 
 /** The goods have left: take the money, account for the stock, wait for delivery. */

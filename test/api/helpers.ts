@@ -51,9 +51,9 @@ export class HttpClient {
 
 /** Serves the API over the given dependencies on a free port of 127.0.0.1. */
 export async function serveApi(
-  deps: Omit<ApiDeps, 'namespace' | 'temporalUiUrl' | 'coffeeClaimSlaSeconds'> & { coffeeClaimSlaSeconds?: number },
+  deps: Omit<ApiDeps, 'namespace' | 'temporalUiUrl' | 'coffeeClaimSlaSeconds' | 'dispatchDeadlineHours'> & { coffeeClaimSlaSeconds?: number },
 ): Promise<RunningApi & { http: HttpClient }> {
-  const api = await startApiServer({ coffeeClaimSlaSeconds: 300, ...deps, namespace: 'default', temporalUiUrl: TEMPORAL_UI_URL }, 0, '127.0.0.1');
+  const api = await startApiServer({ coffeeClaimSlaSeconds: 300, dispatchDeadlineHours: 72, ...deps, namespace: 'default', temporalUiUrl: TEMPORAL_UI_URL }, 0, '127.0.0.1');
   return { ...api, http: new HttpClient(api.url) };
 }
 

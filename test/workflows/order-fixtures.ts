@@ -29,6 +29,7 @@ export function orderInput(catalog: Catalog, overrides: Partial<OrderInput> = {}
     ],
     shippingAddress: { name: 'Ada Lovelace', line1: '12 St James Sq', city: 'London', postalCode: 'SW1Y 4JH', country: 'GB' },
     paymentToken: 'tok_ok',
+    dispatchDeadlineHours: 72,
     ...overrides,
   };
 }
