@@ -3,7 +3,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices, type Services } from '../../src/services';
 import { temporaryDatabase, uniqueId } from '../support/database';
-import { startTestWorker, type RunningWorker, type TestTemporal } from '../support/temporal';
+import { startTestWorker, type RunningWorker, type TestTemporal, waitForOrder } from '../support/temporal';
 import { recordHistories } from '../support/histories';
 import { createTimeSkippingEnvironment } from '../support/time-skipping';
 import { orderInput, placeOrder, stockCatalog, stockOf } from './order-fixtures';
@@ -54,7 +54,7 @@ describe('an order the carrier does not collect', () => {
   it('that is collected in time goes on as usual, its deadline timer cancelled', async () => {
     const catalog = await stockCatalog(services);
     const handle = keep(await placeOrder(env.client, worker.taskQueue, orderInput(catalog, { orderId: uniqueId('ord'), dispatchDeadlineHours: 72 })));
-    await waitForStatus(handle, 'SHIPMENT_CREATED');
+    await waitForOrder(handle, (o) => o.status === 'SHIPMENT_CREATED');
 
     await env.sleep('71 hours');
     await handle.executeUpdate('reportShipmentEvent', { args: [{ event: 'DELIVERED' }] });
@@ -67,10 +67,3 @@ describe('an order the carrier does not collect', () => {
   });
 });
 
-async function waitForStatus(handle: Awaited<ReturnType<typeof placeOrder>>, status: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (((await handle.describe()).memo?.view as { status?: string } | undefined)?.status !== status) {
-    if (Date.now() > deadline) throw new Error(`the order never reached ${status}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
