@@ -1,6 +1,7 @@
 // The coffee shop: menu, recipes, pricing, the order schema, statuses and the order view.
 import { z } from 'zod';
-import type { FailureRecord, OrderItem, PaymentStatus, StepRecord } from './order';
+import type { FailureRecord } from './failures';
+import type { OrderItem, PaymentStatus, StepRecord } from './order';
 import { orderIdSchema, PaymentTokens } from './order';
 
 export const Sizes = ['small', 'medium', 'large'] as const;

@@ -1,6 +1,6 @@
 // Orders: the input schema shared by the API and the workflow, statuses, and the order view.
 import { z } from 'zod';
-import type { FailureType } from './failures';
+import type { FailureRecord } from './failures';
 
 /** The simulated gateway's test tokens (DESIGN.md, "Payment tokens"). */
 export const PaymentTokens = ['tok_ok', 'tok_declined', 'tok_insufficient_funds', 'tok_flaky'] as const;
@@ -88,11 +88,6 @@ export interface StepRecord {
   status: 'COMPLETED' | 'FAILED';
   at: string;
   detail?: string;
-}
-
-export interface FailureRecord {
-  type: FailureType | 'Cancelled' | 'CompensationFailed' | string;
-  message: string;
 }
 
 /**

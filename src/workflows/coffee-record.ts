@@ -1,17 +1,8 @@
-// The state of one coffee order inside its workflow: the view it publishes, what the queue lists.
-import { log, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
-import {
-  CoffeeStatusAttribute,
-  type CoffeeInput,
-  type CoffeeStatus,
-  type CoffeeView,
-  type FailureRecord,
-  finalCoffeeStatuses,
-  type PaymentStatus,
-  priceCoffee,
-} from '../domain';
-import { Journal } from './journal';
-import { PublishedView } from './published-view';
+// The state of one coffee order inside its workflow: who makes it, what the customer and the
+// barista have asked for, the view it publishes, and the rules its Update validators apply.
+import { patched, upsertMemo } from '@temporalio/workflow';
+import { CoffeeStatusAttribute, type CoffeeInput, type CoffeeStatus, type CoffeeView, finalCoffeeStatuses, priceCoffee } from '../domain';
+import { Saga } from './saga';
 
 /** What a barista or the customer can ask for, and the statuses it must find the order in. */
 export const actionNeeds = {
@@ -24,30 +15,19 @@ export const actionNeeds = {
 } as const satisfies Record<string, readonly CoffeeStatus[]>;
 export type CoffeeAction = keyof typeof actionNeeds;
 
-export class CoffeeRecord extends PublishedView<CoffeeView> {
-  readonly journal = new Journal(() => this.publish());
-  readonly priced;
-  status: CoffeeStatus = 'RECEIVED';
+export class CoffeeRecord extends Saga<CoffeeStatus, CoffeeView> {
+  readonly priced: ReturnType<typeof priceCoffee>;
   barista: string | null = null;
-  payment: CoffeeView['payment'] = { status: 'PENDING', paymentId: null };
-  failure: FailureRecord | null = null;
-  /** An accepted request the workflow has yet to carry out. */
-  pending: Exclude<CoffeeAction, 'claim'> | null = null;
-  unwinding = false;
+  /** A barista's "ready" or the customer's pickup, accepted and not yet carried out. */
+  pending: 'ready' | 'pickUp' | null = null;
   /** The main workflow has stopped waiting in the barista queue (its SLA timer is settled). */
   leftQueue = false;
 
-  constructor(readonly input: CoffeeInput) {
-    super();
-    this.priced = priceCoffee(input.items);
-    upsertSearchAttributes([{ key: CoffeeStatusAttribute, value: this.status }]);
-  }
+  declare readonly input: CoffeeInput;
 
-  moveTo(status: CoffeeStatus): void {
-    this.status = status;
-    upsertSearchAttributes([{ key: CoffeeStatusAttribute, value: status }]);
-    this.publish();
-    log.info('coffee order status', { orderId: this.input.orderId, status });
+  constructor(input: CoffeeInput) {
+    super(input, 'RECEIVED', { label: 'coffee order', statusAttribute: CoffeeStatusAttribute, finalStatuses: finalCoffeeStatuses });
+    this.priced = priceCoffee(input.items);
   }
 
   claimBy(barista: string): void {
@@ -56,19 +36,26 @@ export class CoffeeRecord extends PublishedView<CoffeeView> {
     this.moveTo('PREPARING');
   }
 
-  setPayment(status: PaymentStatus, paymentId = this.payment.paymentId): void {
-    this.payment = { status, paymentId };
+  tellCustomer(template: string, data: Record<string, unknown> = {}): Promise<void> {
+    return this.notify(this.input.customerName, template, { orderId: this.input.orderId, ...data });
   }
 
-  get isFinal(): boolean {
-    return finalCoffeeStatuses.includes(this.status);
+  /** Coffee orders started before the counter was told of a cancel or a failure end silently. */
+  protected async tellEnding(): Promise<void> {
+    if (!patched('coffee-tells-ending')) return;
+    await this.tellCustomer(this.cancelled ? 'coffee-cancelled' : 'coffee-failed', { reason: this.failure?.message });
+  }
+
+  cancelRefusal(): string | undefined {
+    return this.refusal('cancel');
   }
 
   /** Why an action must be refused now, if it must. A repeated cancel is not refused. */
   refusal(action: CoffeeAction): string | undefined {
-    if (action === 'cancel' && this.pending === 'cancel') return undefined;
+    if (action === 'cancel' && this.cancelled) return undefined;
     if (this.unwinding) return 'the order is already being undone';
-    if (this.pending) return `the order already has a "${this.pending}" under way`;
+    const underWay = this.stopRequested ? (this.cancelled ? 'cancel' : 'fail') : this.pending;
+    if (underWay) return `the order already has a "${underWay}" under way`;
     const needed: readonly CoffeeStatus[] = actionNeeds[action];
     if (!needed.includes(this.status)) return `the order is ${this.status}; "${action}" needs it ${needed.join(' or ')}`;
     return undefined;

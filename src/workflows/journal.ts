@@ -1,6 +1,6 @@
 // What a workflow did, step by step: the history a customer or operator reads in the API.
-import { ActivityFailure, ApplicationFailure, CancelledFailure } from '@temporalio/workflow';
-import type { FailureRecord, StepRecord } from '../domain';
+import { ActivityFailure, ApplicationFailure, CancelledFailure, TimeoutFailure } from '@temporalio/workflow';
+import { type FailureRecord, isFailureType, type StepRecord } from '../domain';
 
 export class Journal {
   readonly steps: StepRecord[] = [];
@@ -40,11 +40,18 @@ async function record<T>(into: StepRecord[], name: string, run: () => Promise<T>
   }
 }
 
-/** The business reason behind a failure: an activity's typed ApplicationFailure if there is one. */
+/**
+ * The business reason behind a failure, as a type from the one list in `src/domain`: an
+ * activity's typed ApplicationFailure if there is one. A type no one named is `Unexpected`, its
+ * original name kept in the message for whoever investigates.
+ */
 export function describeFailure(err: unknown): FailureRecord {
   const cause = err instanceof ActivityFailure ? err.cause : err;
-  if (cause instanceof ApplicationFailure) return { type: cause.type ?? 'Error', message: cause.message };
+  const type = cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
+  if (isFailureType(type)) return { type, message: (cause as ApplicationFailure).message };
   if (cause instanceof CancelledFailure) return { type: 'Cancelled', message: cause.message };
-  if (cause instanceof Error) return { type: cause.name, message: cause.message };
-  return { type: 'Error', message: String(cause) };
+  if (cause instanceof TimeoutFailure) return { type: 'TimedOut', message: cause.message };
+  const name = cause instanceof ApplicationFailure ? cause.type : cause instanceof Error ? cause.name : undefined;
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return { type: 'Unexpected', message: name ? `${name}: ${message}` : message };
 }

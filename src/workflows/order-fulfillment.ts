@@ -1,89 +1,46 @@
 // The order-fulfillment saga: reserve stock → authorize payment → book shipment → capture on
-// dispatch → delivered. Until dispatch, any failure or a cancellation undoes the completed
-// steps in reverse; after dispatch the goods are gone, so the order can only be finished.
-import { ApplicationFailure, CancellationScope, condition, log, patched, setHandler } from '@temporalio/workflow';
+// dispatch → delivered. Until dispatch, any failure or a cancel undoes the completed steps in
+// reverse; after dispatch the goods are gone, so the order can only be finished.
+import { log, patched, setHandler } from '@temporalio/workflow';
 import { type OrderInput, type OrderView, orderInputSchema } from '../domain';
-import { idempotencyKey as key, notify as notifyTo, runToEnding, settle, steps, validInput } from './common';
 import { describeFailure } from './journal';
 import { cancelOrder, getOrder, reportShipmentEvent, shipmentEvent } from './messages';
 import { OrderRecord } from './order-record';
-import { Compensations } from './saga';
+import { refuse, validInput } from './saga';
 
 export async function orderFulfillment(rawInput: OrderInput): Promise<OrderView> {
   const order = new OrderRecord(validInput(orderInputSchema, rawInput));
   listenForMessages(order);
-  // A cancel from the Web UI or CLI takes the same path as the customer's cancel: the current
-  // step finishes (so nothing it did goes unrecorded), then the saga unwinds.
-  CancellationScope.current().cancelRequested.catch(() => {
-    if (order.cancelRequested || order.cancelRefusal()) return;
-    order.failure = { type: 'Cancelled', message: 'cancelled by an operator' };
-    order.cancelRequested = true;
-  });
-
-  return runToEnding(order, async () => {
-    const handedToCarrier = await fulfilUntilDispatch(order);
-    if (handedToCarrier) await finishAfterDispatch(order);
+  return order.runToEnding(async () => {
+    const handedToCarrier = await order.forwardOrUndo(() => untilDispatched(order));
+    if (handedToCarrier) await afterDispatch(order);
   });
 }
 
-/** Reserve, authorize, book, and wait for the carrier. False when the order was unwound. */
-async function fulfilUntilDispatch(order: OrderRecord): Promise<boolean> {
+/** Reserve, authorize, book, and wait for the carrier to collect the parcel. */
+async function untilDispatched(order: OrderRecord): Promise<void> {
   const { orderId, items, paymentToken, shippingAddress } = order.input;
-  const saga = new Compensations();
-  try {
-    const reservation = await order.journal.step('reserveInventory', () =>
-      steps.reserveInventory({ idempotencyKey: key('reserve-inventory'), orderId, items }),
-    );
-    saga.add('releaseInventory', () =>
-      settle.releaseInventory({ idempotencyKey: key('release-inventory'), reservationId: reservation.reservationId }),
-    );
-    order.reservationId = reservation.reservationId;
-    order.totalCents = reservation.totalCents;
-    order.unitPrices = new Map(reservation.lines.map((l) => [l.sku, l.unitPriceCents]));
-    order.moveTo('INVENTORY_RESERVED');
-    stopIfCancelled(order);
+  const reservation = await order.step('reserveInventory', { orderId, items });
+  order.onUndo('releaseInventory', { reservationId: reservation.reservationId });
+  order.reserved(reservation);
+  order.stopIfAsked();
 
-    const payment = await order.journal.step('authorizePayment', () =>
-      steps.authorizePayment({ idempotencyKey: key('authorize-payment'), orderId, token: paymentToken, amountCents: reservation.totalCents }),
-    );
-    saga.add('voidAuthorization', async () => {
-      await settle.voidAuthorization({ idempotencyKey: key('void-authorization'), paymentId: payment.paymentId });
-      order.setPayment('VOIDED');
-    });
-    order.setPayment('AUTHORIZED', payment.paymentId);
-    order.moveTo('PAYMENT_AUTHORIZED');
-    await notify(order, 'order-accepted', { totalCents: reservation.totalCents });
-    stopIfCancelled(order);
+  const payment = await order.step('authorizePayment', { orderId, token: paymentToken, amountCents: reservation.totalCents });
+  order.onUndo('voidAuthorization', { paymentId: payment.paymentId }, () => order.setPayment('VOIDED'));
+  order.setPayment('AUTHORIZED', payment.paymentId);
+  order.moveTo('PAYMENT_AUTHORIZED');
+  await order.tellCustomer('order-accepted', { totalCents: reservation.totalCents });
+  order.stopIfAsked();
 
-    const shipment = await order.journal.step('createShipment', () =>
-      steps.createShipment({ idempotencyKey: key('create-shipment'), orderId, address: shippingAddress, items }),
-    );
-    saga.add('cancelShipment', async () => {
-      await settle.cancelShipment({ idempotencyKey: key('cancel-shipment'), shipmentId: shipment.shipmentId });
-      if (order.shipment) order.shipment.status = 'CANCELLED';
-    });
-    order.shipment = { shipmentId: shipment.shipmentId, trackingNumber: shipment.trackingNumber, status: 'CREATED' };
-    order.moveTo('SHIPMENT_CREATED');
+  const shipment = await order.step('createShipment', { orderId, address: shippingAddress, items });
+  order.onUndo('cancelShipment', { shipmentId: shipment.shipmentId }, () => order.markShipment('CANCELLED'));
+  order.shipment = { shipmentId: shipment.shipmentId, trackingNumber: shipment.trackingNumber, status: 'CREATED' };
+  order.moveTo('SHIPMENT_CREATED');
 
-    // Added while orders were running: older ones wait for the carrier without a deadline.
-    if (patched('dispatch-deadline')) await waitForCarrierUntilDeadline(order);
-    else await order.until(() => order.dispatched || order.cancelRequested);
-    stopIfCancelled(order);
-    return true;
-  } catch (err) {
-    order.unwinding = true;
-    if (!order.cancelRequested) {
-      order.failure = describeFailure(err);
-      if (order.failure.type === 'CardDeclined' || order.failure.type === 'InsufficientFunds') order.setPayment('DECLINED');
-    }
-    const undone = await saga.unwind(order.journal);
-    if (!undone) order.failure = order.journal.compensationFailure();
-    // The customer's message goes out before the order counts as settled, so whoever waits for
-    // the ending (the cancel update) sees everything done.
-    await notify(order, order.cancelRequested ? 'order-cancelled' : 'order-failed', { reason: order.failure?.message });
-    order.moveTo(!undone ? 'NEEDS_ATTENTION' : order.cancelRequested ? 'CANCELLED' : 'FAILED');
-    return false;
-  }
+  // Added while orders were running: older ones wait for the carrier without a deadline.
+  if (patched('dispatch-deadline')) await waitForCarrierUntilDeadline(order);
+  else await order.until(() => order.dispatched || order.stopRequested);
+  order.stopIfAsked();
 }
 
 /**
@@ -93,30 +50,25 @@ async function fulfilUntilDispatch(order: OrderRecord): Promise<boolean> {
  */
 async function waitForCarrierUntilDeadline(order: OrderRecord): Promise<void> {
   const hours = order.input.dispatchDeadlineHours;
-  if (await order.until(() => order.dispatched || order.cancelRequested, hours * 3_600_000)) return;
-  order.failure = { type: 'Cancelled', message: `not dispatched within ${hours} hours` };
-  order.cancelRequested = true;
+  if (await order.until(() => order.dispatched || order.stopRequested, hours * 3_600_000)) return;
+  order.requestStop({ type: 'Cancelled', message: `not dispatched within ${hours} hours` });
 }
 
 /** The goods have left: take the money, account for the stock, wait for delivery. */
-async function finishAfterDispatch(order: OrderRecord): Promise<void> {
+async function afterDispatch(order: OrderRecord): Promise<void> {
   const { paymentId } = order.payment;
   try {
     order.moveTo('DISPATCHED');
-    await order.journal.step('capturePayment', () =>
-      settle.capturePayment({ idempotencyKey: key('capture-payment'), paymentId: paymentId! }),
-    );
+    await order.stepThatMustComplete('capturePayment', { paymentId: paymentId! });
     order.setPayment('CAPTURED');
-    await order.journal.step('shipInventory', () =>
-      settle.shipInventory({ idempotencyKey: key('ship-inventory'), reservationId: order.reservationId! }),
-    );
-    await notify(order, 'order-dispatched', { trackingNumber: order.shipment?.trackingNumber });
+    await order.stepThatMustComplete('shipInventory', { reservationId: order.reservationId! });
+    await order.tellCustomer('order-dispatched', { trackingNumber: order.shipment?.trackingNumber });
     await order.until(() => order.delivered);
-    if (order.shipment) order.shipment.status = 'DELIVERED';
+    order.markShipment('DELIVERED');
     // Added while orders were running. Replaying an order that passed this point before the
     // change, patched() answers false and the order completes as it did; new orders send the
     // message. See README, "Changing a workflow safely".
-    if (patched('notify-on-delivery')) await notify(order, 'order-delivered', { trackingNumber: order.shipment?.trackingNumber });
+    if (patched('notify-on-delivery')) await order.tellCustomer('order-delivered', { trackingNumber: order.shipment?.trackingNumber });
     order.moveTo('COMPLETED');
   } catch (err) {
     // Nothing can be undone once the parcel is on its way: a person settles it with the customer.
@@ -128,54 +80,24 @@ async function finishAfterDispatch(order: OrderRecord): Promise<void> {
 function listenForMessages(order: OrderRecord): void {
   setHandler(getOrder, () => order.view());
 
-  setHandler(
-    cancelOrder,
-    async ({ reason }) => {
-      if (!order.cancelRequested) order.failure = { type: 'Cancelled', message: reason ?? 'cancelled by the customer' };
-      order.cancelRequested = true;
-      await condition(() => order.isFinal);
-      return order.view();
-    },
-    {
-      validator: (_request) => {
-        const refusal = order.cancelRefusal();
-        if (refusal) throw ApplicationFailure.nonRetryable(refusal, 'InvalidState');
-      },
-    },
-  );
+  setHandler(cancelOrder, ({ reason }) => order.cancelAndSettle(reason), { validator: (_request) => refuse(order.cancelRefusal()) });
 
-  // The carrier's webhook. The validator refuses an event for an order with no parcel on its way;
-  // the answer comes once the main workflow has acted on it, so where the answer falls among the
-  // workflow's commands depends on the workflow, never on how many microtasks each side takes.
+  // The carrier's webhook. The validator refuses an event for an order with no parcel on its way.
   setHandler(
     reportShipmentEvent,
-    async ({ event }) => {
+    ({ event }) => {
       order.carrierReported(event);
-      await condition(() => order.tookIn(event));
-      return order.view();
+      return order.viewOnce(() => order.tookIn(event));
     },
-    {
-      validator: (_request) => {
-        const refusal = order.shipmentEventRefusal();
-        if (refusal) throw ApplicationFailure.nonRetryable(refusal, 'InvalidState');
-      },
-    },
+    { validator: (_request) => refuse(order.shipmentEventRefusal()) },
   );
 
   // Orders started before the carrier's event became an Update were sent it as a signal.
   setHandler(shipmentEvent, ({ event }) => {
-    if (order.cancelRequested || order.isFinal) {
+    if (order.stopRequested || order.isFinal) {
       log.warn('carrier event for an order that is no longer shipping', { event, status: order.status });
       return;
     }
     order.carrierReported(event);
   });
-}
-
-function stopIfCancelled(order: OrderRecord): void {
-  if (order.cancelRequested) throw ApplicationFailure.nonRetryable('the order was cancelled', 'Cancelled');
-}
-
-function notify(order: OrderRecord, template: string, data: Record<string, unknown>): Promise<void> {
-  return notifyTo(order.journal, order.input.email, template, { orderId: order.input.orderId, ...data });
 }

@@ -1,70 +1,67 @@
-// The state of one order inside its workflow: the view it publishes, what the UI can filter on.
-import { log, upsertSearchAttributes } from '@temporalio/workflow';
+// The state of one order inside its workflow: what it has reserved, charged and shipped, the view
+// it publishes, and the rules its Update validators apply.
 import {
   CustomerIdAttribute,
-  type FailureRecord,
   finalOrderStatuses,
   type OrderInput,
   OrderStatusAttribute,
   type OrderStatus,
   type OrderView,
-  type PaymentStatus,
   type ShipmentEvent,
+  type ShipmentStatus,
 } from '../domain';
-import { Journal } from './journal';
-import { PublishedView } from './published-view';
+import { Saga } from './saga';
 
-export class OrderRecord extends PublishedView<OrderView> {
-  readonly journal = new Journal(() => this.publish());
-  status: OrderStatus = 'RECEIVED';
+export class OrderRecord extends Saga<OrderStatus, OrderView> {
   reservationId: string | null = null;
   totalCents: number | null = null;
   unitPrices = new Map<string, number>();
-  payment: OrderView['payment'] = { status: 'PENDING', paymentId: null };
   shipment: OrderView['shipment'] = null;
-  failure: FailureRecord | null = null;
-  cancelRequested = false;
-  /** Set once the saga starts undoing steps, whatever the reason. */
-  unwinding = false;
   dispatched = false;
   delivered = false;
 
-  constructor(readonly input: OrderInput) {
-    super();
-    upsertSearchAttributes([
-      { key: OrderStatusAttribute, value: this.status },
+  declare readonly input: OrderInput;
+
+  constructor(input: OrderInput) {
+    super(input, 'RECEIVED', { label: 'order', statusAttribute: OrderStatusAttribute, finalStatuses: finalOrderStatuses }, [
       { key: CustomerIdAttribute, value: input.customerId },
     ]);
   }
 
-  moveTo(status: OrderStatus): void {
-    this.status = status;
-    upsertSearchAttributes([{ key: OrderStatusAttribute, value: status }]);
-    this.publish();
-    log.info('order status', { orderId: this.input.orderId, status });
+  /** The stock is held for the order, at the catalog's prices. */
+  reserved(reservation: { reservationId: string; totalCents: number; lines: { sku: string; unitPriceCents: number }[] }): void {
+    this.reservationId = reservation.reservationId;
+    this.totalCents = reservation.totalCents;
+    this.unitPrices = new Map(reservation.lines.map((l) => [l.sku, l.unitPriceCents]));
+    this.moveTo('INVENTORY_RESERVED');
   }
 
-  setPayment(status: PaymentStatus, paymentId = this.payment.paymentId): void {
-    this.payment = { status, paymentId };
+  tellCustomer(template: string, data: Record<string, unknown> = {}): Promise<void> {
+    return this.notify(this.input.email, template, { orderId: this.input.orderId, ...data });
   }
 
-  get isFinal(): boolean {
-    return finalOrderStatuses.includes(this.status);
+  protected tellEnding(): Promise<void> {
+    return this.tellCustomer(this.cancelled ? 'order-cancelled' : 'order-failed', { reason: this.failure?.message });
   }
 
   /** Why a cancel request must be refused now, if it must: goods gone, order over, or failing. */
   cancelRefusal(): string | undefined {
     if (this.dispatched) return 'the shipment has already been dispatched';
     if (this.isFinal) return `the order is already ${this.status}`;
-    if (this.unwinding && !this.cancelRequested) return 'the order has failed and is already being undone';
+    if (this.unwinding && !this.stopRequested) return 'the order has failed and is already being undone';
     return undefined;
   }
 
   /** Why a carrier's event must be refused now, if it must: only a booked or travelling parcel has news. */
   shipmentEventRefusal(): string | undefined {
-    if (this.cancelRequested || this.unwinding) return `the order is ${this.cancelRequested ? 'being cancelled' : 'failing'}: it has no shipment on its way`;
+    if (this.stopRequested || this.unwinding) return `the order is ${this.stopRequested ? 'being cancelled' : 'failing'}: it has no shipment on its way`;
     if (this.status !== 'SHIPMENT_CREATED' && this.status !== 'DISPATCHED') return `the order is ${this.status}: it has no shipment on its way`;
     return undefined;
+  }
+
+  /** Records what became of the parcel. */
+  markShipment(status: ShipmentStatus): void {
+    if (this.shipment) this.shipment.status = status;
   }
 
   /** What the carrier said, as the workflow records it. */

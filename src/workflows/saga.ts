@@ -1,31 +1,200 @@
-// The compensation stack: each completed step pushes its inverse; a failure pops them in reverse.
-import { CancellationScope, log } from '@temporalio/workflow';
-import type { Journal } from './journal';
+// The shape both workflows share: a record of the order that publishes its view, forward steps
+// that each register their compensation, one way to ask the saga to stop, one way to end.
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  log,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import type { z } from 'zod';
+import { type FailureRecord, isDecline, type OrderStatusAttribute, type PaymentStatus } from '../domain';
+import { describeFailure, Journal } from './journal';
+import { PublishedView } from './published-view';
+import { call, forward, type StepInput, type StepName, type StepResult, stepKey, toCompletion } from './steps';
 
-interface Compensation {
-  name: string;
-  undo: () => Promise<unknown>;
+/** How a saga that could not go forward ends. Both workflows' status lists include these. */
+type Ending = 'CANCELLED' | 'FAILED' | 'NEEDS_ATTENTION';
+
+export interface SagaIdentity<Status extends string> {
+  /** How log lines name the workflow's kind: "order", "coffee order". */
+  label: string;
+  /** The keyword search attribute that holds the status (both kinds' keys have this type). */
+  statusAttribute: typeof OrderStatusAttribute;
+  finalStatuses: readonly Status[];
 }
 
-export class Compensations {
-  private readonly stack: Compensation[] = [];
+export abstract class Saga<Status extends string, View> extends PublishedView<View> {
+  readonly journal = new Journal(() => this.publish());
+  status: Status | Ending;
+  payment: { status: PaymentStatus; paymentId: string | null } = { status: 'PENDING', paymentId: null };
+  failure: FailureRecord | null = null;
+  /** Set once the saga starts undoing its steps, whatever the reason. */
+  unwinding = false;
+  /** Why the saga was asked to stop before its next step (a cancel, the barista's failure), if it was. */
+  private stop: FailureRecord | null = null;
+  private readonly compensations: { name: StepName; undo: () => Promise<void> }[] = [];
 
-  /** Registers the inverse of a step that has just completed. */
-  add(name: string, undo: () => Promise<unknown>): void {
-    this.stack.push({ name, undo });
+  protected constructor(
+    readonly input: { orderId: string },
+    initial: Status,
+    private readonly identity: SagaIdentity<Status>,
+    searchAttributes: SearchAttributeUpdatePair[] = [],
+  ) {
+    super();
+    this.status = initial;
+    // The API set these at start too; a workflow started another way (the CLI) sets them here.
+    upsertSearchAttributes([{ key: identity.statusAttribute, value: initial }, ...searchAttributes]);
+  }
+
+  /** Why a customer's cancel must be refused now, if it must. */
+  abstract cancelRefusal(): string | undefined;
+
+  /** Queues a message to the customer (never fatal). */
+  abstract tellCustomer(template: string, data?: Record<string, unknown>): Promise<void>;
+
+  /** Tells the customer that the order was cancelled or failed, once its steps are undone. */
+  protected abstract tellEnding(): Promise<void>;
+
+  get isFinal(): boolean {
+    return (this.identity.finalStatuses as readonly string[]).includes(this.status);
+  }
+
+  get stopRequested(): boolean {
+    return this.stop !== null;
+  }
+
+  get cancelled(): boolean {
+    return this.stop?.type === 'Cancelled';
+  }
+
+  moveTo(status: Status | Ending): void {
+    this.status = status;
+    upsertSearchAttributes([{ key: this.identity.statusAttribute, value: status }]);
+    this.publish();
+    log.info(`${this.identity.label} status`, { orderId: this.input.orderId, status });
+  }
+
+  setPayment(status: PaymentStatus, paymentId = this.payment.paymentId): void {
+    this.payment = { status, paymentId };
+  }
+
+  /** One forward step: given up on after about 35 s of retries, and the saga unwinds. */
+  step<K extends StepName>(name: K, input: StepInput<K>): Promise<StepResult<K>> {
+    return this.journal.step(name, () => call(forward, name, input));
+  }
+
+  /** A step that must happen once it is due (the capture after dispatch): retried for about 15 minutes. */
+  stepThatMustComplete<K extends StepName>(name: K, input: StepInput<K>): Promise<StepResult<K>> {
+    return this.journal.step(name, () => call(toCompletion, name, input));
+  }
+
+  /** Registers the compensation of the step that has just completed; `then` records its effect. */
+  onUndo<K extends StepName>(name: K, input: StepInput<K>, then?: () => void): void {
+    this.compensations.push({
+      name,
+      undo: async () => {
+        await call(toCompletion, name, input);
+        then?.();
+      },
+    });
+  }
+
+  /** Queues a message in the outbox. One that cannot be queued is journaled, never fatal. */
+  async notify(recipient: string, template: string, data: Record<string, unknown>): Promise<void> {
+    try {
+      await this.journal.step(`notify:${template}`, () =>
+        forward.sendNotification({ idempotencyKey: stepKey(`notify-${template}`), recipient, template, data }),
+      );
+    } catch (err) {
+      log.warn('notification not queued', { template, error: String(err) });
+    }
+  }
+
+  /** Asks the saga to stop before its next step. The first reason given is the one it reports. */
+  requestStop(reason: FailureRecord): void {
+    this.failure ??= reason;
+    this.stop ??= reason;
+  }
+
+  /** The customer's cancel as both cancel Updates carry it out: answered once the saga has ended. */
+  cancelAndSettle(reason = 'cancelled by the customer'): Promise<View> {
+    this.requestStop({ type: 'Cancelled', message: reason });
+    return this.viewOnce(() => this.isFinal);
   }
 
   /**
-   * Runs every registered compensation, newest first, and records each in the journal. It is
-   * not cancellable, so a cancelled order still gives back what it took; a compensation that
-   * fails after its retries does not stop the others. Returns true when all of them succeeded.
+   * An Update handler's answer: the view once the main workflow has acted on the request. Where
+   * the answer falls among the workflow's commands then depends on the workflow, never on how
+   * many microtasks each side takes. Handlers run in the workflow's root scope, so the wait is
+   * shielded from a cancel the workflow refused (an order already dispatched).
    */
-  async unwind(journal: Journal): Promise<boolean> {
+  async viewOnce(done: () => boolean): Promise<View> {
+    await CancellationScope.nonCancellable(() => condition(done));
+    return this.view();
+  }
+
+  /** Between steps: a requested stop ends the forward steps here, and the saga unwinds. */
+  stopIfAsked(): void {
+    if (this.stop) throw ApplicationFailure.nonRetryable(this.stop.message, this.stop.type);
+  }
+
+  /**
+   * Runs the forward steps. When one fails or a stop was asked for, every completed step is
+   * undone newest first, the customer is told, and the saga ends CANCELLED or FAILED, or
+   * NEEDS_ATTENTION if a compensation failed for good. True when every forward step ran.
+   */
+  async forwardOrUndo(steps: () => Promise<void>): Promise<boolean> {
+    try {
+      await steps();
+      return true;
+    } catch (err) {
+      this.unwinding = true;
+      this.failure ??= describeFailure(err);
+      if (isDecline(this.failure.type)) this.setPayment('DECLINED');
+      const undone = await this.unwind();
+      if (!undone) this.failure = this.journal.compensationFailure();
+      // The message goes out before the order counts as settled, so whoever waits for the
+      // ending (a cancel Update) sees everything done.
+      await this.tellEnding();
+      this.moveTo(!undone ? 'NEEDS_ATTENTION' : this.cancelled ? 'CANCELLED' : 'FAILED');
+      return false;
+    }
+  }
+
+  /**
+   * Runs the whole workflow to its ending. A cancel from the Web UI or CLI is the customer's
+   * cancel: the current step finishes (so nothing it did goes unrecorded), then the saga unwinds.
+   * Update handlers get their answers before the workflow closes; only NEEDS_ATTENTION fails it,
+   * the ending an operator must act on.
+   */
+  async runToEnding(process: () => Promise<void>): Promise<View> {
+    CancellationScope.current().cancelRequested.catch(() => {
+      if (!this.cancelRefusal()) this.requestStop({ type: 'Cancelled', message: 'cancelled by an operator' });
+    });
+    await CancellationScope.nonCancellable(async () => {
+      await process();
+      await condition(allHandlersFinished);
+    });
+    if (this.status === 'NEEDS_ATTENTION') {
+      throw ApplicationFailure.nonRetryable(this.failure?.message ?? 'needs attention', 'NeedsAttention', this.view());
+    }
+    return this.view();
+  }
+
+  /**
+   * Runs every compensation, newest first, each recorded in the journal. Not cancellable, so a
+   * cancelled order still gives back what it took; one that fails after its retries does not
+   * stop the others. True when all of them succeeded.
+   */
+  private unwind(): Promise<boolean> {
     return CancellationScope.nonCancellable(async () => {
       let allSucceeded = true;
-      for (let next = this.stack.pop(); next; next = this.stack.pop()) {
+      for (let next = this.compensations.pop(); next; next = this.compensations.pop()) {
         try {
-          await journal.compensation(next.name, next.undo);
+          await this.journal.compensation(next.name, next.undo);
         } catch (err) {
           allSucceeded = false;
           log.error('compensation failed for good', { compensation: next.name, error: String(err) });
@@ -34,4 +203,16 @@ export class Compensations {
       return allSucceeded;
     });
   }
+}
+
+/** A validator's refusal: the Update is rejected (the API answers 409) and nothing changes. */
+export function refuse(refusal: string | undefined): void {
+  if (refusal) throw ApplicationFailure.nonRetryable(refusal, 'InvalidState');
+}
+
+/** Checks a workflow's input at its own edge; a bad one fails the workflow, not its task. */
+export function validInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw ApplicationFailure.nonRetryable(`invalid input: ${parsed.error.message}`, 'InvalidInput');
+  return parsed.data;
 }

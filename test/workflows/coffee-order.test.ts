@@ -113,6 +113,22 @@ describe('a coffee order that ends early leaves money and ingredients as they we
     expect(cancelled.compensations.map((c) => c.name)).toEqual(['refundPayment', 'returnIngredients']);
     expect(await shelfOf(services)).toEqual(shelf);
     expect((await services.gateway.paymentsForOrder(input.orderId))[0]?.status).toBe('REFUNDED');
+    expect((await services.notifier.sentTo(input.customerName)).map((n) => n.template)).toEqual(['coffee-cancelled']);
+  });
+
+  it('cancelled from the Temporal UI or CLI follows the customer\'s rules: undone while queued, refused once a barista is making it', async () => {
+    const queuedOrder = await order();
+    await queued(queuedOrder.handle);
+    await queuedOrder.handle.cancel();
+    expect(await queuedOrder.handle.result()).toMatchObject({ status: 'CANCELLED', payment: { status: 'REFUNDED' }, failure: { message: 'cancelled by an operator' } });
+    expect(await shelfOf(services)).toEqual(queuedOrder.shelf);
+
+    const { handle } = await order();
+    await queued(handle);
+    await handle.executeUpdate(claimCoffee, { args: [{ barista: 'Ana' }] });
+    await handle.cancel();
+    await handle.executeUpdate(markCoffeeReady);
+    expect((await handle.executeUpdate(pickUpCoffee)).status).toBe('PICKED_UP');
   });
 
   it('cannot be cancelled once a barista is making it', async () => {
@@ -127,7 +143,7 @@ describe('a coffee order that ends early leaves money and ingredients as they we
   });
 
   it('that the barista cannot make is refunded with its ingredients returned, FAILED', async () => {
-    const { shelf, handle } = await order();
+    const { input, shelf, handle } = await order();
     await queued(handle);
     await handle.executeUpdate(claimCoffee, { args: [{ barista: 'Ana' }] });
 
@@ -135,6 +151,8 @@ describe('a coffee order that ends early leaves money and ingredients as they we
 
     expect(failed).toMatchObject({ status: 'FAILED', payment: { status: 'REFUNDED' }, failure: { type: 'BaristaFailed', message: 'the steam wand broke' } });
     expect(await shelfOf(services)).toEqual(shelf);
+    const told = await services.notifier.sentTo(input.customerName);
+    expect(told).toMatchObject([{ template: 'coffee-failed', data: { orderId: input.orderId, reason: 'the steam wand broke' } }]);
   });
 
   it('short of an ingredient fails with nothing charged and the shelf unchanged', async () => {
@@ -159,6 +177,7 @@ describe('a coffee order that ends early leaves money and ingredients as they we
     expect(failed.compensations.map((c) => c.name)).toEqual(['returnIngredients']);
     expect(await services.gateway.paymentsForOrder(input.orderId)).toEqual([]);
     expect(await shelfOf(services)).toEqual(shelf);
+    expect((await services.notifier.sentTo(input.customerName)).map((n) => n.template)).toEqual(['coffee-failed']);
   });
 });
 

@@ -190,6 +190,18 @@ describe('cancelling an order', () => {
     expect(order.payment.status).toBe('VOIDED');
     expect(await stockOf(services, catalog)).toEqual(untouched);
   });
+
+  it('from the Temporal UI or CLI after dispatch is ignored like the customer\'s, and the carrier\'s next event still completes the order', async () => {
+    const { handle } = await freshOrder();
+    await waitForOrder(handle, (o) => o.status === 'SHIPMENT_CREATED');
+    await handle.executeUpdate(reportShipmentEvent, { args: [{ event: 'DISPATCHED' }] });
+
+    await handle.cancel();
+    const delivered = await handle.executeUpdate(reportShipmentEvent, { args: [{ event: 'DELIVERED' }] });
+
+    expect(delivered.shipment?.status).toBe('DELIVERED');
+    expect(await handle.result()).toMatchObject({ status: 'COMPLETED', payment: { status: 'CAPTURED' } });
+  });
 });
 
 describe('a compensation that fails for good', () => {
