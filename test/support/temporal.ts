@@ -62,15 +62,15 @@ export async function startTestWorker(temporal: TestTemporal, services: Services
 }
 
 /** Polls the view the order's workflow publishes (as the API reads it) until the predicate holds; fails with the last one seen. */
-export async function waitForOrder(
+export async function waitForOrder<V extends { status: string } = OrderView>(
   handle: WorkflowHandle,
-  until: (order: OrderView) => boolean,
+  until: (order: V) => boolean,
   timeoutMs = 30_000,
-): Promise<OrderView> {
+): Promise<V> {
   const deadline = Date.now() + timeoutMs;
-  let last: OrderView | undefined;
+  let last: V | undefined;
   while (Date.now() < deadline) {
-    last = (await handle.describe()).memo?.view as OrderView | undefined;
+    last = (await handle.describe()).memo?.view as V | undefined;
     if (last && until(last)) return last;
     await new Promise((r) => setTimeout(r, 100));
   }

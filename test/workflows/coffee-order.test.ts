@@ -2,7 +2,6 @@ import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/clie
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CoffeeStatusAttribute, type CoffeeView } from '../../src/domain';
 import type { Services } from '../../src/services';
-import { SHIFT_MANAGER } from '../../src/workflows/coffee-order';
 import {
   cancelCoffee,
   claimCoffee,
@@ -11,7 +10,7 @@ import {
   pickUpCoffee,
   reportCoffeeFailure,
 } from '../../src/workflows/messages';
-import { type RunningWorker, startTestStack, type TestStack, type TestTemporal } from '../support/temporal';
+import { type RunningWorker, startTestStack, type TestStack, type TestTemporal, waitForOrder } from '../support/temporal';
 import { recordHistories } from '../support/histories';
 import { activityRuns } from './order-fixtures';
 import { coffeeInput, placeCoffee, shelfAfter, shelfOf, stockCafe, usedByDefaultOrder } from './coffee-fixtures';
@@ -38,15 +37,7 @@ async function order(overrides: Parameters<typeof coffeeInput>[0] = {}) {
   return { input, shelf, handle: keep(await placeCoffee(temporal.client, worker.taskQueue, input)) };
 }
 
-async function until(handle: WorkflowHandle, check: (o: CoffeeView) => boolean, timeoutMs = 20_000): Promise<CoffeeView> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const view = await handle.query(getCoffeeOrder);
-    if (check(view)) return view;
-    if (Date.now() > deadline) throw new Error(`coffee order stuck at ${JSON.stringify(view)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const until = (handle: WorkflowHandle, check: (o: CoffeeView) => boolean) => waitForOrder<CoffeeView>(handle, check);
 
 const queued = (handle: WorkflowHandle) => until(handle, (o) => o.status === 'QUEUED');
 
@@ -178,37 +169,5 @@ describe('a coffee order that ends early leaves money and ingredients as they we
     expect(await services.gateway.paymentsForOrder(input.orderId)).toEqual([]);
     expect(await shelfOf(services)).toEqual(shelf);
     expect((await services.notifier.sentTo(input.customerName)).map((n) => n.template)).toEqual(['coffee-failed']);
-  });
-});
-
-describe('timers', () => {
-  it('a drink not picked up within the pickup time is ABANDONED, paid and used', async () => {
-    const { input, shelf, handle } = await order({ pickupTimeoutSeconds: 1 });
-    await queued(handle);
-    await handle.executeUpdate(claimCoffee, { args: [{ barista: 'Ana' }] });
-    await handle.executeUpdate(markCoffeeReady);
-
-    const abandoned = await handle.result();
-
-    expect(abandoned.status).toBe('ABANDONED');
-    expect((await services.gateway.paymentsForOrder(input.orderId))[0]?.status).toBe('CAPTURED');
-    expect(await shelfOf(services)).toEqual(shelfAfter(shelf, usedByDefaultOrder, 'used'));
-    // The workflow has ended: a late pickup reaches nothing (the API answers it 409).
-    await expect(handle.executeUpdate(pickUpCoffee)).rejects.toThrow('already completed');
-  });
-
-  it('an order no barista claims within the service time alerts the shift manager once and stays queued', async () => {
-    const { input, handle } = await order({ claimSlaSeconds: 1 });
-    await queued(handle);
-
-    const alerted = await until(handle, (o) => o.steps.some((s) => s.name === 'notify:coffee-unclaimed'));
-
-    expect(alerted.status).toBe('QUEUED');
-    const alerts = (await services.notifier.sentTo(SHIFT_MANAGER)).filter((n) => n.data.orderId === input.orderId);
-    expect(alerts).toHaveLength(1);
-    expect(alerts[0]).toMatchObject({ template: 'coffee-unclaimed', data: { customerName: input.customerName } });
-    // Still claimable after the alert.
-    expect((await handle.executeUpdate(claimCoffee, { args: [{ barista: 'Ana' }] })).status).toBe('PREPARING');
-    await handle.executeUpdate(reportCoffeeFailure, { args: [{ reason: 'test over' }] });
   });
 });

@@ -1,12 +1,17 @@
-// The dispatch deadline, on Temporal's time-skipping test server: days pass in a moment.
+// The workflows' timers (the dispatch deadline, the coffee pickup time and barista service
+// time) at their real lengths, on Temporal's time-skipping test server: days pass in a moment.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CoffeeView } from '../../src/domain';
 import { createServices, type Services } from '../../src/services';
+import { SHIFT_MANAGER } from '../../src/workflows/coffee-order';
+import { claimCoffee, markCoffeeReady, pickUpCoffee, reportCoffeeFailure } from '../../src/workflows/messages';
 import { temporaryDatabase, uniqueId } from '../support/database';
 import { startTestWorker, type RunningWorker, type TestTemporal, waitForOrder } from '../support/temporal';
 import { recordHistories } from '../support/histories';
 import { createTimeSkippingEnvironment } from '../support/time-skipping';
 import { orderInput, placeOrder, stockCatalog, stockOf } from './order-fixtures';
+import { coffeeInput, placeCoffee, shelfAfter, shelfOf, stockCafe, usedByDefaultOrder } from './coffee-fixtures';
 
 let env: TestWorkflowEnvironment;
 let services: Services;
@@ -29,6 +34,7 @@ afterAll(async () => {
 
 // After the hooks above: their after-hooks run later, while the environment is still up.
 const keep = recordHistories('order-fulfillment');
+const keepCoffee = recordHistories('coffee-order');
 
 describe('an order the carrier does not collect', () => {
   it('is cancelled after DISPATCH_DEADLINE_HOURS like a customer cancel: every step undone, and the customer told why', async () => {
@@ -67,3 +73,45 @@ describe('an order the carrier does not collect', () => {
   });
 });
 
+describe('a coffee order', () => {
+  it('not picked up within the pickup time (30 minutes) is ABANDONED, paid and used', async () => {
+    await stockCafe(services);
+    const shelf = await shelfOf(services);
+    const input = coffeeInput({ pickupTimeoutSeconds: 1800 });
+    const handle = keepCoffee(await placeCoffee(env.client, worker.taskQueue, input));
+    await waitForOrder<CoffeeView>(handle, (o) => o.status === 'QUEUED');
+    await handle.executeUpdate(claimCoffee, { args: [{ barista: 'Ana' }] });
+    await handle.executeUpdate(markCoffeeReady);
+    const readyAt = await env.currentTimeMs();
+
+    const abandoned = await handle.result();
+
+    expect(abandoned.status).toBe('ABANDONED');
+    expect((await env.currentTimeMs()) - readyAt).toBeGreaterThanOrEqual(1800 * 1000);
+    expect((await services.gateway.paymentsForOrder(input.orderId))[0]?.status).toBe('CAPTURED');
+    expect(await shelfOf(services)).toEqual(shelfAfter(shelf, usedByDefaultOrder, 'used'));
+    // The workflow has ended: a late pickup reaches nothing (the API answers it 409).
+    await expect(handle.executeUpdate(pickUpCoffee)).rejects.toThrow(/completed|closed|not found/i);
+  });
+
+  it('no barista claims within the service time (5 minutes) alerts the shift manager once and stays queued', async () => {
+    await stockCafe(services);
+    const input = coffeeInput({ claimSlaSeconds: 300 });
+    const handle = keepCoffee(await placeCoffee(env.client, worker.taskQueue, input));
+    await waitForOrder<CoffeeView>(handle, (o) => o.status === 'QUEUED');
+
+    await env.sleep('4 minutes');
+    expect((await services.notifier.sentTo(SHIFT_MANAGER)).filter((n) => n.data.orderId === input.orderId)).toEqual([]);
+    await env.sleep('2 minutes');
+    const alerted = await waitForOrder<CoffeeView>(handle, (o) => o.steps.some((s) => s.name === 'notify:coffee-unclaimed'));
+
+    expect(alerted.status).toBe('QUEUED');
+    await env.sleep('1 hour');
+    const alerts = (await services.notifier.sentTo(SHIFT_MANAGER)).filter((n) => n.data.orderId === input.orderId);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ template: 'coffee-unclaimed', data: { customerName: input.customerName, waitingSeconds: 300 } });
+    // Still claimable after the alert.
+    expect((await handle.executeUpdate(claimCoffee, { args: [{ barista: 'Ana' }] })).status).toBe('PREPARING');
+    await handle.executeUpdate(reportCoffeeFailure, { args: [{ reason: 'test over' }] });
+  });
+});
