@@ -9,21 +9,22 @@ import {
   ingredientNameSchema,
   ingredientUnits,
   menu,
-  orderIdSchema,
   type CoffeeView,
   placeCoffeeOrderSchema,
   queueStatuses,
   receivedCoffeeView,
 } from '../domain';
-import { cancelCoffee, claimCoffee, markCoffeeReady, pickUpCoffee, reportCoffeeFailure } from '../workflows/messages';
+import { coffeeKind } from '../domain/workflow-kinds';
 import type { ApiMetrics } from '../observability/metrics';
+import type { coffeeOrder } from '../workflows/coffee-order';
+import { cancelCoffee, claimCoffee, markCoffeeReady, pickUpCoffee, reportCoffeeFailure } from '../workflows/messages';
 import type { ApiDeps } from './deps';
-import { idempotencyKey, updateId } from './idempotency-key';
+import { requestedOrderId, updateId } from './idempotency-key';
 import { HttpProblem, parseOr400 } from './problem';
-import { acceptedOrder, startOnce } from './start-workflow';
+import { placeOrder } from './start-workflow';
 import { withinDeadline } from './temporal-errors';
-import { type UpdateRequest, sendUpdate } from './workflow-update';
-import { READ_DEADLINE_MS, readView, type ViewSource } from './workflow-view';
+import { answerUpdate, type UpdateRequest } from './workflow-update';
+import { orderInPath, READ_DEADLINE_MS, readView } from './workflow-view';
 
 const ingredientBodySchema = z.strictObject({ available: z.number().int().min(0).max(1_000_000_000) });
 const claimBodySchema = z.strictObject({ barista: z.string().trim().min(1).max(100) });
@@ -32,8 +33,6 @@ const noBodySchema = z.strictObject({}).optional();
 
 /** The queue lists at most this many orders: a shop with more has a bigger problem. */
 const QUEUE_LIMIT = 200;
-
-export const coffeeWorkflowId = (orderId: string): string => `coffee-${orderId}`;
 
 export function coffeeRoutes(deps: ApiDeps, metrics: Pick<ApiMetrics, 'started'>): Router {
   const router = Router();
@@ -58,7 +57,7 @@ export function coffeeRoutes(deps: ApiDeps, metrics: Pick<ApiMetrics, 'started'>
   });
 
   router.post('/coffee/orders', async (req, res) => {
-    const orderId = idempotencyKey(req) ?? randomUUID();
+    const orderId = requestedOrderId(req) ?? randomUUID();
     const order = parseOr400(placeCoffeeOrderSchema, req.body, 'the coffee order');
     const input: CoffeeInput = {
       ...order,
@@ -66,27 +65,19 @@ export function coffeeRoutes(deps: ApiDeps, metrics: Pick<ApiMetrics, 'started'>
       pickupTimeoutSeconds: order.pickupTimeoutSeconds ?? DEFAULT_PICKUP_TIMEOUT_SECONDS,
       claimSlaSeconds: deps.coffeeClaimSlaSeconds,
     };
-    const workflowId = coffeeWorkflowId(orderId);
-    const started = await startOnce(deps.client, {
-      workflowType: 'coffeeOrder',
-      workflowId,
-      taskQueue: deps.taskQueue,
+    await placeOrder<typeof coffeeOrder>(res, deps, metrics, coffeeKind, {
+      orderId,
       args: [input],
       request: order,
       view: receivedCoffeeView(input),
       // The queue shows who ordered what without asking each workflow.
       memo: { customerName: order.customerName, items: order.items },
       searchAttributes: [{ key: CoffeeStatusAttribute, value: 'RECEIVED' }],
-      statusAttribute: CoffeeStatusAttribute,
     });
-    if (started.created) metrics.started('coffee');
-    Object.assign(res.locals, { orderId, workflow: 'coffee' });
-    res.status(202).json(acceptedOrder(deps, started, { orderId, workflowId, self: `/coffee/orders/${orderId}` }));
   });
 
   router.get('/coffee/orders/:orderId', async (req, res) => {
-    const orderId = orderIdParam(req);
-    res.json(await readView<CoffeeView>(coffeeHandle(deps, orderId), coffeeSource(orderId)));
+    res.json(await readView<CoffeeView>(orderInPath(deps.client, coffeeKind, req)));
   });
 
   router.get('/coffee/queue', async (_req, res) => {
@@ -97,12 +88,8 @@ export function coffeeRoutes(deps: ApiDeps, metrics: Pick<ApiMetrics, 'started'>
   type Action = Pick<UpdateRequest<CoffeeView, any[]>, 'update' | 'args'>;
   const action = (path: string, read: (req: Request) => Action) =>
     router.post(`/coffee/orders/:orderId/${path}`, async (req, res) => {
-      const orderId = orderIdParam(req);
-      const handle = coffeeHandle(deps, orderId);
-      const source = coffeeSource(orderId);
-      const answer = await sendUpdate(deps, { handle, source, ...read(req), updateId: updateId(req, path) });
-      if (answer) res.json(answer);
-      else res.status(202).json(await readView<CoffeeView>(handle, source));
+      const order = orderInPath(deps.client, coffeeKind, req);
+      await answerUpdate(res, deps, { order, ...read(req), updateId: updateId(req, path) });
     });
 
   action('claim', (req) => {
@@ -135,13 +122,13 @@ export function coffeeRoutes(deps: ApiDeps, metrics: Pick<ApiMetrics, 'started'>
  */
 function baristaQueue(deps: ApiDeps) {
   const statuses = queueStatuses.map((s) => `'${s}'`).join(', ');
-  const query = `WorkflowType = 'coffeeOrder' AND ExecutionStatus = 'Running' AND TaskQueue = '${deps.taskQueue}' AND CoffeeStatus IN (${statuses})`;
+  const query = `WorkflowType = '${coffeeKind.workflowType}' AND ExecutionStatus = 'Running' AND TaskQueue = '${deps.taskQueue}' AND CoffeeStatus IN (${statuses})`;
   return withinDeadline(deps.client, READ_DEADLINE_MS, async () => {
     const queue = [];
     for await (const workflow of deps.client.workflow.list({ query })) {
       const memo = workflow.memo ?? {};
       queue.push({
-        orderId: workflow.workflowId.replace(/^coffee-/, ''),
+        orderId: coffeeKind.orderIdOf(workflow.workflowId),
         status: workflow.typedSearchAttributes.get(CoffeeStatusAttribute),
         customerName: memo.customerName,
         items: memo.items,
@@ -152,16 +139,4 @@ function baristaQueue(deps: ApiDeps) {
     }
     return queue.sort((a, b) => a.orderedAt.localeCompare(b.orderedAt));
   });
-}
-
-function coffeeHandle(deps: ApiDeps, orderId: string) {
-  return deps.client.workflow.getHandle(coffeeWorkflowId(orderId));
-}
-
-function coffeeSource(orderId: string): ViewSource {
-  return { what: `coffee order "${orderId}"`, orderId, statusAttribute: CoffeeStatusAttribute };
-}
-
-function orderIdParam(req: Request): string {
-  return parseOr400(orderIdSchema, req.params.orderId, 'the path', 'orderId');
 }

@@ -3,8 +3,11 @@ import type { Request } from 'express';
 import { orderIdSchema } from '../domain';
 import { parseOr400 } from './problem';
 
-/** The client's Idempotency-Key; without one, every request is a new order. */
-export function idempotencyKey(req: Request): string | undefined {
+/**
+ * The order id the client chose, sent as its Idempotency-Key: placing the order again with it
+ * meets the same order. Without one, every request is a new order.
+ */
+export function requestedOrderId(req: Request): string | undefined {
   const key = req.get('Idempotency-Key');
   return key === undefined ? undefined : parseOr400(orderIdSchema, key, 'the Idempotency-Key header', 'Idempotency-Key');
 }
@@ -14,6 +17,6 @@ export function idempotencyKey(req: Request): string | undefined {
  * however often it is sent. Without a key, the client's SDK makes a new id for every request.
  */
 export function updateId(req: Request, action: string): string | undefined {
-  const key = idempotencyKey(req);
+  const key = requestedOrderId(req);
   return key === undefined ? undefined : `${action}-${key}`;
 }

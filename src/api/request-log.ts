@@ -1,18 +1,19 @@
 // One structured log line per request, with the order it concerns when there is one.
 import type { RequestHandler } from 'express';
+import { orderOfPath, type WorkflowKind } from '../domain/workflow-kinds';
 import type { Logger } from '../observability/logger';
-
-const orderPath = /^\/(orders|coffee\/orders)\/([^/]+)/;
 
 export function requestLog(logger: Logger): RequestHandler {
   return (req, res, next) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
-      const match = orderPath.exec(req.path);
-      const orderId = match?.[2] ?? (res.locals.orderId as string | undefined);
-      const workflowId = orderId && (match?.[1] === 'coffee/orders' || res.locals.workflow === 'coffee' ? `coffee-${orderId}` : `order-${orderId}`);
+      // A placed order has its id only in the answer; the route leaves it in res.locals.
+      const order = orderOfPath(req.path) ?? (res.locals.order as { kind: WorkflowKind; orderId: string } | undefined);
       const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
-      logger.info({ method: req.method, path: req.path, status: res.statusCode, durationMs, orderId, workflowId }, 'request');
+      logger.info(
+        { method: req.method, path: req.path, status: res.statusCode, durationMs, orderId: order?.orderId, workflowId: order?.kind.workflowId(order.orderId) },
+        'request',
+      );
     });
     next();
   };

@@ -1,33 +1,56 @@
-// Starting a workflow so that a repeated request meets the one it started, never a second one.
-import { type Client, type WorkflowHandle, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+// Starting an order's workflow so that a repeated request meets the one it started, never a second one.
+import { type Workflow, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { SearchAttributePair } from '@temporalio/common';
-import type { OrderStatusAttribute } from '../domain';
+import type { Response } from 'express';
+import type { WorkflowKind } from '../domain/workflow-kinds';
+import type { ApiMetrics } from '../observability/metrics';
 import { fingerprint } from '../services/idempotency';
 import { type ApiDeps, temporalUiLink } from './deps';
 import { HttpProblem } from './problem';
 
-export interface IdempotentStart {
-  workflowType: string;
-  workflowId: string;
-  taskQueue: string;
-  args: unknown[];
+export interface OrderStart<W extends Workflow> {
+  orderId: string;
+  /** The workflow's arguments, checked against the workflow function's own parameters. */
+  args: Parameters<W>;
   /** The request as the client sent it: a repeat must send the same. */
   request: unknown;
   /** The order's view as placed: the workflow publishes each next one in the same memo field. */
   view: unknown;
   /** What lists of workflows should show without asking each one. */
   memo?: Record<string, unknown>;
+  /** Set here as well as by the workflow, so lists and the queue show the order before any worker runs. */
   searchAttributes: SearchAttributePair[];
-  /** The keyword search attribute that holds the workflow's status. */
-  statusAttribute: typeof OrderStatusAttribute;
 }
 
-export interface Started {
-  handle: WorkflowHandle;
+interface Started {
   /** False when this request repeated one that had already started the workflow. */
   created: boolean;
   /** The status the workflow last published, when `created` is false. */
   existingStatus?: string;
+}
+
+/**
+ * Places an order: starts its workflow once, counts it, and answers 202 with where to follow it.
+ * `W` is the workflow function's type (imported with `import type`), so a wrong input does not compile.
+ */
+export async function placeOrder<W extends Workflow>(
+  res: Response,
+  deps: ApiDeps,
+  metrics: Pick<ApiMetrics, 'started'>,
+  kind: WorkflowKind,
+  start: OrderStart<W>,
+): Promise<void> {
+  const started = await startOnce(deps, kind, start);
+  if (started.created) metrics.started(kind.name);
+  const { orderId } = start;
+  const workflowId = kind.workflowId(orderId);
+  res.locals.order = { kind, orderId };
+  res.status(202).json({
+    orderId,
+    workflowId,
+    status: started.existingStatus ?? 'RECEIVED',
+    links: { self: `${kind.basePath}/${orderId}`, temporalUi: temporalUiLink(deps, workflowId) },
+  });
 }
 
 /**
@@ -36,46 +59,37 @@ export interface Started {
  * still running or long finished; the losers learn the id is taken and meet that workflow.
  * The request's fingerprint travels in the memo, so a key reused with another body is refused.
  */
-export async function startOnce(client: Client, start: IdempotentStart): Promise<Started> {
+function startOnce<W extends Workflow>(deps: ApiDeps, kind: WorkflowKind, start: OrderStart<W>): Promise<Started> {
   // The client retries while Temporal is unavailable; past this, the caller gets a 503 and may retry.
-  return client.withDeadline(Date.now() + START_DEADLINE_MS, () => startOrMeet(client, start));
+  return deps.client.withDeadline(Date.now() + START_DEADLINE_MS, () => startOrMeet(deps, kind, start));
 }
 
 /** How long a start (and the look-up of an existing workflow) may take before the API gives up. */
 const START_DEADLINE_MS = 5000;
 
-async function startOrMeet(client: Client, start: IdempotentStart): Promise<Started> {
+async function startOrMeet<W extends Workflow>({ client, taskQueue }: ApiDeps, kind: WorkflowKind, start: OrderStart<W>): Promise<Started> {
+  const workflowId = kind.workflowId(start.orderId);
   const requestHash = fingerprint(start.request);
   try {
-    const handle = await client.workflow.start(start.workflowType, {
-      workflowId: start.workflowId,
-      taskQueue: start.taskQueue,
-      args: start.args,
+    // By type name: the API never loads workflow code. The args were checked against W above.
+    await client.workflow.start(kind.workflowType, {
+      workflowId,
+      taskQueue,
+      args: start.args as unknown[],
       workflowIdConflictPolicy: 'FAIL',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       memo: { ...start.memo, view: start.view, requestHash },
       typedSearchAttributes: start.searchAttributes,
     });
-    return { handle, created: true };
+    return { created: true };
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
   }
-  const handle = client.workflow.getHandle(start.workflowId);
-  const description = await handle.describe();
+  const description = await client.workflow.getHandle(workflowId).describe();
   if (description.memo?.requestHash !== requestHash) {
     throw new HttpProblem(422, 'Idempotency key reused', `Idempotency-Key was already used with a different request body`, [
       { field: 'Idempotency-Key', message: 'already used with a different request body' },
     ]);
   }
-  return { handle, created: false, existingStatus: description.typedSearchAttributes.get(start.statusAttribute) };
-}
-
-/** The 202 body both kinds of order answer: the order, its workflow, its status, where to look. */
-export function acceptedOrder(deps: ApiDeps, started: Started, ids: { orderId: string; workflowId: string; self: string }) {
-  return {
-    orderId: ids.orderId,
-    workflowId: ids.workflowId,
-    status: started.existingStatus ?? 'RECEIVED',
-    links: { self: ids.self, temporalUi: temporalUiLink(deps, ids.workflowId) },
-  };
+  return { created: false, existingStatus: description.typedSearchAttributes.get(kind.statusAttribute) };
 }

@@ -1,11 +1,12 @@
 // Asking a running workflow to act, as an Update: its validator refuses (409) or it carries the
 // request out; when no worker takes it, the caller hears 503 within seconds, never a hang.
-import { type WorkflowHandle, WorkflowNotFoundError, type WorkflowUpdateHandle, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { WorkflowNotFoundError, type WorkflowUpdateHandle, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
+import type { Response } from 'express';
 import type { ApiDeps } from './deps';
 import { HttpProblem, Unavailable } from './problem';
 import { onWorkflow, temporalUnavailable, withinDeadline } from './temporal-errors';
-import { READ_DEADLINE_MS, readView, type ViewSource } from './workflow-view';
+import { READ_DEADLINE_MS, readView, type WorkflowOrder } from './workflow-view';
 
 /** A worker takes an Update in milliseconds; one that has not in this long is not coming soon. */
 const ACCEPT_DEADLINE_MS = 5000;
@@ -20,8 +21,7 @@ const POLLER_CHECK_MS = 2000;
 const RETRY = 'try again shortly, with the same Idempotency-Key';
 
 export interface UpdateRequest<Ret, Args extends unknown[]> {
-  handle: WorkflowHandle;
-  source: ViewSource;
+  order: WorkflowOrder;
   update: UpdateDefinition<Ret, Args>;
   args: Args;
   /**
@@ -39,13 +39,14 @@ export interface UpdateRequest<Ret, Args extends unknown[]> {
  * the request was accepted and goes on.
  */
 export async function sendUpdate<Ret, Args extends unknown[]>(deps: ApiDeps, request: UpdateRequest<Ret, Args>): Promise<Ret | undefined> {
-  const { handle, source, update, args, updateId } = request;
+  const { order, update, args, updateId } = request;
+  const { handle } = order;
   let accepted: WorkflowUpdateHandle<Ret>;
   try {
     accepted = await withinDeadline(deps.client, ACCEPT_DEADLINE_MS, () => handle.startUpdate<Ret, [unknown]>(update.name, { args: args as unknown as [unknown], updateId, waitForStage: 'ACCEPTED' }));
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError) throw await endedOrMissing(handle, source);
-    if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) throw await notTaken(deps, source);
+    if (err instanceof WorkflowNotFoundError) throw await endedOrMissing(order);
+    if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) throw await notTaken(deps, order);
     throw err;
   }
   try {
@@ -53,33 +54,40 @@ export async function sendUpdate<Ret, Args extends unknown[]>(deps: ApiDeps, req
   } catch (err) {
     if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return undefined;
     // The server no longer knows the request: the workflow ended, or lost it in a restart.
-    if (err instanceof WorkflowNotFoundError) throw await endedOrMissing(handle, source);
+    if (err instanceof WorkflowNotFoundError) throw await endedOrMissing(order);
     // A refusal is the Update's outcome too: reading it throws the validator's reason (409).
-    return onWorkflow(source.what, () => Promise.reject(err));
+    return onWorkflow(order.what, () => Promise.reject(err));
   }
+}
+
+/** Answers the Update's outcome, or 202 with the order as it stands while it is still carried out. */
+export async function answerUpdate<Ret, Args extends unknown[]>(res: Response, deps: ApiDeps, request: UpdateRequest<Ret, Args>): Promise<void> {
+  const answer = await sendUpdate(deps, request);
+  if (answer) res.json(answer);
+  else res.status(202).json(await readView(request.order));
 }
 
 /**
  * The server answers an Update to a closed workflow as "not found": say how it ended, if it
  * exists. A running one lost the request (a server restart before a worker took it): again.
  */
-async function endedOrMissing(handle: WorkflowHandle, source: ViewSource): Promise<HttpProblem> {
-  const view = await readView(handle, source).catch((err: unknown) => {
+async function endedOrMissing(order: WorkflowOrder): Promise<HttpProblem> {
+  const view = await readView(order).catch((err: unknown) => {
     if (err instanceof HttpProblem && err.status === 404) return undefined;
     throw err;
   });
-  if (!view) return new HttpProblem(404, 'Not found', `${source.what} does not exist`);
-  if (!(await hasEnded(handle))) return new Unavailable(`${source.what} did not get the request; ${RETRY}`);
-  return new HttpProblem(409, 'Conflict', `${source.what}: it has already ended ${view.status}`);
+  if (!view) return new HttpProblem(404, 'Not found', `${order.what} does not exist`);
+  if (!(await hasEnded(order))) return new Unavailable(`${order.what} did not get the request; ${RETRY}`);
+  return new HttpProblem(409, 'Conflict', `${order.what}: it has already ended ${view.status}`);
 }
 
-async function hasEnded(handle: WorkflowHandle): Promise<boolean> {
+async function hasEnded({ handle }: WorkflowOrder): Promise<boolean> {
   const { status } = await withinDeadline(handle.client, READ_DEADLINE_MS, () => handle.describe());
   return status.name !== 'RUNNING';
 }
 
 /** No worker accepted the Update in time: tell the caller whether any worker is polling at all. */
-async function notTaken(deps: ApiDeps, source: ViewSource): Promise<Unavailable> {
+async function notTaken(deps: ApiDeps, order: WorkflowOrder): Promise<Unavailable> {
   const pollers = await withinDeadline(deps.client, POLLER_CHECK_MS, () =>
     // The workflow task queue's pollers (the default type): the workers that would take the Update.
     deps.client.workflowService.describeTaskQueue({ namespace: deps.namespace, taskQueue: { name: deps.taskQueue } }),
@@ -88,6 +96,6 @@ async function notTaken(deps: ApiDeps, source: ViewSource): Promise<Unavailable>
     () => undefined,
   );
   if (pollers === undefined) return temporalUnavailable();
-  if (pollers === 0) return new Unavailable(`no worker is polling the task queue "${deps.taskQueue}", so ${source.what} cannot act on the request; ${RETRY}`, 10);
-  return new Unavailable(`${source.what} did not take the request within ${ACCEPT_DEADLINE_MS / 1000} s; ${RETRY}`);
+  if (pollers === 0) return new Unavailable(`no worker is polling the task queue "${deps.taskQueue}", so ${order.what} cannot act on the request; ${RETRY}`, 10);
+  return new Unavailable(`${order.what} did not take the request within ${ACCEPT_DEADLINE_MS / 1000} s; ${RETRY}`);
 }

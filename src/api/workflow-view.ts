@@ -1,7 +1,10 @@
 // Reading an order's view: the one its workflow last wrote to its memo, from the server alone.
-import { type WorkflowHandle, WorkflowFailedError } from '@temporalio/client';
+import { type Client, type WorkflowHandle, WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { OrderStatusAttribute } from '../domain';
+import type { Request } from 'express';
+import { type FailureRecord, orderIdSchema } from '../domain';
+import type { WorkflowKind } from '../domain/workflow-kinds';
+import { parseOr400 } from './problem';
 import { onWorkflow, withinDeadline } from './temporal-errors';
 
 /** How long a read may wait for Temporal before the API answers 503. */
@@ -11,15 +14,25 @@ export const READ_DEADLINE_MS = 3000;
 interface AnyView {
   orderId: string;
   status: string;
-  failure: { type: string; message: string } | null;
+  failure: FailureRecord | null;
 }
 
-export interface ViewSource {
+/** One order's workflow, as a route addresses it. */
+export interface WorkflowOrder {
+  kind: WorkflowKind;
+  orderId: string;
+  handle: WorkflowHandle;
   /** How the API names the order in its answers: `order "A1"`. */
   what: string;
-  orderId: string;
-  /** The keyword search attribute that holds the status, for a workflow that wrote no view. */
-  statusAttribute: typeof OrderStatusAttribute;
+}
+
+export function workflowOrder(client: Client, kind: WorkflowKind, orderId: string): WorkflowOrder {
+  return { kind, orderId, handle: client.workflow.getHandle(kind.workflowId(orderId)), what: kind.describe(orderId) };
+}
+
+/** The order named by the route's `:orderId`; 400 when it is not a valid id. */
+export function orderInPath(client: Client, kind: WorkflowKind, req: Request): WorkflowOrder {
+  return workflowOrder(client, kind, parseOr400(orderIdSchema, req.params.orderId, 'the path', 'orderId'));
 }
 
 /** How a workflow closed from outside (the CLI, the Web UI) reads: its order was never settled. */
@@ -31,13 +44,14 @@ const closedFromOutside: Record<string, string> = { TERMINATED: 'terminated', TI
  * and cannot make the workflow run ahead of its history as a query can (README, "Known issue").
  * Nothing is decided from it: the workflow's Update validators decide.
  */
-export async function readView<V extends AnyView>(handle: WorkflowHandle, source: ViewSource): Promise<V> {
-  const described = await onWorkflow(source.what, () => withinDeadline(handle.client, READ_DEADLINE_MS, () => handle.describe()));
+export async function readView<V extends AnyView>(order: WorkflowOrder): Promise<V> {
+  const { handle } = order;
+  const described = await onWorkflow(order.what, () => withinDeadline(handle.client, READ_DEADLINE_MS, () => handle.describe()));
   const running = described.status.name === 'RUNNING';
   const view =
     (described.memo?.view as V | undefined) ??
     (running ? undefined : await withinDeadline(handle.client, READ_DEADLINE_MS, () => endingView<V>(handle))) ??
-    statusOnly<V>(source, described.typedSearchAttributes.get(source.statusAttribute));
+    statusOnly<V>(order.orderId, described.typedSearchAttributes.get(order.kind.statusAttribute));
   const how = closedFromOutside[described.status.name];
   if (!how || view.status === 'NEEDS_ATTENTION') return view;
   // Stock or money may still be held for it, and no compensation will run: a person must settle it.
@@ -59,6 +73,6 @@ async function endingView<V>(handle: WorkflowHandle): Promise<V | undefined> {
 }
 
 /** A workflow started without a view (by the CLI, say) that has published none yet: its status alone. */
-function statusOnly<V extends AnyView>(source: ViewSource, status: string | undefined): V {
-  return { orderId: source.orderId, status: status ?? 'RECEIVED', failure: null } as V;
+function statusOnly<V extends AnyView>(orderId: string, status: string | undefined): V {
+  return { orderId, status: status ?? 'RECEIVED', failure: null } as V;
 }

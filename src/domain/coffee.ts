@@ -65,19 +65,8 @@ export const coffeeInputSchema = placeCoffeeOrderSchema.extend({
 });
 export type CoffeeInput = z.infer<typeof coffeeInputSchema>;
 
-export const CoffeeStatus = {
-  RECEIVED: 'RECEIVED',
-  PAID: 'PAID',
-  QUEUED: 'QUEUED',
-  PREPARING: 'PREPARING',
-  READY: 'READY',
-  PICKED_UP: 'PICKED_UP',
-  CANCELLED: 'CANCELLED',
-  FAILED: 'FAILED',
-  ABANDONED: 'ABANDONED',
-  NEEDS_ATTENTION: 'NEEDS_ATTENTION',
-} as const;
-export type CoffeeStatus = (typeof CoffeeStatus)[keyof typeof CoffeeStatus];
+export const coffeeStatuses = ['RECEIVED', 'PAID', 'QUEUED', 'PREPARING', 'READY', 'PICKED_UP', 'CANCELLED', 'FAILED', 'ABANDONED', 'NEEDS_ATTENTION'] as const;
+export type CoffeeStatus = (typeof coffeeStatuses)[number];
 export const finalCoffeeStatuses: readonly CoffeeStatus[] = ['PICKED_UP', 'CANCELLED', 'FAILED', 'ABANDONED', 'NEEDS_ATTENTION'];
 /** The barista queue: orders waiting for a barista or being made. */
 export const queueStatuses: readonly CoffeeStatus[] = ['QUEUED', 'PREPARING'];

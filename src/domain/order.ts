@@ -61,18 +61,8 @@ export type OrderInput = z.infer<typeof orderInputSchema>;
 export type OrderItem = z.infer<typeof orderItemSchema>;
 export type ShippingAddress = z.infer<typeof shippingAddressSchema>;
 
-export const OrderStatus = {
-  RECEIVED: 'RECEIVED',
-  INVENTORY_RESERVED: 'INVENTORY_RESERVED',
-  PAYMENT_AUTHORIZED: 'PAYMENT_AUTHORIZED',
-  SHIPMENT_CREATED: 'SHIPMENT_CREATED',
-  DISPATCHED: 'DISPATCHED',
-  COMPLETED: 'COMPLETED',
-  FAILED: 'FAILED',
-  CANCELLED: 'CANCELLED',
-  NEEDS_ATTENTION: 'NEEDS_ATTENTION',
-} as const;
-export type OrderStatus = (typeof OrderStatus)[keyof typeof OrderStatus];
+export const orderStatuses = ['RECEIVED', 'INVENTORY_RESERVED', 'PAYMENT_AUTHORIZED', 'SHIPMENT_CREATED', 'DISPATCHED', 'COMPLETED', 'FAILED', 'CANCELLED', 'NEEDS_ATTENTION'] as const;
+export type OrderStatus = (typeof orderStatuses)[number];
 
 export const finalOrderStatuses: readonly OrderStatus[] = ['COMPLETED', 'FAILED', 'CANCELLED', 'NEEDS_ATTENTION'];
 

@@ -6,12 +6,12 @@ import type { RequestHandler } from 'express';
 import { sql } from 'kysely';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Db } from '../db/database';
-import { CoffeeStatus, OrderStatus } from '../domain';
+import { type WorkflowKind, workflowKinds } from '../domain/workflow-kinds';
 
 export interface ApiMetrics {
   registry: Registry;
   /** Counts a workflow this API instance started (repeats of an Idempotency-Key excluded). */
-  started: (workflow: 'order' | 'coffee') => void;
+  started: (workflow: WorkflowKind['name']) => void;
   /** Times and counts every request, by route pattern rather than by URL. */
   middleware: RequestHandler;
 }
@@ -21,11 +21,6 @@ interface Sources {
   db: Db;
   taskQueue: string;
 }
-
-const workflows = [
-  { workflow: 'order', type: 'orderFulfillment', attribute: 'OrderStatus', statuses: Object.values(OrderStatus) },
-  { workflow: 'coffee', type: 'coffeeOrder', attribute: 'CoffeeStatus', statuses: Object.values(CoffeeStatus) },
-] as const;
 
 export function createApiMetrics(sources: Sources): ApiMetrics {
   const registry = new Registry();
@@ -50,10 +45,10 @@ export function createApiMetrics(sources: Sources): ApiMetrics {
       // While Temporal is away the scrape still answers (with the HTTP figures) within seconds;
       // these keep their last values. Every count is let finish, so none is left retrying.
       const settled = await sources.client.withDeadline(Date.now() + VISIBILITY_DEADLINE_MS, () =>
-        Promise.allSettled(workflows.flatMap((w) => w.statuses.map(async (status) => ({ w, status, n: await countByStatus(sources, w, status) })))),
+        Promise.allSettled(workflowKinds.flatMap((kind) => kind.statuses.map(async (status) => ({ kind, status, n: await countByStatus(sources, kind, status) })))),
       );
       const counts = settled.flatMap((c) => (c.status === 'fulfilled' ? [c.value] : []));
-      for (const { w, status, n } of counts) this.set({ workflow: w.workflow, status }, n);
+      for (const { kind, status, n } of counts) this.set({ workflow: kind.name, status }, n);
     },
   });
 
@@ -85,8 +80,8 @@ export function createApiMetrics(sources: Sources): ApiMetrics {
 /** How long a scrape waits for Temporal's visibility counts. */
 const VISIBILITY_DEADLINE_MS = 2000;
 
-async function countByStatus(sources: Sources, w: (typeof workflows)[number], status: string): Promise<number> {
-  const query = `WorkflowType = '${w.type}' AND TaskQueue = '${sources.taskQueue}' AND ${w.attribute} = '${status}'`;
+async function countByStatus(sources: Sources, kind: WorkflowKind, status: string): Promise<number> {
+  const query = `WorkflowType = '${kind.workflowType}' AND TaskQueue = '${sources.taskQueue}' AND ${kind.statusAttribute.name} = '${status}'`;
   return (await sources.client.workflow.count(query)).count;
 }
 

@@ -1,0 +1,62 @@
+// Who each kind of workflow is: its id made from the order's id and back, its type, where it
+// keeps its status, its place in the HTTP API. The API, the metrics and the logs use these.
+// (Not exported from ./index: the workflow sandbox loads that, and needs none of this.)
+import { coffeeStatuses } from './coffee';
+import { orderStatuses } from './order';
+import { CoffeeStatusAttribute, OrderStatusAttribute } from './search-attributes';
+
+export interface WorkflowKind<Type extends string = string> {
+  /** The kind's label in metrics and logs. */
+  name: 'order' | 'coffee';
+  /** The name workers register the workflow function under. */
+  workflowType: Type;
+  /** The keyword search attribute the workflow keeps its status in. */
+  statusAttribute: typeof OrderStatusAttribute;
+  statuses: readonly string[];
+  /** Where its orders live in the HTTP API: `/orders`, `/coffee/orders`. */
+  basePath: string;
+  /** How the API names one in its answers: `order "A1"`. */
+  describe(orderId: string): string;
+  /** The workflow id is the order's id with the kind's prefix, so one order is one workflow. */
+  workflowId(orderId: string): string;
+  /** The order id in a workflow id of this kind, if it is one. */
+  orderIdOf(workflowId: string): string | undefined;
+}
+
+function kind<Type extends string>(name: WorkflowKind['name'], parts: Omit<WorkflowKind<Type>, 'name' | 'workflowId' | 'orderIdOf'>): WorkflowKind<Type> {
+  const prefix = `${name}-`;
+  return {
+    name,
+    ...parts,
+    workflowId: (orderId) => `${prefix}${orderId}`,
+    orderIdOf: (workflowId) => (workflowId.startsWith(prefix) ? workflowId.slice(prefix.length) : undefined),
+  };
+}
+
+export const orderKind = kind('order', {
+  workflowType: 'orderFulfillment',
+  statusAttribute: OrderStatusAttribute,
+  statuses: orderStatuses,
+  basePath: '/orders',
+  describe: (orderId) => `order "${orderId}"`,
+});
+
+export const coffeeKind = kind('coffee', {
+  workflowType: 'coffeeOrder',
+  statusAttribute: CoffeeStatusAttribute,
+  statuses: coffeeStatuses,
+  basePath: '/coffee/orders',
+  describe: (orderId) => `coffee order "${orderId}"`,
+});
+
+export const workflowKinds: readonly WorkflowKind[] = [orderKind, coffeeKind];
+
+/** The kind and order a request path concerns (`/coffee/orders/A1/claim` → coffee, A1), if any. */
+export function orderOfPath(path: string): { kind: WorkflowKind; orderId: string } | undefined {
+  for (const k of workflowKinds) {
+    const rest = path.startsWith(`${k.basePath}/`) ? path.slice(k.basePath.length + 1) : undefined;
+    const orderId = rest?.split('/')[0];
+    if (orderId) return { kind: k, orderId };
+  }
+  return undefined;
+}
