@@ -94,8 +94,18 @@ const ingredients: Migration = {
   },
 };
 
+/**
+ * `shipped` counted goods shipped and ingredients used alike: units that left the stock for good.
+ * RENAME COLUMN keeps the data and the CHECK (SQLite rewrites it; PostgreSQL tracks columns).
+ */
+const consumed: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('inventory_items').renameColumn('shipped', 'consumed').execute();
+  },
+};
+
 export const migrations: MigrationProvider = {
   async getMigrations() {
-    return { '0001_initial': initial, '0002_ingredients': ingredients };
+    return { '0001_initial': initial, '0002_ingredients': ingredients, '0003_consumed': consumed };
   },
 };

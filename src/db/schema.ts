@@ -15,8 +15,8 @@ export interface InventoryItemTable {
   available: number;
   /** Units held for orders that have not left the warehouse. */
   reserved: number;
-  /** Units that have left with a dispatched shipment, or ingredients used in a drink. */
-  shipped: number;
+  /** Units that left the stock for good: goods with a dispatched shipment, ingredients in a drink. */
+  consumed: number;
   updated_at: string;
 }
 

@@ -61,7 +61,7 @@ export class InventoryService {
 
   async getItem(sku: string): Promise<InventoryItem | undefined> {
     const row = await this.stockRow('product', sku);
-    return row && { sku: row.sku, name: row.name, priceCents: row.price_cents, available: row.available, reserved: row.reserved, shipped: row.shipped };
+    return row && { sku: row.sku, name: row.name, priceCents: row.price_cents, available: row.available, reserved: row.reserved, shipped: row.consumed };
   }
 
   /** Sets how much of an ingredient the café has on the shelf; amounts set aside are kept. */
@@ -72,7 +72,7 @@ export class InventoryService {
 
   async getIngredient(name: string): Promise<IngredientStock | undefined> {
     const row = await this.stockRow('ingredient', name);
-    return row && { name: row.sku, unit: row.unit, available: row.available, reserved: row.reserved, used: row.shipped };
+    return row && { name: row.sku, unit: row.unit, available: row.available, reserved: row.reserved, used: row.consumed };
   }
 
   /** SKUs from the list that the catalog does not hold. */
@@ -86,7 +86,7 @@ export class InventoryService {
   private async upsert(kind: StockKind, sku: string, fields: { name: string; price_cents: number; available: number; unit: string | null }) {
     const written = await this.db
       .insertInto('inventory_items')
-      .values({ sku, kind, ...fields, reserved: 0, shipped: 0, updated_at: now() })
+      .values({ sku, kind, ...fields, reserved: 0, consumed: 0, updated_at: now() })
       .onConflict((oc) => oc.column('sku').doUpdateSet({ ...fields, updated_at: now() }).where('inventory_items.kind', '=', kind))
       .executeTakeFirst();
     if (Number(written.numInsertedOrUpdatedRows) === 0) {
@@ -150,23 +150,24 @@ export class InventoryService {
 
   /** Puts held units back on sale. Releasing twice changes nothing the second time. */
   async release(req: ReservationChange): Promise<Reservation> {
-    return this.settle(req, 'inventory.release', 'RELEASED', (q) => ({ available: q, reserved: -q }));
+    return this.closeReservation(req, 'inventory.release', 'RELEASED', (q) => ({ available: q, reserved: -q }));
   }
 
-  /** The units left the warehouse with the shipment: they are no longer held, but shipped. */
+  /** The units left the warehouse with the shipment (or went into a drink): no longer held, consumed. */
   async ship(req: ReservationChange): Promise<Reservation> {
-    return this.settle(req, 'inventory.ship', 'SHIPPED', (q) => ({ reserved: -q, shipped: q }));
+    return this.closeReservation(req, 'inventory.ship', 'SHIPPED', (q) => ({ reserved: -q, consumed: q }));
   }
 
   async getReservation(reservationId: string): Promise<Reservation | undefined> {
     return loadReservation(this.db, reservationId);
   }
 
-  private async settle(
+  /** Ends a HELD reservation (released or shipped) once per key, moving its units by `delta`. */
+  private async closeReservation(
     req: ReservationChange,
     operation: string,
     target: 'RELEASED' | 'SHIPPED',
-    delta: (quantity: number) => Partial<Record<'available' | 'reserved' | 'shipped', number>>,
+    delta: (quantity: number) => Partial<Record<'available' | 'reserved' | 'consumed', number>>,
   ): Promise<Reservation> {
     return once(this.db, { key: req.idempotencyKey, operation, request: { reservationId: req.reservationId } }, async (trx) => {
       const current = await loadReservation(trx, req.reservationId);

@@ -47,11 +47,13 @@ export class PaymentGateway {
     return this.open(req, 'charge', 'CAPTURED');
   }
 
+  /** A new payment, as a call over the network to the gateway. */
   private async open(req: AuthorizeRequest, operation: 'authorize' | 'charge', status: GatewayPaymentStatus): Promise<Payment> {
-    return this.roundTrip(() => this.openNow(req, operation, status));
+    return this.roundTrip(() => this.createPayment(req, operation, status));
   }
 
-  private async openNow(req: AuthorizeRequest, operation: 'authorize' | 'charge', status: GatewayPaymentStatus): Promise<Payment> {
+  /** What the gateway does on its side: refuse the card, or record the payment once per key. */
+  private async createPayment(req: AuthorizeRequest, operation: 'authorize' | 'charge', status: GatewayPaymentStatus): Promise<Payment> {
     if (!(PaymentTokens as readonly string[]).includes(req.token)) {
       throw new BusinessError('InvalidPaymentToken', `payment token "${req.token}" is not valid`);
     }
@@ -94,17 +96,18 @@ export class PaymentGateway {
     return rows.map(toPayment);
   }
 
-  /** Moves a payment from one state to the next; already there means already done. */
+  /** Moves a payment from one state to the next, as a call over the network; already there means already done. */
   private async transition(
     req: PaymentChange,
     operation: 'capture' | 'void' | 'refund',
     from: GatewayPaymentStatus,
     to: GatewayPaymentStatus,
   ): Promise<Payment> {
-    return this.roundTrip(() => this.transitionNow(req, operation, from, to));
+    return this.roundTrip(() => this.movePayment(req, operation, from, to));
   }
 
-  private async transitionNow(
+  /** What the gateway does on its side: move the payment once per key, if it is where the move starts. */
+  private async movePayment(
     req: PaymentChange,
     operation: 'capture' | 'void' | 'refund',
     from: GatewayPaymentStatus,

@@ -19,7 +19,7 @@ export async function checkInvariants(db: Db, day: ShopDay): Promise<Verdict> {
   const rows = await db.selectFrom('inventory_items').selectAll().where('sku', 'in', [...day.stock.keys(), ...day.ingredients.keys()]).execute();
   for (const [sku, initial] of [...day.stock, ...day.ingredients]) {
     const row = rows.find((r) => r.sku === sku);
-    check(row !== undefined && row.available + row.reserved + row.shipped === initial, `${sku}: available + reserved + shipped = ${row && row.available + row.reserved + row.shipped}, not ${initial}`);
+    check(row !== undefined && row.available + row.reserved + row.consumed === initial, `${sku}: available + reserved + consumed = ${row && row.available + row.reserved + row.consumed}, not ${initial}`);
     check(row?.reserved === 0, `${sku}: ${row?.reserved} units still reserved`);
   }
 
