@@ -3,7 +3,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
+import type { Settings } from '../config';
 import { searchAttributeKeys } from '../domain';
+import { findTemporalCli } from './temporal-cli';
 
 /** Server features the project uses: Update-with-Start and eager workflow start. */
 export const devServerDynamicConfig = [
@@ -95,4 +97,20 @@ export async function waitForTemporal(address: string, timeoutMs = 60_000): Prom
 function splitAddress(address: string): [string, string] {
   const at = address.lastIndexOf(':');
   return [address.slice(0, at).replace(/^\[|\]$/g, ''), address.slice(at + 1)];
+}
+
+/**
+ * The local stack's Temporal: the dev server at TEMPORAL_ADDRESS, persisted under DATA_DIR, its
+ * Web UI on TEMPORAL_UI_URL's port; answers once the server takes connections.
+ */
+export async function startLocalTemporal(settings: Settings, ownProcessGroup: boolean): Promise<ChildProcess> {
+  const cliPath = await findTemporalCli();
+  if (!cliPath) throw new Error('no temporal CLI: set TEMPORAL_CLI_PATH, put `temporal` on PATH, or install Go to build one');
+  const ui = new URL(settings.TEMPORAL_UI_URL);
+  const uiPort = Number(ui.port || (ui.protocol === 'https:' ? 443 : 80));
+  const server = startDevServer({ cliPath, dataDir: settings.DATA_DIR, address: settings.TEMPORAL_ADDRESS, uiPort, ownProcessGroup });
+  const exited = new Promise<never>((_, reject) => server.once('exit', (code) => reject(new Error(`the Temporal dev server exited (code ${code}) before it answered`))));
+  exited.catch(() => undefined); // once it has answered, its exit is the caller's business
+  await Promise.race([waitForTemporal(settings.TEMPORAL_ADDRESS), exited]);
+  return server;
 }

@@ -13,9 +13,7 @@ import { connectLazily, createTemporalClient } from '../api/temporal-client';
 import { createServices } from '../services';
 import { prebuiltBundle } from '../workers/bundle';
 import { createFulfillmentWorker } from '../workers/worker';
-import { startDevServer, temporalAnswers, waitForTemporal } from './dev-server';
-import { uiPort } from './start-temporal';
-import { findTemporalCli } from './temporal-cli';
+import { startLocalTemporal, temporalAnswers } from './dev-server';
 
 async function main(): Promise<void> {
   const settings = settingsOrExit();
@@ -77,11 +75,7 @@ async function ensureTemporal(settings: Settings): Promise<ChildProcess | undefi
     console.log(`using the Temporal server already at ${settings.TEMPORAL_ADDRESS}`);
     return undefined;
   }
-  const cliPath = await findTemporalCli();
-  if (!cliPath) throw new Error('no temporal CLI: set TEMPORAL_CLI_PATH, put `temporal` on PATH, or install Go to build one');
-  const child = startDevServer({ cliPath, dataDir: settings.DATA_DIR, address: settings.TEMPORAL_ADDRESS, uiPort: uiPort(settings.TEMPORAL_UI_URL), ownProcessGroup: true });
-  await waitForTemporal(settings.TEMPORAL_ADDRESS);
-  return child;
+  return startLocalTemporal(settings, true);
 }
 
 function stopChild(child: ChildProcess | undefined): Promise<void> {

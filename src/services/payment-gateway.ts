@@ -30,6 +30,13 @@ export interface PaymentChange {
 /** How many times in a row `tok_flaky` fails each operation before it goes through. */
 export const FLAKY_FAILURES_PER_OPERATION = 2;
 
+/** A payment's move from one state to the next, named as the gateway's operation. */
+interface PaymentMove {
+  operation: 'capture' | 'void' | 'refund';
+  from: GatewayPaymentStatus;
+  to: GatewayPaymentStatus;
+}
+
 export class PaymentGateway {
   constructor(
     private readonly db: Db,
@@ -74,17 +81,17 @@ export class PaymentGateway {
 
   /** Takes the authorized amount. */
   async capture(req: PaymentChange): Promise<Payment> {
-    return this.transition(req, 'capture', 'AUTHORIZED', 'CAPTURED');
+    return this.transition(req, { operation: 'capture', from: 'AUTHORIZED', to: 'CAPTURED' });
   }
 
   /** Releases an authorization that was never captured: the customer is charged nothing. */
   async voidAuthorization(req: PaymentChange): Promise<Payment> {
-    return this.transition(req, 'void', 'AUTHORIZED', 'VOIDED');
+    return this.transition(req, { operation: 'void', from: 'AUTHORIZED', to: 'VOIDED' });
   }
 
   /** Gives a captured amount back in full. */
   async refund(req: PaymentChange): Promise<Payment> {
-    return this.transition(req, 'refund', 'CAPTURED', 'REFUNDED');
+    return this.transition(req, { operation: 'refund', from: 'CAPTURED', to: 'REFUNDED' });
   }
 
   async getPayment(paymentId: string): Promise<Payment | undefined> {
@@ -97,22 +104,12 @@ export class PaymentGateway {
   }
 
   /** Moves a payment from one state to the next, as a call over the network; already there means already done. */
-  private async transition(
-    req: PaymentChange,
-    operation: 'capture' | 'void' | 'refund',
-    from: GatewayPaymentStatus,
-    to: GatewayPaymentStatus,
-  ): Promise<Payment> {
-    return this.roundTrip(() => this.movePayment(req, operation, from, to));
+  private async transition(req: PaymentChange, move: PaymentMove): Promise<Payment> {
+    return this.roundTrip(() => this.movePayment(req, move));
   }
 
   /** What the gateway does on its side: move the payment once per key, if it is where the move starts. */
-  private async movePayment(
-    req: PaymentChange,
-    operation: 'capture' | 'void' | 'refund',
-    from: GatewayPaymentStatus,
-    to: GatewayPaymentStatus,
-  ): Promise<Payment> {
+  private async movePayment(req: PaymentChange, { operation, from, to }: PaymentMove): Promise<Payment> {
     const card = await this.db.selectFrom('payments').select('token').where('id', '=', req.paymentId).executeTakeFirst();
     if (!card) throw new BusinessError('NotFound', `no payment ${req.paymentId}`);
     await this.failIfFlaky(card.token, operation, req.idempotencyKey);

@@ -36,8 +36,8 @@ export class CoffeeRecord extends Saga<CoffeeStatus, CoffeeView> {
     this.moveTo('PREPARING');
   }
 
-  tellCustomer(template: string, data: Record<string, unknown> = {}): Promise<void> {
-    return this.notify(this.input.customerName, template, { orderId: this.input.orderId, ...data });
+  protected get customer(): string {
+    return this.input.customerName;
   }
 
   /** Coffee orders started before the counter was told of a cancel or a failure end silently. */

@@ -36,8 +36,8 @@ export class OrderRecord extends Saga<OrderStatus, OrderView> {
     this.moveTo('INVENTORY_RESERVED');
   }
 
-  tellCustomer(template: string, data: Record<string, unknown> = {}): Promise<void> {
-    return this.notify(this.input.email, template, { orderId: this.input.orderId, ...data });
+  protected get customer(): string {
+    return this.input.email;
   }
 
   protected tellEnding(): Promise<void> {

@@ -52,8 +52,8 @@ export abstract class Saga<Status extends string, View> extends PublishedView<Vi
   /** Why a customer's cancel must be refused now, if it must. */
   abstract cancelRefusal(): string | undefined;
 
-  /** Queues a message to the customer (never fatal). */
-  abstract tellCustomer(template: string, data?: Record<string, unknown>): Promise<void>;
+  /** Where the customer's messages go: an email address, or the name called at the counter. */
+  protected abstract get customer(): string;
 
   /** Tells the customer that the order was cancelled or failed, once its steps are undone. */
   protected abstract tellEnding(): Promise<void>;
@@ -111,6 +111,11 @@ export abstract class Saga<Status extends string, View> extends PublishedView<Vi
     } catch (err) {
       log.warn('notification not queued', { template, error: String(err) });
     }
+  }
+
+  /** Queues a message to the customer about this order (never fatal). */
+  tellCustomer(template: string, data: Record<string, unknown> = {}): Promise<void> {
+    return this.notify(this.customer, template, { orderId: this.input.orderId, ...data });
   }
 
   /** Asks the saga to stop before its next step. The first reason given is the one it reports. */
