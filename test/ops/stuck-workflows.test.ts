@@ -28,10 +28,10 @@ const scratch = path.join(projectRoot, '.temporal', `careless-${process.pid}`); 
 async function carelessBundle(): Promise<string> {
   fs.cpSync(path.dirname(WORKFLOWS_PATH), path.join(scratch, 'src'), { recursive: true });
   const workflowFile = path.join(scratch, 'src', 'workflows', 'order-fulfillment.ts');
-  const accepted = "await notify(order, 'order-accepted', { totalCents: reservation.totalCents });";
+  const accepted = "await order.tellCustomer('order-accepted', { totalCents: reservation.totalCents });";
   const code = fs.readFileSync(workflowFile, 'utf8');
   expect(code).toContain(accepted);
-  fs.writeFileSync(workflowFile, code.replace(accepted, `${accepted}\n    await notify(order, 'order-being-packed', {});`));
+  fs.writeFileSync(workflowFile, code.replace(accepted, `${accepted}\n    await order.tellCustomer('order-being-packed');`));
   const codePath = path.join(scratch, 'bundle.js');
   fs.writeFileSync(codePath, (await bundleWorkflows(path.join(scratch, 'src', 'workflows'))).code);
   return codePath;
