@@ -1,7 +1,7 @@
 // The load: virtual customers at a fixed concurrency, each taking orders through the API from
 // placement to the end, as a carrier (or a barista) would; and the floor, straight to Temporal.
 import type { Client } from '@temporalio/client';
-import { benchFloor, carrierEvent } from './floor-workflow';
+import { baristaAction, benchCoffeeFloor, benchFloor, carrierEvent } from './floor-workflow';
 
 export interface Sample {
   /** When the order finished, ms since the run began. */
@@ -64,13 +64,34 @@ async function until(http: Http, path: string, status: string): Promise<void> {
 
 const POLL_MAX_MS = 500;
 
-/** One floor workflow: started, signalled twice, awaited, with no API and no real activities. */
-export async function oneFloor(client: Client, taskQueue: string, id: string, startedAt: number): Promise<Sample> {
+/**
+ * One floor workflow of the flow's shape, with no API and no real activities: an order's is
+ * started, signalled twice and awaited; a coffee order's is started, sent its three Updates
+ * (claim, ready, pickup) and awaited.
+ */
+export async function oneFloor(client: Client, flow: Flow, taskQueue: string, id: string, startedAt: number): Promise<Sample> {
   const t0 = performance.now();
-  const handle = await client.workflow.start(benchFloor, { workflowId: id, taskQueue });
+  if (flow === 'orders') {
+    const handle = await client.workflow.start(benchFloor, { workflowId: id, taskQueue });
+    const postMs = performance.now() - t0;
+    await handle.signal(carrierEvent, 'DISPATCHED');
+    await handle.signal(carrierEvent, 'DELIVERED');
+    await handle.result();
+    return { at: performance.now() - startedAt, postMs, completeMs: performance.now() - t0 };
+  }
+  const handle = await client.workflow.start(benchCoffeeFloor, { workflowId: id, taskQueue });
   const postMs = performance.now() - t0;
-  await handle.signal(carrierEvent, 'DISPATCHED');
-  await handle.signal(carrierEvent, 'DELIVERED');
+  for (const action of ['claim', 'ready', 'pickup']) await handle.executeUpdate(baristaAction, { args: [action] });
   await handle.result();
   return { at: performance.now() - startedAt, postMs, completeMs: performance.now() - t0 };
+}
+
+/**
+ * Places an order and leaves it open where it waits for someone else (the carrier, a barista),
+ * as many orders wait in a shop: what a worker's cache holds.
+ */
+export async function oneWaitingOrder(http: Http, flow: Flow, id: string, body: unknown): Promise<void> {
+  const placed = await http.send('POST', flow === 'orders' ? '/orders' : '/coffee/orders', body, { 'Idempotency-Key': id });
+  if (placed.status !== 202) throw new Error(`POST answered ${placed.status}: ${JSON.stringify(placed.body)}`);
+  await until(http, flow === 'orders' ? `/orders/${id}` : `/coffee/orders/${id}`, flow === 'orders' ? 'SHIPMENT_CREATED' : 'QUEUED');
 }

@@ -1,6 +1,7 @@
 // `npm run bench`: orders through the HTTP API at a fixed concurrency, against the floor of the
-// same shape straight through Temporal. Headline: ratio = orders/s ÷ floor/s.
-//   npm run bench -- --count 400 --concurrency 20 --workflow orders|coffee --workers 1 [--profile]
+// same shape straight through Temporal. Headline: ratio = orders/s ÷ floor/s. Then the memory a
+// worker spends per open order in its cache, and how soon a worker polls after it starts.
+//   npm run bench -- --count 400 --concurrency 20 --workflow orders|coffee --workers 1 --cached 200 [--profile]
 // --profile writes a V8 CPU profile of each worker and the API to bench/results/profiles/.
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -13,7 +14,7 @@ import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/wo
 import { startDevServer, temporalAnswers, waitForTemporal } from '../dev/dev-server';
 import { findTemporalCli } from '../dev/temporal-cli';
 import { floorActivities } from './floor-activities';
-import { atConcurrency, type Flow, oneFloor, oneOrder, type Sample } from './load';
+import { atConcurrency, type Flow, oneFloor, oneOrder, oneWaitingOrder, type Sample } from './load';
 import { processStats } from './process-stats';
 import { chartSvg, percentile, round, table, writeResults } from './report';
 
@@ -27,12 +28,14 @@ async function main(): Promise<void> {
       concurrency: { type: 'string', default: '20' },
       workflow: { type: 'string', default: 'orders' },
       workers: { type: 'string', default: '1' },
+      cached: { type: 'string', default: '200' },
       profile: { type: 'boolean', default: false },
     },
   });
   const count = positive('count', values.count);
   const concurrency = positive('concurrency', values.concurrency);
   const workers = positive('workers', values.workers);
+  const cached = positive('cached', values.cached);
   const flow = values.workflow as Flow;
   if (flow !== 'orders' && flow !== 'coffee') throw new Error('--workflow is orders or coffee');
   Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -59,12 +62,14 @@ async function main(): Promise<void> {
     const port = await freePort();
     const env = { ...process.env, TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: `bench-${Date.now()}`, DATA_DIR: dataDir, PORT: String(port), WORKER_METRICS_PORT: '0' };
     const nodeArgs = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(resultsDir, 'profiles')}`] : [];
-    const workerProcs = await Promise.all(Array.from({ length: workers }, () => startProcess('workers/main.js', { ...env, LOG_LEVEL: 'info' }, /worker polling/, nodeArgs)));
-    const api = await startProcess('api/main.js', { ...env, LOG_LEVEL: 'info' }, /API listening/, nodeArgs);
+    // From process start to polling, with the prebuilt bundle, as a deploy or a restart sees it.
+    const startedWorkers = await Promise.all(Array.from({ length: workers }, () => startProcess('workers/main.js', { ...env, LOG_LEVEL: 'info' }, /worker polling/, nodeArgs)));
+    const workerProcs = startedWorkers.map((w) => w.child);
+    const { child: api } = await startProcess('api/main.js', { ...env, LOG_LEVEL: 'info' }, /API listening/, nodeArgs);
     processes.push(...workerProcs, api);
     const http = httpClient(`http://127.0.0.1:${port}`);
 
-    const { bodyFor } = await stockShop(http, flow, count);
+    const { bodyFor } = await stockShop(http, flow, count + cached);
     const before = [...workerProcs, api].map((p) => processStats(p.pid!));
     const [serverBefore, ownBefore] = [serverCpu(), ownCpu()];
     const started = performance.now();
@@ -75,8 +80,15 @@ async function main(): Promise<void> {
     const after = [...workerProcs, api].map((p) => processStats(p.pid!));
     const [serverAfter, ownAfter] = [serverCpu(), ownCpu()];
 
-    const floor = await runFloor(address, count, concurrency);
+    const floor = await runFloor(address, flow, count, concurrency);
     const [serverAfterFloor, ownAfterFloor] = [serverCpu(), ownCpu()];
+
+    // Orders left open where they wait for someone else stay in the workers' caches.
+    const workersRss = () => workerProcs.reduce((sum, p) => sum + processStats(p.pid!).rssMb, 0);
+    const rssBeforeCached = workersRss();
+    const openProgress = progressBar('open  ', cached);
+    await atConcurrency(cached, concurrency, (i) => oneWaitingOrder(http, flow, `bench-open-${Date.now()}-${i}`, bodyFor(count + i)), openProgress);
+    const rssWithCached = workersRss();
     const ordersPerSecond = count / seconds;
     const workerCpu = after.slice(0, workers).reduce((sum, s, i) => sum + s.cpuSeconds - before[i]!.cpuSeconds, 0);
     const results = {
@@ -97,7 +109,11 @@ async function main(): Promise<void> {
       driverCpuSecondsPer1000: per1000(ownAfter - ownBefore),
       floorServerCpuSecondsPer1000: per1000(serverAfterFloor - serverAfter),
       floorWorkerAndClientCpuSecondsPer1000: per1000(ownAfterFloor - ownAfter),
-      settings: { count, concurrency, workflow: flow, workers, cpus: os.cpus().length, node: process.version, temporal: address, at: new Date().toISOString() },
+      memoryPerCachedWorkflowMb: round((rssWithCached - rssBeforeCached) / cached, 2),
+      workerRssBeforeCachedMb: rssBeforeCached,
+      workerRssWithCachedMb: rssWithCached,
+      workerReadyMs: Math.round(Math.max(...startedWorkers.map((w) => w.readyMs))),
+      settings: { count, concurrency, workflow: flow, workers, cached, cpus: os.cpus().length, node: process.version, temporal: address, at: new Date().toISOString() },
     };
     console.log(`\n${table(Object.entries(results).filter(([k]) => k !== 'settings') as [string, number][])}`);
     console.log(`  (${count} ${flow} at concurrency ${concurrency}, ${workers} worker(s); results in ${path.relative(process.cwd(), resultsDir)}/)`);
@@ -120,8 +136,8 @@ function stopProcess(child: ChildProcess): Promise<void> {
   });
 }
 
-/** The same number of floor workflows at the same concurrency, on a worker in this process. */
-async function runFloor(address: string, count: number, concurrency: number): Promise<{ perSecond: number }> {
+/** The same number of floor workflows of the flow's shape at the same concurrency, on a worker in this process. */
+async function runFloor(address: string, flow: Flow, count: number, concurrency: number): Promise<{ perSecond: number }> {
   const taskQueue = `bench-floor-${Date.now()}`;
   const nativeConnection = await NativeConnection.connect({ address });
   const worker = await Worker.create({ connection: nativeConnection, taskQueue, workflowsPath: require.resolve('./floor-workflow'), activities: floorActivities });
@@ -130,7 +146,7 @@ async function runFloor(address: string, count: number, concurrency: number): Pr
   const client = new Client({ connection });
   const progress = progressBar('floor ', count);
   const started = performance.now();
-  await atConcurrency(count, concurrency, async (i) => void (await oneFloor(client, taskQueue, `bench-floor-${Date.now()}-${i}`, started)), progress);
+  await atConcurrency(count, concurrency, async (i) => void (await oneFloor(client, flow, taskQueue, `bench-floor-${Date.now()}-${i}`, started)), progress);
   const perSecond = count / ((performance.now() - started) / 1000);
   worker.shutdown();
   await running;
@@ -166,7 +182,9 @@ function httpClient(base: string) {
   };
 }
 
-async function startProcess(entry: string, env: NodeJS.ProcessEnv, ready: RegExp, nodeArgs: string[]): Promise<ChildProcess> {
+/** Starts a built entry point; `readyMs` is how long it took to print its ready line. */
+async function startProcess(entry: string, env: NodeJS.ProcessEnv, ready: RegExp, nodeArgs: string[]): Promise<{ child: ChildProcess; readyMs: number }> {
+  const t0 = performance.now();
   const child = spawn(process.execPath, [...nodeArgs, path.join(dist, entry)], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   let seen = '';
   await new Promise<void>((resolve, reject) => {
@@ -181,7 +199,7 @@ async function startProcess(entry: string, env: NodeJS.ProcessEnv, ready: RegExp
     child.stdout!.on('data', onData);
     child.once('exit', (code) => reject(new Error(`${entry} exited (${code}) before it was ready:\n${seen}`)));
   });
-  return child;
+  return { child, readyMs: performance.now() - t0 };
 }
 
 function progressBar(label: string, total: number): () => void {

@@ -5,6 +5,8 @@ export interface ProcessStats {
   cpuSeconds: number;
   /** The most resident memory the process has had (VmHWM). */
   peakRssMb: number;
+  /** Its resident memory now (VmRSS). */
+  rssMb: number;
 }
 
 /** Clock ticks per second of /proc/<pid>/stat times; 100 on every Linux this runs on. */
@@ -16,6 +18,6 @@ export function processStats(pid: number): ProcessStats {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const ticks = Number(fields[11]) + Number(fields[12]);
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const peakKb = Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1] ?? 0);
-  return { cpuSeconds: ticks / TICKS_PER_SECOND, peakRssMb: Math.round(peakKb / 1024) };
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
+  return { cpuSeconds: ticks / TICKS_PER_SECOND, peakRssMb: Math.round(kb('VmHWM') / 1024), rssMb: Math.round(kb('VmRSS') / 1024) };
 }

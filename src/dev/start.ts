@@ -20,12 +20,13 @@ async function main(): Promise<void> {
   const logger = createLogger('local-stack', settings.LOG_LEVEL);
   installTemporalRuntime(logger, { metricsPort: settings.WORKER_METRICS_PORT, workerStopsOnSignals: false });
   const tracing = startTracing('temporal-fulfillment', settings.OTEL_EXPORTER_OTLP_ENDPOINT);
+  const traced = settings.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined;
   const temporal = await ensureTemporal(settings);
 
   const db = await openDatabase(settings.database);
   const services = createServices(db, { gatewayLatencyMs: settings.SIMULATED_GATEWAY_LATENCY_MS });
   const workerConnection = await NativeConnection.connect({ address: settings.TEMPORAL_ADDRESS });
-  const worker = await createFulfillmentWorker({ connection: workerConnection, namespace: settings.TEMPORAL_NAMESPACE, taskQueue: settings.TEMPORAL_TASK_QUEUE, services, workflowBundle: prebuiltBundle(), tracing });
+  const worker = await createFulfillmentWorker({ connection: workerConnection, namespace: settings.TEMPORAL_NAMESPACE, taskQueue: settings.TEMPORAL_TASK_QUEUE, services, workflowBundle: prebuiltBundle(traced), tracing, traced });
   const workerStopped = worker.run();
 
   // The API's connection as in production: 503 within a second or two while Temporal is away.

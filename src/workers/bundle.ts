@@ -1,7 +1,9 @@
 // Build step: bundles the workflow code once, so production workers start without webpack.
-// The bundle has the tracing interceptors. They add microtasks to every handler, and the
-// workflows' command order does not depend on them (every Update handler answers only once the
-// main code has acted on it): test/workflows/replay.test.ts replays every history without them.
+// Two bundles: a plain one, and one with the tracing interceptors for workers that export traces.
+// The interceptors add microtasks to every handler, and the workflows' command order does not
+// depend on them (every Update handler answers only once the main code has acted on it), so a
+// history written by either replays on the other: test/workflows/replay.test.ts replays every
+// history both ways.
 import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
@@ -14,22 +16,33 @@ export function bundleWorkflows(workflowsPath = WORKFLOWS_PATH, workflowIntercep
   return bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, logger: quiet });
 }
 
-/** Where the build puts the bundle: next to the compiled workers. */
-export const PREBUILT_BUNDLE = path.join(__dirname, '..', 'workflow-bundle.js');
+/**
+ * Where the build puts the bundles: next to the compiled workers. The tracing interceptors cost
+ * about a third of a worker's CPU and most of a cached workflow's memory even when no span is
+ * exported (docs/PERFORMANCE.md), so a worker loads them only when it exports traces.
+ */
+export const PREBUILT_BUNDLES = {
+  plain: path.join(__dirname, '..', 'workflow-bundle.js'),
+  traced: path.join(__dirname, '..', 'workflow-bundle-traced.js'),
+};
 
 /** The prebuilt bundle when the build made one; without it the worker bundles at start. */
-export function prebuiltBundle(): { codePath: string } | undefined {
-  return fs.existsSync(PREBUILT_BUNDLE) ? { codePath: PREBUILT_BUNDLE } : undefined;
+export function prebuiltBundle(traced: boolean): { codePath: string } | undefined {
+  const codePath = traced ? PREBUILT_BUNDLES.traced : PREBUILT_BUNDLES.plain;
+  return fs.existsSync(codePath) ? { codePath } : undefined;
+}
+
+async function build(): Promise<void> {
+  for (const [kind, file] of Object.entries(PREBUILT_BUNDLES)) {
+    const { code } = await bundleWorkflows(WORKFLOWS_PATH, kind === 'traced' ? WORKFLOW_INTERCEPTOR_MODULES : []);
+    fs.writeFileSync(file, code);
+    console.log(`workflow bundle: ${path.relative(process.cwd(), file)} (${Math.round(code.length / 1024)} KiB)`);
+  }
 }
 
 if (require.main === module) {
-  bundleWorkflows()
-    .then(({ code }) => {
-      fs.writeFileSync(PREBUILT_BUNDLE, code);
-      console.log(`workflow bundle: ${path.relative(process.cwd(), PREBUILT_BUNDLE)} (${Math.round(code.length / 1024)} KiB)`);
-    })
-    .catch((err) => {
-      console.error(err);
-      process.exit(1);
-    });
+  build().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
 }

@@ -16,6 +16,7 @@ async function main(): Promise<void> {
   const logger = createLogger('worker', settings.LOG_LEVEL);
   installTemporalRuntime(logger, { metricsPort: settings.WORKER_METRICS_PORT, workerStopsOnSignals: true });
   const tracing = startTracing('temporal-fulfillment-worker', settings.OTEL_EXPORTER_OTLP_ENDPOINT);
+  const traced = settings.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined;
   const db = await openDatabase(settings.database);
   const connection = await connectPatiently(settings.TEMPORAL_ADDRESS, logger);
   if (!connection) {
@@ -28,8 +29,9 @@ async function main(): Promise<void> {
     namespace: settings.TEMPORAL_NAMESPACE,
     taskQueue: settings.TEMPORAL_TASK_QUEUE,
     services: createServices(db, { gatewayLatencyMs: settings.SIMULATED_GATEWAY_LATENCY_MS }),
-    workflowBundle: prebuiltBundle(),
+    workflowBundle: prebuiltBundle(traced),
     tracing,
+    traced,
   });
   logger.info({ taskQueue: settings.TEMPORAL_TASK_QUEUE, temporal: settings.TEMPORAL_ADDRESS, metricsPort: settings.WORKER_METRICS_PORT }, 'worker polling');
   // The SDK begins shutdown on SIGINT/SIGTERM: polling stops, running activities finish (up to

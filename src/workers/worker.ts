@@ -24,6 +24,8 @@ export interface FulfillmentWorkerOptions {
   workflowBundle?: { codePath: string };
   /** Where workflow spans go; without it they are dropped. Activity spans use the global provider. */
   tracing?: Pick<Tracing, 'resource' | 'spanProcessor'>;
+  /** Whether the workflows carry the tracing interceptors (when bundled at start). */
+  traced?: boolean;
 }
 
 /**
@@ -61,8 +63,8 @@ export async function createFulfillmentWorker(opts: FulfillmentWorkerOptions): P
     activities: createActivities(opts.services),
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     interceptors: {
-      // A prebuilt bundle has the workflow interceptors compiled in already.
-      workflowModules: opts.workflowBundle ? [] : WORKFLOW_INTERCEPTOR_MODULES,
+      // A prebuilt bundle has the workflow interceptors compiled in already, or none.
+      workflowModules: opts.workflowBundle || !opts.traced ? [] : WORKFLOW_INTERCEPTOR_MODULES,
       activity: [(ctx) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx) })],
     },
     sinks: workflowSinks(opts.tracing),
