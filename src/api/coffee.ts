@@ -2,18 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { type Request, Router } from 'express';
 import { z } from 'zod';
-import {
-  type CoffeeInput,
-  CoffeeStatusAttribute,
-  DEFAULT_PICKUP_TIMEOUT_SECONDS,
-  ingredientNameSchema,
-  ingredientUnits,
-  menu,
-  type CoffeeView,
-  placeCoffeeOrderSchema,
-  queueStatuses,
-  receivedCoffeeView,
-} from '../domain';
+import { type CoffeeInput, CoffeeStatusAttribute, DEFAULT_PICKUP_TIMEOUT_SECONDS, ingredientUnits, menu, type CoffeeView, queueStatuses, receivedCoffeeView } from '../domain';
+import { ingredientNameSchema, placeCoffeeOrderSchema } from '../domain/schemas';
 import { coffeeKind } from '../domain/workflow-kinds';
 import type { ApiMetrics } from '../observability/metrics';
 import type { coffeeOrder } from '../workflows/coffee-order';

@@ -1,6 +1,6 @@
 // The Idempotency-Key header: an order's id when placing it, an Update's id when acting on it.
 import type { Request } from 'express';
-import { orderIdSchema } from '../domain';
+import { orderIdSchema } from '../domain/schemas';
 import { parseOr400 } from './problem';
 
 /**

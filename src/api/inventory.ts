@@ -1,7 +1,7 @@
 // HTTP routes for warehouse stock: put an item in the catalog, read its stock.
 import { Router } from 'express';
 import { z } from 'zod';
-import { skuSchema } from '../domain';
+import { skuSchema } from '../domain/schemas';
 import type { ApiDeps } from './deps';
 import { HttpProblem, parseOr400 } from './problem';
 

@@ -3,7 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
-import { CustomerIdAttribute, type OrderInput, type OrderView, OrderStatusAttribute, placeOrderSchema, receivedOrderView, ShipmentEvents } from '../domain';
+import { CustomerIdAttribute, type OrderInput, type OrderView, OrderStatusAttribute, receivedOrderView, ShipmentEvents } from '../domain';
+import { placeOrderSchema } from '../domain/schemas';
 import { orderKind } from '../domain/workflow-kinds';
 import type { ApiMetrics } from '../observability/metrics';
 import type { orderFulfillment } from '../workflows/order-fulfillment';

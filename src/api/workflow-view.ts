@@ -2,7 +2,8 @@
 import { type Client, type WorkflowHandle, WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Request } from 'express';
-import { type FailureRecord, orderIdSchema } from '../domain';
+import { type FailureRecord } from '../domain';
+import { orderIdSchema } from '../domain/schemas';
 import type { WorkflowKind } from '../domain/workflow-kinds';
 import { parseOr400 } from './problem';
 import { onWorkflow, withinDeadline } from './temporal-errors';

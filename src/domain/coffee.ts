@@ -1,8 +1,8 @@
-// The coffee shop: menu, recipes, pricing, the order schema, statuses and the order view.
-import { z } from 'zod';
+// The coffee shop: menu, recipes, pricing, statuses and the order view (the workflow sandbox
+// loads this; the API's zod schemas are in ./schemas).
 import type { FailureRecord } from './failures';
 import type { OrderItem, PaymentStatus, StepRecord } from './order';
-import { orderIdSchema, PaymentTokens } from './order';
+import type { CoffeeInput, CoffeeItem } from './schemas';
 
 export const Sizes = ['small', 'medium', 'large'] as const;
 export type Size = (typeof Sizes)[number];
@@ -34,36 +34,11 @@ export const menu: readonly MenuItem[] = [
   { drink: 'tea', sizes: { small: 250, medium: 280, large: 310 }, recipe: { 'tea-bags': 1, cups: 1 } },
 ];
 
-export const ingredientNameSchema = z
-  .string()
-  .regex(/^[a-z][a-z0-9-]{0,39}$/, 'an ingredient is 1-40 lowercase letters, digits or "-", such as "oat-milk"');
-
-export const coffeeItemSchema = z.strictObject({
-  drink: z.enum(Drinks),
-  size: z.enum(Sizes),
-  quantity: z.number().int().min(1).max(20),
-});
-export type CoffeeItem = z.infer<typeof coffeeItemSchema>;
-
 /** A day: a drink left longer than that is not coming back for. */
-const MAX_PICKUP_SECONDS = 86_400;
+export const MAX_PICKUP_SECONDS = 86_400;
 export const DEFAULT_PICKUP_TIMEOUT_SECONDS = 1800;
 
-export const placeCoffeeOrderSchema = z.strictObject({
-  customerName: z.string().trim().min(1).max(100),
-  items: z.array(coffeeItemSchema).min(1).max(20),
-  paymentToken: z.enum(PaymentTokens),
-  pickupTimeoutSeconds: z.number().int().min(1).max(MAX_PICKUP_SECONDS).optional(),
-});
-export type PlaceCoffeeOrder = z.infer<typeof placeCoffeeOrderSchema>;
-
-export const coffeeInputSchema = placeCoffeeOrderSchema.extend({
-  orderId: orderIdSchema,
-  pickupTimeoutSeconds: z.number().int().min(1).max(MAX_PICKUP_SECONDS),
-  /** How long an order may wait in the queue before the shift manager hears of it. */
-  claimSlaSeconds: z.number().int().min(1),
-});
-export type CoffeeInput = z.infer<typeof coffeeInputSchema>;
+export type { CoffeeInput, CoffeeItem, PlaceCoffeeOrder } from './schemas';
 
 export const coffeeStatuses = ['RECEIVED', 'PAID', 'QUEUED', 'PREPARING', 'READY', 'PICKED_UP', 'CANCELLED', 'FAILED', 'ABANDONED', 'NEEDS_ATTENTION'] as const;
 export type CoffeeStatus = (typeof coffeeStatuses)[number];

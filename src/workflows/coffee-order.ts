@@ -2,7 +2,7 @@
 // preparing → ready → picked up. Until the drinks are made, a short ingredient, a declined
 // card, the barista's failure or a cancel gives back what was taken, newest first.
 import { setHandler } from '@temporalio/workflow';
-import { type CoffeeInput, type CoffeeView, coffeeInputSchema, ingredientsFor } from '../domain';
+import { checkCoffeeInput, type CoffeeInput, type CoffeeView, ingredientsFor } from '../domain';
 import { type CoffeeAction, CoffeeRecord } from './coffee-record';
 import { cancelCoffee, claimCoffee, getCoffeeOrder, markCoffeeReady, pickUpCoffee, reportCoffeeFailure } from './messages';
 import { refuse, validInput } from './saga';
@@ -10,7 +10,7 @@ import { refuse, validInput } from './saga';
 export const SHIFT_MANAGER = 'shift-manager';
 
 export async function coffeeOrder(rawInput: CoffeeInput): Promise<CoffeeView> {
-  const order = new CoffeeRecord(validInput(coffeeInputSchema, rawInput));
+  const order = new CoffeeRecord(validInput(checkCoffeeInput, rawInput));
   listenForMessages(order);
   return order.runToEnding(async () => {
     const made = await order.forwardOrUndo(() => makeDrinks(order));

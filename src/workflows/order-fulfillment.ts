@@ -2,14 +2,14 @@
 // dispatch → delivered. Until dispatch, any failure or a cancel undoes the completed steps in
 // reverse; after dispatch the goods are gone, so the order can only be finished.
 import { log, patched, setHandler } from '@temporalio/workflow';
-import { type OrderInput, type OrderView, orderInputSchema } from '../domain';
+import { checkOrderInput, type OrderInput, type OrderView } from '../domain';
 import { describeFailure } from './journal';
 import { cancelOrder, getOrder, reportShipmentEvent, shipmentEvent } from './messages';
 import { OrderRecord } from './order-record';
 import { refuse, validInput } from './saga';
 
 export async function orderFulfillment(rawInput: OrderInput): Promise<OrderView> {
-  const order = new OrderRecord(validInput(orderInputSchema, rawInput));
+  const order = new OrderRecord(validInput(checkOrderInput, rawInput));
   listenForMessages(order);
   return order.runToEnding(async () => {
     const handedToCarrier = await order.forwardOrUndo(() => untilDispatched(order));

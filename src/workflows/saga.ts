@@ -9,8 +9,7 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import type { z } from 'zod';
-import { type FailureRecord, isDecline, type OrderStatusAttribute, type PaymentStatus } from '../domain';
+import { type FailureRecord, InputProblem, isDecline, type OrderStatusAttribute, type PaymentStatus } from '../domain';
 import { describeFailure, Journal } from './journal';
 import { PublishedView } from './published-view';
 import { call, forward, type StepInput, type StepName, type StepResult, stepKey, toCompletion } from './steps';
@@ -216,8 +215,11 @@ export function refuse(refusal: string | undefined): void {
 }
 
 /** Checks a workflow's input at its own edge; a bad one fails the workflow, not its task. */
-export function validInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) throw ApplicationFailure.nonRetryable(`invalid input: ${parsed.error.message}`, 'InvalidInput');
-  return parsed.data;
+export function validInput<I>(check: (input: unknown) => I, input: unknown): I {
+  try {
+    return check(input);
+  } catch (err) {
+    if (err instanceof InputProblem) throw ApplicationFailure.nonRetryable(`invalid input: ${err.message}`, 'InvalidInput');
+    throw err;
+  }
 }

@@ -3,7 +3,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { placeCoffeeOrderSchema, placeOrderSchema } from '../../src/domain';
+import { placeCoffeeOrderSchema, placeOrderSchema } from '../../src/domain/schemas';
 import { uniqueId } from '../support/database';
 import { type Answer, orderFor, startTestApi, type TestApi } from './helpers';
 

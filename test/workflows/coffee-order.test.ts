@@ -1,4 +1,4 @@
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowFailedError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CoffeeStatusAttribute, type CoffeeView } from '../../src/domain';
 import type { Services } from '../../src/services';
@@ -169,5 +169,19 @@ describe('a coffee order that ends early leaves money and ingredients as they we
     expect(await services.gateway.paymentsForOrder(input.orderId)).toEqual([]);
     expect(await shelfOf(services)).toEqual(shelf);
     expect((await services.notifier.sentTo(input.customerName)).map((n) => n.template)).toEqual(['coffee-failed']);
+  });
+});
+
+describe('a coffee order started with an input that is not one', () => {
+  it('fails at once with InvalidInput naming the field, and the shelf is untouched', async () => {
+    const input = coffeeInput();
+    const shelf = await shelfOf(services);
+    const handle = await placeCoffee(temporal.client, worker.taskQueue, { ...input, items: [{ drink: 'mocha' as 'latte', size: 'medium', quantity: 1 }] });
+
+    const failure = await handle.result().then(() => undefined, (err: unknown) => err);
+
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    expect((failure as WorkflowFailedError).cause).toMatchObject({ type: 'InvalidInput', message: expect.stringContaining('items[0].drink') });
+    expect(await shelfOf(services)).toEqual(shelf);
   });
 });

@@ -204,6 +204,22 @@ describe('cancelling an order', () => {
   });
 });
 
+describe('an order started with an input that is not one', () => {
+  it('fails at once with InvalidInput naming the field, and nothing is reserved or charged', async () => {
+    const catalog = await stockCatalog(services);
+    const untouched = await stockOf(services, catalog);
+    const input = orderInput(catalog);
+    const handle = await placeOrder(temporal.client, worker.taskQueue, { ...input, items: [{ sku: catalog.mug, quantity: 0 }] });
+
+    const failure = await handle.result().then(() => undefined, (err: unknown) => err);
+
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    expect((failure as WorkflowFailedError).cause).toMatchObject({ type: 'InvalidInput', message: expect.stringContaining('items[0].quantity') });
+    expect(await stockOf(services, catalog)).toEqual(untouched);
+    expect(await services.gateway.paymentsForOrder(input.orderId)).toEqual([]);
+  });
+});
+
 describe('a compensation that fails for good', () => {
   it('ends the order NEEDS_ATTENTION after running the other compensations', async () => {
     const brokenVoid = new (class extends PaymentGateway {
