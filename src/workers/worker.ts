@@ -47,12 +47,13 @@ export const workerTuning = {
   /** Workflow tasks are CPU-bound replay steps: a few more than cores keeps both cores busy. */
   maxConcurrentWorkflowTaskExecutions: 20,
   /**
-   * A cached workflow takes its next task without fetching and replaying its history, but each
-   * holds its own copy of the workflow's modules: 2.5 MB apiece, measured (docs/PERFORMANCE.md).
-   * 300 keeps a worker near 1 GB. Orders that wait days for the carrier fall out of the cache
-   * and replay their short history when the carrier's event comes.
+   * A cached workflow takes its next task without fetching and replaying its history. Without
+   * zod and the tracing interceptors in the sandbox, an open order in the cache costs the worker
+   * 0.2-0.35 MB (`npm run bench`: 1500 orders waiting for the carrier took a worker from 258 to
+   * 784 MB; docs/PERFORMANCE.md), so 2000 fit in about 1 GB with the worker's own 260 MB.
+   * Orders beyond that fall out, oldest first, and replay their short history on their next task.
    */
-  maxCachedWorkflows: 300,
+  maxCachedWorkflows: 2000,
 } as const;
 
 export async function createFulfillmentWorker(opts: FulfillmentWorkerOptions): Promise<Worker> {
