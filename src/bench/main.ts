@@ -1,7 +1,7 @@
 // `npm run bench`: orders through the HTTP API at a fixed concurrency, against the floor of the
 // same shape straight through Temporal. Headline: ratio = orders/s ÷ floor/s. Then the memory a
 // worker spends per open order in its cache, and how soon a worker polls after it starts.
-//   npm run bench -- --count 400 --concurrency 20 --workflow orders|coffee --workers 1 --cached 200 [--profile]
+//   npm run bench -- --count 400 --concurrency 20 --workflow orders|coffee --workers 1 --cached 500 [--profile]
 // --profile writes a V8 CPU profile of each worker and the API to bench/results/profiles/.
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
       concurrency: { type: 'string', default: '20' },
       workflow: { type: 'string', default: 'orders' },
       workers: { type: 'string', default: '1' },
-      cached: { type: 'string', default: '200' },
+      cached: { type: 'string', default: '500' },
       profile: { type: 'boolean', default: false },
     },
   });
@@ -83,8 +83,12 @@ async function main(): Promise<void> {
     const floor = await runFloor(address, flow, count, concurrency);
     const [serverAfterFloor, ownAfterFloor] = [serverCpu(), ownCpu()];
 
-    // Orders left open where they wait for someone else stay in the workers' caches.
-    const workersRss = () => workerProcs.reduce((sum, p) => sum + processStats(p.pid!).rssMb, 0);
+    // Orders left open where they wait for someone else stay in the workers' caches. Fresh
+    // workers hold none of the garbage of the run above, so what they grow by is the orders'.
+    for (const p of workerProcs) await stopProcess(p);
+    const freshWorkers = await Promise.all(workerProcs.map(() => startProcess('workers/main.js', { ...env, LOG_LEVEL: 'info' }, /worker polling/, nodeArgs)));
+    processes.push(...freshWorkers.map((w) => w.child));
+    const workersRss = () => freshWorkers.reduce((sum, w) => sum + processStats(w.child.pid!).rssMb, 0);
     const rssBeforeCached = workersRss();
     const openProgress = progressBar('open  ', cached);
     await atConcurrency(cached, concurrency, (i) => oneWaitingOrder(http, flow, `bench-open-${Date.now()}-${i}`, bodyFor(count + i)), openProgress);
