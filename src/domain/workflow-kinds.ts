@@ -15,6 +15,8 @@ export interface WorkflowKind<Type extends string = string> {
   statuses: readonly string[];
   /** Where its orders live in the HTTP API: `/orders`, `/coffee/orders`. */
   basePath: string;
+  /** Where one order lives in the HTTP API: `/orders/A1`. */
+  orderPath(orderId: string): string;
   /** How the API names one in its answers: `order "A1"`. */
   describe(orderId: string): string;
   /** The workflow id is the order's id with the kind's prefix, so one order is one workflow. */
@@ -23,11 +25,12 @@ export interface WorkflowKind<Type extends string = string> {
   orderIdOf(workflowId: string): string | undefined;
 }
 
-function kind<Type extends string>(name: WorkflowKind['name'], parts: Omit<WorkflowKind<Type>, 'name' | 'workflowId' | 'orderIdOf'>): WorkflowKind<Type> {
+function kind<Type extends string>(name: WorkflowKind['name'], parts: Omit<WorkflowKind<Type>, 'name' | 'orderPath' | 'workflowId' | 'orderIdOf'>): WorkflowKind<Type> {
   const prefix = `${name}-`;
   return {
     name,
     ...parts,
+    orderPath: (orderId) => `${parts.basePath}/${orderId}`,
     workflowId: (orderId) => `${prefix}${orderId}`,
     orderIdOf: (workflowId) => (workflowId.startsWith(prefix) ? workflowId.slice(prefix.length) : undefined),
   };

@@ -1,6 +1,7 @@
 // The coffee-shop API over real HTTP, a real worker and a real database: what the customer pays, what the barista sees, what leaves the shelf.
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { coffeeKind } from '../../src/domain/workflow-kinds';
 import { uniqueId } from '../support/database';
 import { type Shelf, shelf, shelfAfter, usedByDefaultOrder } from '../workflows/coffee-fixtures';
 import { eventually, expectProblem, startTestApi, type TestApi } from './helpers';
@@ -48,7 +49,7 @@ describe('coffee shop API', () => {
   const coffeeWhen = (orderId: string, until: (o: CoffeeView) => boolean): Promise<CoffeeView> => eventually(() => getCoffee(orderId), until);
   const act = (orderId: string, action: string, body?: unknown) => api.http.post(`/coffee/orders/${orderId}/${action}`, body);
   const expectNoWorkflow = (orderId: string) =>
-    expect(api.temporal.client.workflow.getHandle(`coffee-${orderId}`).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+    expect(api.temporal.client.workflow.getHandle(coffeeKind.workflowId(orderId)).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
 
   /** Places an order and waits until it settles in the queue or ends; `before` is the shelf just before. */
   async function placed(overrides: Record<string, unknown> = {}) {
@@ -130,9 +131,9 @@ describe('coffee shop API', () => {
       const answer = await place(coffeeFor(), orderId);
 
       expect(answer.status).toBe(202);
-      expect(answer.body).toMatchObject({ orderId, workflowId: `coffee-${orderId}`, status: expect.any(String) });
+      expect(answer.body).toMatchObject({ orderId, workflowId: coffeeKind.workflowId(orderId), status: expect.any(String) });
       expect(answer.body.links.self).toBe(`/coffee/orders/${orderId}`);
-      expect(answer.body.links.temporalUi).toContain(`coffee-${orderId}`);
+      expect(answer.body.links.temporalUi).toContain(coffeeKind.workflowId(orderId));
       await coffeeWhen(orderId, (o) => o.status === 'QUEUED');
     });
 

@@ -2,6 +2,7 @@
 // within seconds, and nothing sent meanwhile is lost or done twice once a worker is back.
 import { describe, expect, it } from 'vitest';
 import { OrderStatusAttribute } from '../../src/domain';
+import { coffeeKind, orderKind } from '../../src/domain/workflow-kinds';
 import { uniqueId } from '../support/database';
 import { startTestWorker } from '../support/temporal';
 import { stockCafe } from '../workflows/coffee-fixtures';
@@ -71,7 +72,7 @@ describe('while no worker polls the task queue', () => {
     // The same claim again meets the first one: the coffee is claimed once.
     const claimed = await eventually(() => http.post(`/coffee/orders/${coffee}/claim`, { barista: 'Ana' }, claimKey), (o) => o.status === 'PREPARING');
     expect(claimed.barista).toBe('Ana');
-    const history = await temporal.client.workflow.getHandle(`coffee-${coffee}`).fetchHistory();
+    const history = await temporal.client.workflow.getHandle(coffeeKind.workflowId(coffee)).fetchHistory();
     expect(history.events?.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === 'claimCoffee')).toHaveLength(1);
     await eventually(() => http.get(`/orders/${later}`), (o) => o.status === 'SHIPMENT_CREATED');
     expect((await http.post(`/orders/${order}/shipment-events`, { event: 'DISPATCHED' })).status).toBe(202);
@@ -80,7 +81,7 @@ describe('while no worker polls the task queue', () => {
 
     // Terminated from the CLI or the Web UI: no compensation will run, so a person must settle it.
     const booked2 = await eventually(() => http.get(`/orders/${later}`), (o) => o.status === 'SHIPMENT_CREATED');
-    await temporal.client.workflow.getHandle(`order-${later}`).terminate('an operator pressed the wrong button');
+    await temporal.client.workflow.getHandle(orderKind.workflowId(later)).terminate('an operator pressed the wrong button');
     const terminated = (await http.get(`/orders/${later}`)).body;
     expect(terminated).toEqual({ ...booked2, status: 'NEEDS_ATTENTION', failure: { type: 'WorkflowClosed', message: 'its workflow was terminated before the order ended' } });
   }, 90_000);
@@ -89,8 +90,8 @@ describe('while no worker polls the task queue', () => {
     const { http, temporal } = shop;
     const orderId = uniqueId('order');
     // No worker polls this queue: the workflow never runs, so it never publishes a view.
-    await temporal.client.workflow.start('orderFulfillment', {
-      workflowId: `order-${orderId}`,
+    await temporal.client.workflow.start(orderKind.workflowType, {
+      workflowId: orderKind.workflowId(orderId),
       taskQueue: uniqueId('nobody'),
       args: [{}],
       typedSearchAttributes: [{ key: OrderStatusAttribute, value: 'RECEIVED' }],

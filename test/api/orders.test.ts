@@ -1,6 +1,7 @@
 // The orders API over real HTTP, a real worker and a real database: what happens to the order, the money and the stock.
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { orderKind } from '../../src/domain/workflow-kinds';
 import { uniqueId } from '../support/database';
 import { address, eventually, expectProblem, type Line, orderFor, startTestApi, type TestApi, workflowRuns } from './helpers';
 
@@ -36,9 +37,9 @@ describe('orders API', () => {
   const cancel = (orderId: string) => api.http.post(`/orders/${orderId}/cancel`);
   const carrierReports = (orderId: string, event: unknown) => api.http.post(`/orders/${orderId}/shipment-events`, { event });
 
-  const workflow = (orderId: string) => api.temporal.client.workflow.getHandle(`order-${orderId}`);
+  const workflow = (orderId: string) => api.temporal.client.workflow.getHandle(orderKind.workflowId(orderId));
   const expectNoWorkflow = (orderId: string) => expect(workflow(orderId).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
-  const runsOf = (orderId: string) => workflowRuns(api.temporal.client, `order-${orderId}`);
+  const runsOf = (orderId: string) => workflowRuns(api.temporal.client, orderKind.workflowId(orderId));
 
   /** Places an order and waits until its shipment is booked, where the carrier takes over. */
   async function bookedOrder(items: Line[]): Promise<string> {
@@ -55,9 +56,9 @@ describe('orders API', () => {
       const answer = await place(orderFor([{ sku: await stockedItem(), quantity: 1 }]), orderId);
 
       expect(answer.status).toBe(202);
-      expect(answer.body).toMatchObject({ orderId, workflowId: `order-${orderId}`, status: 'RECEIVED' });
+      expect(answer.body).toMatchObject({ orderId, workflowId: orderKind.workflowId(orderId), status: 'RECEIVED' });
       expect(answer.body.links.self).toBe(`/orders/${orderId}`);
-      expect(answer.body.links.temporalUi).toContain(`order-${orderId}`);
+      expect(answer.body.links.temporalUi).toContain(orderKind.workflowId(orderId));
     });
 
     it('books the shipment with the total priced from the catalog, the payment authorized and the stock held', async () => {

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { orderKind } from '../../src/domain/workflow-kinds';
 import { type HttpClient, orderFor, serveApi, startTestApi, type TestApi } from '../api/helpers';
 import { uniqueId } from '../support/database';
 
@@ -64,7 +65,7 @@ describe('the request log', () => {
     const logged = await serveApi({ client: api.temporal.client, db: api.db, services: api.services, taskQueue: uniqueId('tq'), logger: pino(sink) });
     try {
       await logged.http.get('/orders/no-such-order');
-      expect(lines).toEqual([expect.objectContaining({ msg: 'request', method: 'GET', path: '/orders/no-such-order', status: 404, orderId: 'no-such-order', workflowId: 'order-no-such-order' })]);
+      expect(lines).toEqual([expect.objectContaining({ msg: 'request', method: 'GET', path: '/orders/no-such-order', status: 404, orderId: 'no-such-order', workflowId: orderKind.workflowId('no-such-order') })]);
       expect(lines[0]!.durationMs).toEqual(expect.any(Number));
     } finally {
       await logged.close();

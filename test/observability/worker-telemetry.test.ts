@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { openDatabase } from '../../src/db/database';
+import { orderKind } from '../../src/domain/workflow-kinds';
 import { createServices } from '../../src/services';
 import { orderFulfillment } from '../../src/workflows';
 import { uniqueId } from '../support/database';
@@ -29,7 +30,7 @@ describe('a worker process', () => {
     try {
       await waitForOutput(worker, /worker polling/);
       const input = orderInput(await stockCatalog(createServices(db)), { paymentToken: 'tok_declined' });
-      const handle = await temporal.client.workflow.start(orderFulfillment, { workflowId: `order-${input.orderId}`, taskQueue, args: [input] });
+      const handle = await temporal.client.workflow.start(orderFulfillment, { workflowId: orderKind.workflowId(input.orderId), taskQueue, args: [input] });
       await handle.result();
       await waitForOutput(worker, /"status":"FAILED"/);
 

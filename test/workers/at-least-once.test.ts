@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OrderStatusAttribute } from '../../src/domain';
+import { orderKind } from '../../src/domain/workflow-kinds';
 import { orderFulfillment } from '../../src/workflows';
 import { uniqueId } from '../support/database';
 import { activityAttempts, runningAttempt, startWorkerProcess, stopWorkerProcess, useWorkerProcessFixture, waitUntil } from '../support/worker-process';
@@ -14,7 +15,7 @@ describe('an activity whose worker dies after the side effect, before reporting 
     // 6 s round trips: the authorization is written 3 s in, and answered 3 s after that.
     const doomed = await startWorkerProcess({ taskQueue, dataDir, gatewayLatencyMs: 6000 });
     const input = orderInput(await stockCatalog(fixture.services));
-    const handle = await fixture.temporal.client.workflow.start(orderFulfillment, { workflowId: `order-${input.orderId}`, taskQueue, args: [input] });
+    const handle = await fixture.temporal.client.workflow.start(orderFulfillment, { workflowId: orderKind.workflowId(input.orderId), taskQueue, args: [input] });
 
     // The kill lands in the window: the payment exists, the server has not heard of it.
     await waitUntil(async () => (await fixture.services.gateway.paymentsForOrder(input.orderId)).length > 0, 'the gateway to authorize');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OrderStatusAttribute } from '../../src/domain';
+import { orderKind } from '../../src/domain/workflow-kinds';
 import { orderFulfillment } from '../../src/workflows';
 import { uniqueId } from '../support/database';
 import { activityAttempts, runningAttempt, startWorkerProcess, stopWorkerProcess, useWorkerProcessFixture, waitUntil } from '../support/worker-process';
@@ -15,7 +16,7 @@ describe('the worker process on SIGTERM', () => {
     const first = await startWorkerProcess({ taskQueue, dataDir, gatewayLatencyMs: 2500 });
 
     const input = orderInput(await stockCatalog(fixture.services));
-    const handle = await fixture.temporal.client.workflow.start(orderFulfillment, { workflowId: `order-${input.orderId}`, taskQueue, args: [input] });
+    const handle = await fixture.temporal.client.workflow.start(orderFulfillment, { workflowId: orderKind.workflowId(input.orderId), taskQueue, args: [input] });
     await waitUntil(async () => (await runningAttempt(handle, 'authorizePayment')) === 1, 'the authorization to be under way');
 
     first.child.kill('SIGTERM');

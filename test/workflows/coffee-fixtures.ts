@@ -1,6 +1,7 @@
 // Coffee orders for workflow tests: a stocked café and a way to place an order.
 import type { Client } from '@temporalio/client';
 import type { CoffeeInput } from '../../src/domain';
+import { coffeeKind } from '../../src/domain/workflow-kinds';
 import type { Services } from '../../src/services';
 import { coffeeOrder } from '../../src/workflows';
 import { uniqueId } from '../support/database';
@@ -34,7 +35,7 @@ export function coffeeInput(overrides: Partial<CoffeeInput> = {}): CoffeeInput {
 export const usedByDefaultOrder = { 'espresso-beans': 36, milk: 500, 'tea-bags': 1, cups: 3 };
 
 export async function placeCoffee(client: Client, taskQueue: string, input: CoffeeInput) {
-  return client.workflow.start(coffeeOrder, { workflowId: `coffee-${input.orderId}`, taskQueue, args: [input] });
+  return client.workflow.start(coffeeOrder, { workflowId: coffeeKind.workflowId(input.orderId), taskQueue, args: [input] });
 }
 
 export type Shelf = Record<string, { available: number; reserved: number; used: number }>;

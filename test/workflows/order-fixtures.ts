@@ -1,6 +1,7 @@
 // Orders for workflow tests: a catalog on a fresh database and a way to place an order.
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { OrderInput, PaymentToken } from '../../src/domain';
+import { orderKind } from '../../src/domain/workflow-kinds';
 import type { Services } from '../../src/services';
 import { orderFulfillment } from '../../src/workflows';
 import { uniqueId } from '../support/database';
@@ -37,7 +38,7 @@ export function orderInput(catalog: Catalog, overrides: Partial<OrderInput> = {}
 export const withToken = (catalog: Catalog, paymentToken: PaymentToken) => orderInput(catalog, { paymentToken });
 
 export async function placeOrder(client: Client, taskQueue: string, input: OrderInput) {
-  return client.workflow.start(orderFulfillment, { workflowId: `order-${input.orderId}`, taskQueue, args: [input] });
+  return client.workflow.start(orderFulfillment, { workflowId: orderKind.workflowId(input.orderId), taskQueue, args: [input] });
 }
 
 /** Available, reserved and shipped units of each catalog item. */
