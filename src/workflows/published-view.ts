@@ -33,11 +33,29 @@ export abstract class PublishedView<V> {
     upsertMemo({ view });
   }
 
+  /** What the main code waits for while it waits for someone else (`until`); null while it works. */
+  private waitingFor: (() => boolean) | null = null;
+  /** Set once the main code has ended and only waits for Update handlers to answer. */
+  protected ended = false;
+
   /** The main workflow's wait: publishes what it has done so far, then waits. */
   until(done: () => boolean): Promise<void>;
   until(done: () => boolean, timeoutMs: number): Promise<boolean>;
   until(done: () => boolean, timeoutMs?: number): Promise<void | boolean> {
     this.publish();
-    return timeoutMs === undefined ? condition(done) : condition(done, timeoutMs);
+    this.waitingFor = done;
+    const waited: Promise<void | boolean> = timeoutMs === undefined ? condition(done) : condition(done, timeoutMs);
+    return waited.finally(() => {
+      this.waitingFor = null;
+    });
+  }
+
+  /**
+   * Whether the main code is at rest: ended, or waiting for someone else with nothing yet to
+   * release it. It has then issued every command of its last move, so an answer given now falls
+   * after them, however many microtasks each side took.
+   */
+  get mainAtRest(): boolean {
+    return this.ended || (this.waitingFor !== null && !this.waitingFor());
   }
 }

@@ -6,6 +6,7 @@ import {
   CancellationScope,
   condition,
   log,
+  patched,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
@@ -13,6 +14,9 @@ import { type FailureRecord, InputProblem, isDecline, type OrderStatusAttribute,
 import { describeFailure, Journal } from './journal';
 import { PublishedView } from './published-view';
 import { call, forward, type StepInput, type StepName, type StepResult, stepKey, toCompletion } from './steps';
+
+/** The patch behind which Update handlers answer only once the main code is at rest (viewOnce). */
+const ANSWER_AT_REST = 'answer-at-rest';
 
 /** How a saga that could not go forward ends. Both workflows' status lists include these. */
 type Ending = 'CANCELLED' | 'FAILED' | 'NEEDS_ATTENTION';
@@ -130,13 +134,30 @@ export abstract class Saga<Status extends string, View> extends PublishedView<Vi
   }
 
   /**
-   * An Update handler's answer: the view once the main workflow has acted on the request. Where
-   * the answer falls among the workflow's commands then depends on the workflow, never on how
-   * many microtasks each side takes. Handlers run in the workflow's root scope, so the wait is
-   * shielded from a cancel the workflow refused (an order already dispatched).
+   * An Update handler's answer: the view once the main workflow has acted on the request and is
+   * at rest again (waiting for someone else, or ended). Where the answer falls among the
+   * workflow's commands then depends on the workflow alone, never on how many microtasks each
+   * side takes: not on the tracing interceptors, and not on whether the Update came in the same
+   * workflow task as an activity's result (after a worker restart, the chaos run found that an
+   * answer given at once could land before or after the main code's reaction). The condition's
+   * first check, which the SDK makes at once, is always "not yet".
+   *
+   * Orders started before this keep the answer they were recorded with: as soon as `done` holds.
+   * Handlers run in the workflow's root scope, so the wait is shielded from a cancel the
+   * workflow refused (an order already dispatched).
    */
   async viewOnce(done: () => boolean): Promise<View> {
-    await CancellationScope.nonCancellable(() => condition(done));
+    const atRest = patched(ANSWER_AT_REST);
+    let firstCheck = true;
+    const answered = () => {
+      if (!atRest) return done();
+      if (firstCheck) {
+        firstCheck = false;
+        return false;
+      }
+      return done() && this.mainAtRest;
+    };
+    await CancellationScope.nonCancellable(() => condition(answered));
     return this.view();
   }
 
@@ -180,6 +201,7 @@ export abstract class Saga<Status extends string, View> extends PublishedView<Vi
     });
     await CancellationScope.nonCancellable(async () => {
       await process();
+      this.ended = true;
       await condition(allHandlersFinished);
     });
     if (this.status === 'NEEDS_ATTENTION') {

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import type { HistoryAndWorkflowId } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
@@ -142,21 +143,27 @@ export class Cluster {
   }
 
   /**
-   * Replays the history of every workflow the run made on the current bundle, as a worker that
-   * lost its cache would. Answers how many were replayed and each one that did not replay.
+   * Replays the history of every workflow the run made, as a worker that lost its cache would:
+   * on the bundle the run's workers ran (the plain one from dist/), and on the one with the
+   * tracing interceptors, as a worker would once traces are switched on. Answers how many were
+   * replayed and each one that did not replay on either; their histories are kept in the temp folder.
    */
   async replayAll(): Promise<{ replayed: number; failures: { workflowId: string; error: string }[] }> {
     const connection = await Connection.connect({ address: this.env.TEMPORAL_ADDRESS! });
     try {
-      const histories = new Client({ connection }).workflow.list().intoHistories();
-      let replayed = 0;
+      const histories: HistoryAndWorkflowId[] = [];
+      for await (const history of new Client({ connection }).workflow.list().intoHistories()) histories.push(history);
       const failures = [];
-      const options = { workflowBundle: { codePath: inject('workflowBundlePath') }, sinks: workflowSinks() };
-      for await (const result of Worker.runReplayHistories(options, histories)) {
-        replayed += 1;
-        if (result.error) failures.push({ workflowId: result.workflowId, error: String(result.error) });
+      const bundles = { plain: path.join(__dirname, '..', '..', 'dist', 'workflow-bundle.js'), traced: inject('workflowBundlePath') };
+      for (const [bundle, codePath] of Object.entries(bundles)) {
+        for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath }, sinks: workflowSinks() }, histories)) {
+          if (!result.error) continue;
+          failures.push({ workflowId: result.workflowId, error: `on the ${bundle} bundle: ${String(result.error)}` });
+          const kept = histories.find((h) => h.workflowId === result.workflowId);
+          if (kept?.history) fs.writeFileSync(path.join(os.tmpdir(), `chaos-${result.workflowId}.json`), historyToJSON(kept.history));
+        }
       }
-      return { replayed, failures };
+      return { replayed: histories.length, failures };
     } finally {
       await connection.close();
     }
