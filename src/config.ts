@@ -2,6 +2,8 @@
 import path from 'node:path';
 import { z } from 'zod';
 import type { DatabaseOptions } from './db/database';
+import { EncryptionKeysError, parseEncryptionKeys } from './security/payload-encryption';
+import { readSecretsFile, type SecretSetting, secretNames, secretsFile } from './security/secrets';
 
 const hostPort = z
   .string()
@@ -30,6 +32,25 @@ const settingsSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
     .optional(),
+  /** Requests per minute one client may make to the customers' endpoints; 0 turns the limit off. */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int('must be a whole number').min(0).default(300),
+  /** Origins allowed to call the codec endpoints from a browser (the Temporal Web UI); default: TEMPORAL_UI_URL's. */
+  CODEC_CORS_ORIGINS: z.string().optional(),
+  // Secrets: the setting, else DATA_DIR/secrets.json (src/security/secrets.ts). Never echoed.
+  STAFF_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  CARRIER_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  PAYLOAD_ENCRYPTION_KEYS: z
+    .string()
+    .optional()
+    .superRefine((value, ctx) => {
+      if (value === undefined) return;
+      try {
+        parseEncryptionKeys(value);
+      } catch (err) {
+        if (!(err instanceof EncryptionKeysError)) throw err;
+        ctx.addIssue({ code: 'custom', message: err.message });
+      }
+    }),
 });
 
 export type Settings = z.infer<typeof settingsSchema> & {
@@ -41,19 +62,35 @@ export class SettingsError extends Error {}
 
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = settingsSchema.safeParse(present);
+  const fromFile = readSecretsFile(present.DATA_DIR ?? '.data');
+  const parsed = settingsSchema.safeParse({ ...fromFile, ...present });
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}=${JSON.stringify(env[String(i.path[0])])}: ${i.message}`);
+    const problems = parsed.error.issues.map((i) => {
+      const name = String(i.path[0]);
+      const shown = secretNames.includes(name as SecretSetting) ? '(hidden)' : JSON.stringify(env[name]);
+      return `${i.path.join('.')}=${shown}: ${i.message}`;
+    });
     throw new SettingsError(`invalid setting ${problems.join('; ')}`);
   }
   const { DATABASE_URL, DATA_DIR } = parsed.data;
   return { ...parsed.data, database: DATABASE_URL ? { url: DATABASE_URL } : { filename: path.resolve(DATA_DIR, 'business.db') } };
 }
 
-/** Loads settings or ends the process with the reason, as every entry point should. */
-export function settingsOrExit(): Settings {
+/** A secret the process cannot run without: the setting, else the one `npm start` keeps under DATA_DIR. */
+export function requireSecret(settings: Settings, name: SecretSetting): string {
+  const value = settings[name];
+  if (value) return value;
+  throw new SettingsError(
+    `${name} is not set and ${secretsFile(settings.DATA_DIR)} holds none: set it (README, "Secrets"), or run \`npm start\` once to create the local ones`,
+  );
+}
+
+/** Loads settings, with the secrets this process needs, or ends the process with the reason, as every entry point should. */
+export function settingsOrExit(...needed: SecretSetting[]): Settings {
   try {
-    return loadSettings();
+    const settings = loadSettings();
+    for (const name of needed) requireSecret(settings, name);
+    return settings;
   } catch (err) {
     if (!(err instanceof SettingsError)) throw err;
     console.error(err.message);

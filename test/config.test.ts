@@ -1,5 +1,10 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadSettings } from '../src/config';
+import { createLogger } from '../src/observability/logger';
+import { ensureSecretsFile, readSecretsFile } from '../src/security/secrets';
 import { spawnNode } from './support/processes';
 
 describe('settings', () => {
@@ -39,4 +44,75 @@ describe('settings', () => {
     expect(await process.exited).toBe(2);
     expect(process.output()).toContain(name);
   });
+
+  it('never repeat a secret setting in a complaint about it', () => {
+    const secret = 'k1:c2hvcnQgYnV0IHNlY3JldA==';
+    let message = '';
+    try {
+      loadSettings({ PAYLOAD_ENCRYPTION_KEYS: secret, STAFF_TOKEN_SECRET: 'too-short-secret' });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/PAYLOAD_ENCRYPTION_KEYS=\(hidden\): key "k1" is not 32 bytes/);
+    expect(message).toMatch(/STAFF_TOKEN_SECRET=\(hidden\)/);
+    expect(message).not.toContain('c2hvcnQ');
+    expect(message).not.toContain('too-short-secret');
+  });
+
+  it.each([
+    ['api/main.js', 'STAFF_TOKEN_SECRET'],
+    ['api/main.js', 'CARRIER_WEBHOOK_SECRET'],
+    ['workers/main.js', 'PAYLOAD_ENCRYPTION_KEYS'],
+  ])('stop %s at start when %s is neither set nor kept under DATA_DIR, saying how to get one', async (entry, name) => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-nosecret-'));
+    try {
+      const process = spawnNode(entry, { DATA_DIR: dataDir, [name]: '' });
+      expect(await process.exited).toBe(2);
+      expect(process.output()).toContain(`${name} is not set`);
+      expect(process.output()).toContain('npm start');
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
 });
+
+describe('secrets kept under DATA_DIR', () => {
+  it('are created once for what the environment does not set, readable by the owner only, and read as settings', () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-secrets-'));
+    try {
+      expect(ensureSecretsFile(dataDir, { CARRIER_WEBHOOK_SECRET: 'set-by-the-operator' })).toEqual(['STAFF_TOKEN_SECRET', 'PAYLOAD_ENCRYPTION_KEYS']);
+      expect(ensureSecretsFile(dataDir, {})).toEqual(['CARRIER_WEBHOOK_SECRET']);
+      expect(ensureSecretsFile(dataDir, {})).toEqual([]);
+      expect(fs.statSync(path.join(dataDir, 'secrets.json')).mode & 0o077).toBe(0);
+
+      const stored = readSecretsFile(dataDir);
+      const settings = loadSettings({ DATA_DIR: dataDir });
+      expect(settings.STAFF_TOKEN_SECRET).toBe(stored.STAFF_TOKEN_SECRET);
+      expect(settings.PAYLOAD_ENCRYPTION_KEYS).toMatch(/^local-\d{8}:[A-Za-z0-9+/]{43}=$/);
+      // A setting wins over the file.
+      expect(loadSettings({ DATA_DIR: dataDir, STAFF_TOKEN_SECRET: 'x'.repeat(40) }).STAFF_TOKEN_SECRET).toBe('x'.repeat(40));
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('logs', () => {
+  it('hide credentials and secret settings wherever a caller puts them', () => {
+    const lines: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string) => lines.push(String(chunk)) > 0) as typeof process.stdout.write;
+    try {
+      const logger = createLogger('api', 'info');
+      logger.info({ req: { headers: { authorization: 'Bearer abc.def.ghi', cookie: 'staff_token=abc', 'x-carrier-signature': 't=1,v1=ff' } } }, 'request');
+      logger.info({ settings: { STAFF_TOKEN_SECRET: 'staff-secret-value', PAYLOAD_ENCRYPTION_KEYS: 'k:AAAA' } }, 'settings');
+      logger.flush?.();
+    } finally {
+      process.stdout.write = write;
+    }
+    const logged = lines.join('');
+    for (const secret of ['abc.def.ghi', 'staff_token=abc', 't=1,v1=ff', 'staff-secret-value', 'k:AAAA']) expect(logged).not.toContain(secret);
+    expect(logged).toContain('(hidden)');
+  });
+});
+

@@ -2,6 +2,7 @@
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { BusinessError } from '../domain';
 import type { ApiDeps } from './deps';
+import { codecRoutes } from './codec';
 import { coffeeRoutes } from './coffee';
 import { createApiMetrics } from '../observability/metrics';
 import { healthRoutes } from './health';
@@ -10,6 +11,8 @@ import { requestLog } from './request-log';
 import { requestSpan } from './request-span';
 import { orderRoutes } from './orders';
 import { HttpProblem, sendProblem } from './problem';
+import { BODY_LIMIT, customerRateLimit, protections } from './protections';
+import { staffSignInRoutes } from './staff-sign-in';
 import { temporalUnavailableFor } from './temporal-errors';
 
 export function createApp(deps: ApiDeps): Express {
@@ -18,16 +21,20 @@ export function createApp(deps: ApiDeps): Express {
   app.disable('x-powered-by');
   app.use(metrics.middleware);
   if (deps.logger) app.use(requestLog(deps.logger));
-  app.use(express.json({ limit: '64kb' }));
+  app.use(protections());
   // After the body parser: its stream callbacks would lose the span's context.
   app.use(requestSpan);
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   app.use(healthRoutes(deps));
+  app.use(staffSignInRoutes(deps));
+  app.use(codecRoutes(deps));
+  // One budget per client across all the customers' endpoints.
+  const forCustomers = customerRateLimit(deps.security.rateLimitPerMinute);
   app.use(inventoryRoutes(deps));
-  app.use(orderRoutes(deps, metrics));
-  app.use(coffeeRoutes(deps, metrics));
+  app.use(orderRoutes(deps, metrics, forCustomers));
+  app.use(coffeeRoutes(deps, metrics, forCustomers));
   app.use((req, res) => sendProblem(res, new HttpProblem(404, 'Not found', `no route for ${req.method} ${req.path}`)));
   app.use(problemHandler(deps.logger));
   return app;
@@ -50,6 +57,9 @@ function toProblem(err: unknown): HttpProblem {
   const bodyError = err as { type?: string; status?: number; message?: string };
   if (bodyError.type === 'entity.parse.failed') {
     return new HttpProblem(400, 'Malformed JSON', `the body is not valid JSON: ${bodyError.message}`, [{ field: '(body)', message: 'not valid JSON' }]);
+  }
+  if (bodyError.type === 'entity.too.large') {
+    return new HttpProblem(413, 'Payload too large', `the body is larger than ${BODY_LIMIT}`);
   }
   if (typeof bodyError.status === 'number' && bodyError.status >= 400 && bodyError.status < 500) {
     return new HttpProblem(bodyError.status, 'Bad request', bodyError.message ?? 'the request cannot be read');

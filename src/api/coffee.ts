@@ -1,6 +1,6 @@
 // HTTP routes for the coffee shop: menu, ingredients, orders, the barista queue and its actions.
 import { randomUUID } from 'node:crypto';
-import { type Request, Router } from 'express';
+import { type Request, type RequestHandler, type Response, Router } from 'express';
 import { z } from 'zod';
 import { type CoffeeInput, CoffeeStatusAttribute, DEFAULT_PICKUP_TIMEOUT_SECONDS, ingredientUnits, menu, type CoffeeView, queueStatuses, receivedCoffeeView } from '../domain';
 import { ingredientNameSchema, placeCoffeeOrderSchema } from '../domain/schemas';
@@ -11,42 +11,48 @@ import { cancelCoffee, claimCoffee, markCoffeeReady, pickUpCoffee, reportCoffeeF
 import type { ApiDeps } from './deps';
 import { requestedOrderId, updateId } from './idempotency-key';
 import { HttpProblem, parseOr400 } from './problem';
+import { staffMember, staffOnly } from './staff-auth';
 import { placeOrder } from './start-workflow';
 import { withinDeadline } from './temporal-errors';
 import { answerUpdate, type UpdateRequest } from './workflow-update';
 import { orderInPath, READ_DEADLINE_MS, readView } from './workflow-view';
 
 const ingredientBodySchema = z.strictObject({ available: z.number().int().min(0).max(1_000_000_000) });
-const claimBodySchema = z.strictObject({ barista: z.string().trim().min(1).max(100) });
 const failBodySchema = z.strictObject({ reason: z.string().trim().min(1).max(500) });
 const noBodySchema = z.strictObject({}).optional();
 
 /** The queue lists at most this many orders: a shop with more has a bigger problem. */
 const QUEUE_LIMIT = 200;
 
-export function coffeeRoutes(deps: ApiDeps, metrics: Pick<ApiMetrics, 'started'>): Router {
+/**
+ * Customers read the menu, order, read, cancel and pick up (rate-limited); baristas work the
+ * queue and the café's stock with a staff token, and a claim names the barista the token names.
+ */
+export function coffeeRoutes(deps: ApiDeps, metrics: Pick<ApiMetrics, 'started'>, forCustomers: RequestHandler): Router {
   const router = Router();
   const { inventory } = deps.services;
+  const barista = staffOnly(deps, ['barista']);
+  const stockKeeper = staffOnly(deps, ['barista', 'warehouse']);
 
-  router.get('/coffee/menu', (_req, res) => {
+  router.get('/coffee/menu', forCustomers, (_req, res) => {
     res.json(menu);
   });
 
-  router.put('/coffee/ingredients/:name', async (req, res) => {
+  router.put('/coffee/ingredients/:name', stockKeeper, async (req, res) => {
     const name = parseOr400(ingredientNameSchema, req.params.name, 'the path', 'name');
     const { available } = parseOr400(ingredientBodySchema, req.body, 'the ingredient');
     const unit = (ingredientUnits as Record<string, string>)[name] ?? null;
     res.json(await inventory.upsertIngredient({ name, available, unit }));
   });
 
-  router.get('/coffee/ingredients/:name', async (req, res) => {
+  router.get('/coffee/ingredients/:name', stockKeeper, async (req, res) => {
     const name = parseOr400(ingredientNameSchema, req.params.name, 'the path', 'name');
     const ingredient = await inventory.getIngredient(name);
     if (!ingredient) throw new HttpProblem(404, 'Not found', `the café has no ingredient "${name}"`);
     res.json(ingredient);
   });
 
-  router.post('/coffee/orders', async (req, res) => {
+  router.post('/coffee/orders', forCustomers, async (req, res) => {
     const orderId = requestedOrderId(req) ?? randomUUID();
     const order = parseOr400(placeCoffeeOrderSchema, req.body, 'the coffee order');
     const input: CoffeeInput = {
@@ -66,39 +72,39 @@ export function coffeeRoutes(deps: ApiDeps, metrics: Pick<ApiMetrics, 'started'>
     });
   });
 
-  router.get('/coffee/orders/:orderId', async (req, res) => {
+  router.get('/coffee/orders/:orderId', forCustomers, async (req, res) => {
     res.json(await readView<CoffeeView>(orderInPath(deps.client, coffeeKind, req)));
   });
 
-  router.get('/coffee/queue', async (_req, res) => {
+  router.get('/coffee/queue', barista, async (_req, res) => {
     res.json(await baristaQueue(deps));
   });
 
   /** Each action is an Update: the workflow's validator refuses it (409) or carries it out. */
   type Action = Pick<UpdateRequest<CoffeeView, any[]>, 'update' | 'args'>;
-  const action = (path: string, read: (req: Request) => Action) =>
-    router.post(`/coffee/orders/:orderId/${path}`, async (req, res) => {
+  const action = (path: string, who: RequestHandler, read: (req: Request, res: Response) => Action) =>
+    router.post(`/coffee/orders/:orderId/${path}`, who, async (req, res) => {
       const order = orderInPath(deps.client, coffeeKind, req);
-      await answerUpdate(res, deps, { order, ...read(req), updateId: updateId(req, path) });
+      await answerUpdate(res, deps, { order, ...read(req, res), updateId: updateId(req, path) });
     });
 
-  action('claim', (req) => {
-    const { barista } = parseOr400(claimBodySchema, req.body, 'the claim');
-    return { update: claimCoffee, args: [{ barista }] };
+  action('claim', barista, (req, res) => {
+    parseOr400(noBodySchema, req.body, 'the claim');
+    return { update: claimCoffee, args: [{ barista: staffMember(res).name }] };
   });
-  action('ready', (req) => {
+  action('ready', barista, (req) => {
     parseOr400(noBodySchema, req.body, 'the request');
     return { update: markCoffeeReady, args: [] };
   });
-  action('fail', (req) => {
+  action('fail', barista, (req) => {
     const { reason } = parseOr400(failBodySchema, req.body, 'the failure report');
     return { update: reportCoffeeFailure, args: [{ reason }] };
   });
-  action('pickup', (req) => {
+  action('pickup', forCustomers, (req) => {
     parseOr400(noBodySchema, req.body, 'the request');
     return { update: pickUpCoffee, args: [] };
   });
-  action('cancel', (req) => {
+  action('cancel', forCustomers, (req) => {
     parseOr400(noBodySchema, req.body, 'the request');
     return { update: cancelCoffee, args: [] };
   });

@@ -1,9 +1,23 @@
 // What the API is built from: passed in, so tests build it over a real client and database.
 import type { Client } from '@temporalio/client';
-import type { Settings } from '../config';
+import type { PayloadCodec } from '@temporalio/common';
+import { requireSecret, type Settings } from '../config';
 import type { Db } from '../db/database';
 import type { Logger } from '../observability/logger';
+import { encryptionCodec } from '../security/settings';
+import { StaffTokens } from '../security/staff-tokens';
 import type { Services } from '../services';
+
+/** What the API checks callers with, and the codec it opens payloads with for staff. */
+export interface ApiSecurity {
+  staffTokens: StaffTokens;
+  carrierWebhookSecret: string;
+  codec: PayloadCodec;
+  /** Browser origins allowed to call the codec (the Temporal Web UI's). */
+  codecOrigins: string[];
+  /** Requests a minute per client on customers' endpoints; 0: no limit. */
+  rateLimitPerMinute: number;
+}
 
 export interface ApiDeps {
   client: Client;
@@ -17,6 +31,7 @@ export interface ApiDeps {
   coffeeClaimSlaSeconds: number;
   /** How long the carrier has to collect an order before it is cancelled and undone. */
   dispatchDeadlineHours: number;
+  security: ApiSecurity;
   /** Where request logs go; none are written without one. */
   logger?: Logger;
 }
@@ -34,5 +49,16 @@ export function apiDeps(settings: Settings, parts: Pick<ApiDeps, 'client' | 'db'
     temporalUiUrl: settings.TEMPORAL_UI_URL,
     coffeeClaimSlaSeconds: settings.COFFEE_CLAIM_SLA_SECONDS,
     dispatchDeadlineHours: settings.DISPATCH_DEADLINE_HOURS,
+    security: apiSecurity(settings),
+  };
+}
+
+export function apiSecurity(settings: Settings): ApiSecurity {
+  return {
+    staffTokens: new StaffTokens(requireSecret(settings, 'STAFF_TOKEN_SECRET')),
+    carrierWebhookSecret: requireSecret(settings, 'CARRIER_WEBHOOK_SECRET'),
+    codec: encryptionCodec(settings),
+    codecOrigins: (settings.CODEC_CORS_ORIGINS ?? new URL(settings.TEMPORAL_UI_URL).origin).split(',').map((o) => o.trim()).filter(Boolean),
+    rateLimitPerMinute: settings.RATE_LIMIT_PER_MINUTE,
   };
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { skuSchema } from '../domain/schemas';
 import type { ApiDeps } from './deps';
 import { HttpProblem, parseOr400 } from './problem';
+import { staffOnly } from './staff-auth';
 
 const MAX_UNITS = 1_000_000_000;
 
@@ -13,14 +14,17 @@ const itemBodySchema = z.strictObject({
   available: z.number().int().min(0).max(MAX_UNITS),
 });
 
-export function inventoryRoutes({ services }: ApiDeps): Router {
+/** The catalog and its stock are the warehouse's: prices and quantities are staff business. */
+export function inventoryRoutes(deps: ApiDeps): Router {
+  const { services } = deps;
   const router = Router();
-  router.put('/inventory/:sku', async (req, res) => {
+  const warehouse = staffOnly(deps, ['warehouse']);
+  router.put('/inventory/:sku', warehouse, async (req, res) => {
     const sku = parseOr400(skuSchema, req.params.sku, 'the path', 'sku');
     const body = parseOr400(itemBodySchema, req.body, 'the item');
     res.json(await services.inventory.upsertItem({ sku, ...body }));
   });
-  router.get('/inventory/:sku', async (req, res) => {
+  router.get('/inventory/:sku', warehouse, async (req, res) => {
     const sku = parseOr400(skuSchema, req.params.sku, 'the path', 'sku');
     const item = await services.inventory.getItem(sku);
     if (!item) throw new HttpProblem(404, 'Not found', `sku "${sku}" is not in the catalog`);

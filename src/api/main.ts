@@ -3,22 +3,20 @@ import { settingsOrExit } from '../config';
 import { createLogger } from '../observability/logger';
 import { startTracing } from '../observability/tracing';
 import { openDatabase } from '../db/database';
+import { encryptionCodec } from '../security/settings';
 import { createServices } from '../services';
 import { apiDeps } from './deps';
 import { startApiServer } from './server';
 import { connectLazily, createTemporalClient } from './temporal-client';
 
 async function main(): Promise<void> {
-  const settings = settingsOrExit();
+  const settings = settingsOrExit('STAFF_TOKEN_SECRET', 'CARRIER_WEBHOOK_SECRET', 'PAYLOAD_ENCRYPTION_KEYS');
   const logger = createLogger('api', settings.LOG_LEVEL);
   const tracing = startTracing('temporal-fulfillment-api', settings.OTEL_EXPORTER_OTLP_ENDPOINT);
   const db = await openDatabase(settings.database);
   const connection = connectLazily(settings.TEMPORAL_ADDRESS);
-  const client = createTemporalClient(connection, settings.TEMPORAL_NAMESPACE);
-  const api = await startApiServer(
-    apiDeps(settings, { client, db, services: createServices(db), logger }),
-    settings.PORT,
-  );
+  const client = createTemporalClient(connection, settings.TEMPORAL_NAMESPACE, encryptionCodec(settings));
+  const api = await startApiServer(apiDeps(settings, { client, db, services: createServices(db), logger }), settings.PORT);
   logger.info({ url: api.url }, 'API listening');
   // Stop accepting, let requests in flight finish, then let go of Temporal and the database.
   const stop = async () => {

@@ -1,7 +1,7 @@
 // HTTP routes for orders: validate, then translate into a workflow start, an Update, or a read of
 // the view the workflow published.
 import { randomUUID } from 'node:crypto';
-import { Router } from 'express';
+import { type RequestHandler, Router } from 'express';
 import { z } from 'zod';
 import { CustomerIdAttribute, type OrderInput, type OrderView, OrderStatusAttribute, receivedOrderView, ShipmentEvents } from '../domain';
 import { placeOrderSchema } from '../domain/schemas';
@@ -9,6 +9,7 @@ import { orderKind } from '../domain/workflow-kinds';
 import type { ApiMetrics } from '../observability/metrics';
 import type { orderFulfillment } from '../workflows/order-fulfillment';
 import { cancelOrder, reportShipmentEvent } from '../workflows/messages';
+import { carrierSigned } from './carrier-webhook';
 import type { ApiDeps } from './deps';
 import { requestedOrderId, updateId } from './idempotency-key';
 import { HttpProblem, parseOr400 } from './problem';
@@ -19,10 +20,11 @@ import { orderInPath, readView } from './workflow-view';
 const cancelBodySchema = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() }).optional();
 const shipmentEventSchema = z.strictObject({ event: z.enum(ShipmentEvents) });
 
-export function orderRoutes(deps: ApiDeps, metrics: Pick<ApiMetrics, 'started'>): Router {
+/** Customers place, read and cancel their orders (rate-limited); only the carrier reports shipments. */
+export function orderRoutes(deps: ApiDeps, metrics: Pick<ApiMetrics, 'started'>, forCustomers: RequestHandler): Router {
   const router = Router();
 
-  router.post('/orders', async (req, res) => {
+  router.post('/orders', forCustomers, async (req, res) => {
     const orderId = requestedOrderId(req) ?? randomUUID();
     const order = parseOr400(placeOrderSchema, req.body, 'the order');
     await requireKnownSkus(deps, order.items.map((i) => i.sku));
@@ -39,17 +41,17 @@ export function orderRoutes(deps: ApiDeps, metrics: Pick<ApiMetrics, 'started'>)
     });
   });
 
-  router.get('/orders/:orderId', async (req, res) => {
+  router.get('/orders/:orderId', forCustomers, async (req, res) => {
     res.json(await readView<OrderView>(orderInPath(deps.client, orderKind, req)));
   });
 
-  router.post('/orders/:orderId/cancel', async (req, res) => {
+  router.post('/orders/:orderId/cancel', forCustomers, async (req, res) => {
     const order = orderInPath(deps.client, orderKind, req);
     const body = parseOr400(cancelBodySchema, req.body, 'the cancellation');
     await answerUpdate(res, deps, { order, update: cancelOrder, args: [{ reason: body?.reason }], updateId: updateId(req, 'cancel') });
   });
 
-  router.post('/orders/:orderId/shipment-events', async (req, res) => {
+  router.post('/orders/:orderId/shipment-events', carrierSigned(deps), async (req, res) => {
     const order = orderInPath(deps.client, orderKind, req);
     const { event } = parseOr400(shipmentEventSchema, req.body, 'the shipment event');
     // The workflow decides whether the order has a parcel on its way (409 when not).

@@ -30,8 +30,19 @@ export class Unavailable extends HttpProblem {
   }
 }
 
+/** 401: no credentials, or ones that do not hold. Bearer tokens are named in the challenge. */
+export class Unauthorized extends HttpProblem {
+  constructor(
+    detail: string,
+    readonly challenge?: string,
+  ) {
+    super(401, 'Unauthorized', detail);
+  }
+}
+
 export function sendProblem(res: Response, problem: HttpProblem): void {
   if (problem instanceof Unavailable) res.set('Retry-After', String(problem.retryAfterSeconds));
+  if (problem instanceof Unauthorized && problem.challenge) res.set('WWW-Authenticate', problem.challenge);
   res
     .status(problem.status)
     .type('application/problem+json')

@@ -1,7 +1,9 @@
-// One structured log line per request, with the order it concerns when there is one.
+// One structured log line per request, with the order it concerns when there is one, and the
+// staff member who made it: the record of who claimed, finished or restocked what.
 import type { RequestHandler } from 'express';
 import { orderOfPath, type WorkflowKind } from '../domain/workflow-kinds';
 import type { Logger } from '../observability/logger';
+import type { StaffMember } from '../security/staff-tokens';
 
 export function requestLog(logger: Logger): RequestHandler {
   return (req, res, next) => {
@@ -10,8 +12,9 @@ export function requestLog(logger: Logger): RequestHandler {
       // A placed order has its id only in the answer; the route leaves it in res.locals.
       const order = orderOfPath(req.path) ?? (res.locals.order as { kind: WorkflowKind; orderId: string } | undefined);
       const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+      const staff = res.locals.staff as StaffMember | undefined;
       logger.info(
-        { method: req.method, path: req.path, status: res.statusCode, durationMs, orderId: order?.orderId, workflowId: order?.kind.workflowId(order.orderId) },
+        { method: req.method, path: req.path, status: res.statusCode, durationMs, orderId: order?.orderId, workflowId: order?.kind.workflowId(order.orderId), staff: staff?.name, role: staff?.role },
         'request',
       );
     });

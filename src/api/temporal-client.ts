@@ -1,6 +1,7 @@
 // The Temporal connection and client the API uses: quick to say Temporal is away, quick to
 // notice it is back, and carrying the caller's trace context to workflows.
 import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 
 /**
@@ -17,6 +18,7 @@ export function connectLazily(address: string): Connection {
   });
 }
 
-export function createTemporalClient(connection: Connection, namespace: string): Client {
-  return new Client({ connection, namespace, interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } });
+/** The codec seals every payload the client sends and opens every one it reads (src/security). */
+export function createTemporalClient(connection: Connection, namespace: string, codec: PayloadCodec): Client {
+  return new Client({ connection, namespace, dataConverter: { payloadCodecs: [codec] }, interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } });
 }

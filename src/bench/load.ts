@@ -38,7 +38,7 @@ export async function oneOrder(http: Http, flow: Flow, id: string, body: unknown
   const steps: [string, string, unknown?][] =
     flow === 'orders'
       ? [['SHIPMENT_CREATED', '/shipment-events', { event: 'DISPATCHED' }], ['', '/shipment-events', { event: 'DELIVERED' }], ['COMPLETED', '']]
-      : [['QUEUED', '/claim', { barista: 'Bench' }], ['', '/ready'], ['', '/pickup'], ['PICKED_UP', '']];
+      : [['QUEUED', '/claim'], ['', '/ready'], ['', '/pickup'], ['PICKED_UP', '']];
   for (const [waitFor, action, actionBody] of steps) {
     if (waitFor) await until(http, base, waitFor);
     if (action) {

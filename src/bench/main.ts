@@ -13,6 +13,9 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { startDevServer, temporalAnswers, waitForTemporal } from '../dev/dev-server';
 import { findTemporalCli } from '../dev/temporal-cli';
+import { type ClientCredentials, credentialHeaders } from '../security/client-credentials';
+import { ensureSecretsFile, readSecretsFile, secretNames } from '../security/secrets';
+import { StaffTokens } from '../security/staff-tokens';
 import { floorActivities } from './floor-activities';
 import { atConcurrency, type Flow, oneFloor, oneOrder, oneWaitingOrder, type Sample } from './load';
 import { processStats } from './process-stats';
@@ -60,14 +63,19 @@ async function main(): Promise<void> {
       return (user + system) / 1e6;
     };
     const port = await freePort();
-    const env = { ...process.env, TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: `bench-${Date.now()}`, DATA_DIR: dataDir, PORT: String(port), WORKER_METRICS_PORT: '0' };
+    // Secrets of the run's own, under its DATA_DIR; one client drives every customer, so no rate limit.
+    ensureSecretsFile(dataDir, {});
+    const env: NodeJS.ProcessEnv = { ...process.env, TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: `bench-${Date.now()}`, DATA_DIR: dataDir, PORT: String(port), WORKER_METRICS_PORT: '0', RATE_LIMIT_PER_MINUTE: '0' };
+    for (const name of secretNames) delete env[name];
     const nodeArgs = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(resultsDir, 'profiles')}`] : [];
     // From process start to polling, with the prebuilt bundle, as a deploy or a restart sees it.
     const startedWorkers = await Promise.all(Array.from({ length: workers }, () => startProcess('workers/main.js', { ...env, LOG_LEVEL: 'info' }, /worker polling/, nodeArgs)));
     const workerProcs = startedWorkers.map((w) => w.child);
     const { child: api } = await startProcess('api/main.js', { ...env, LOG_LEVEL: 'info' }, /API listening/, nodeArgs);
     processes.push(...workerProcs, api);
-    const http = httpClient(`http://127.0.0.1:${port}`);
+    const secrets = readSecretsFile(dataDir);
+    const staffToken = await new StaffTokens(secrets.STAFF_TOKEN_SECRET!).mint({ name: 'Bench', role: 'admin' });
+    const http = httpClient(`http://127.0.0.1:${port}`, { staffToken, carrierSecret: secrets.CARRIER_WEBHOOK_SECRET });
 
     const { bodyFor } = await stockShop(http, flow, count + cached);
     const before = [...workerProcs, api].map((p) => processStats(p.pid!));
@@ -173,13 +181,14 @@ async function stockShop(http: ReturnType<typeof httpClient>, flow: Flow, count:
   return { bodyFor: () => ({ customerName: 'Bench', items: [{ drink: 'latte', size: 'medium', quantity: 1 }], paymentToken: 'tok_ok' }) };
 }
 
-function httpClient(base: string) {
+function httpClient(base: string, credentials: ClientCredentials) {
   return {
     async send(method: string, urlPath: string, body?: unknown, headers: Record<string, string> = {}) {
+      const text = body === undefined ? undefined : JSON.stringify(body);
       const res = await fetch(`${base}${urlPath}`, {
         method,
-        headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        headers: { ...(text === undefined ? {} : { 'content-type': 'application/json' }), ...credentialHeaders(credentials, urlPath, text), ...headers },
+        body: text,
       });
       return { status: res.status, body: (await res.json()) as Record<string, unknown> };
     },

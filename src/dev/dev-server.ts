@@ -40,6 +40,8 @@ export interface DevServerOptions {
   ownProcessGroup: boolean;
   /** Drop the server's own output (tests that restart it on purpose). */
   quiet?: boolean;
+  /** The remote codec the Web UI asks to open encrypted payloads (the API's /codec). */
+  codecEndpoint?: string;
 }
 
 export function startDevServer(opts: DevServerOptions): ChildProcess {
@@ -61,6 +63,7 @@ export function startDevServer(opts: DevServerOptions): ChildProcess {
     ...devServerSqlitePragmas,
     ...devServerDynamicConfig,
     ...searchAttributeFlags(),
+    ...(opts.codecEndpoint ? ['--ui-codec-endpoint', opts.codecEndpoint] : []),
   ];
   // A process group of its own: Ctrl-C in the terminal reaches `npm start`, which stops the
   // server last, after the API and the worker have drained. Were the server left running by a
@@ -101,14 +104,16 @@ function splitAddress(address: string): [string, string] {
 
 /**
  * The local stack's Temporal: the dev server at TEMPORAL_ADDRESS, persisted under DATA_DIR, its
- * Web UI on TEMPORAL_UI_URL's port; answers once the server takes connections.
+ * Web UI on TEMPORAL_UI_URL's port and pointed at the API's codec; answers once the server takes
+ * connections.
  */
 export async function startLocalTemporal(settings: Settings, ownProcessGroup: boolean): Promise<ChildProcess> {
   const cliPath = await findTemporalCli();
   if (!cliPath) throw new Error('no temporal CLI: set TEMPORAL_CLI_PATH, put `temporal` on PATH, or install Go to build one');
   const ui = new URL(settings.TEMPORAL_UI_URL);
   const uiPort = Number(ui.port || (ui.protocol === 'https:' ? 443 : 80));
-  const server = startDevServer({ cliPath, dataDir: settings.DATA_DIR, address: settings.TEMPORAL_ADDRESS, uiPort, ownProcessGroup });
+  const codecEndpoint = `http://localhost:${settings.PORT}/codec`;
+  const server = startDevServer({ cliPath, dataDir: settings.DATA_DIR, address: settings.TEMPORAL_ADDRESS, uiPort, ownProcessGroup, codecEndpoint });
   const exited = new Promise<never>((_, reject) => server.once('exit', (code) => reject(new Error(`the Temporal dev server exited (code ${code}) before it answered`))));
   exited.catch(() => undefined); // once it has answered, its exit is the caller's business
   await Promise.race([waitForTemporal(settings.TEMPORAL_ADDRESS), exited]);

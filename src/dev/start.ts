@@ -3,6 +3,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { NativeConnection } from '@temporalio/worker';
 import { type Settings, settingsOrExit } from '../config';
+import { ensureSecretsFile, secretNames, secretsFile } from '../security/secrets';
+import { encryptionCodec } from '../security/settings';
 import { openDatabase } from '../db/database';
 import { createLogger } from '../observability/logger';
 import { installTemporalRuntime } from '../observability/runtime';
@@ -16,7 +18,8 @@ import { createFulfillmentWorker } from '../workers/worker';
 import { startLocalTemporal, temporalAnswers } from './dev-server';
 
 async function main(): Promise<void> {
-  const settings = settingsOrExit();
+  const created = ensureSecretsFile(process.env.DATA_DIR || '.data');
+  const settings = settingsOrExit(...secretNames);
   const logger = createLogger('local-stack', settings.LOG_LEVEL);
   installTemporalRuntime(logger, { metricsPort: settings.WORKER_METRICS_PORT, workerStopsOnSignals: false });
   const tracing = startTracing('temporal-fulfillment', settings.OTEL_EXPORTER_OTLP_ENDPOINT);
@@ -26,22 +29,26 @@ async function main(): Promise<void> {
   const db = await openDatabase(settings.database);
   const services = createServices(db, { gatewayLatencyMs: settings.SIMULATED_GATEWAY_LATENCY_MS });
   const workerConnection = await NativeConnection.connect({ address: settings.TEMPORAL_ADDRESS });
-  const worker = await createFulfillmentWorker({ connection: workerConnection, namespace: settings.TEMPORAL_NAMESPACE, taskQueue: settings.TEMPORAL_TASK_QUEUE, services, workflowBundle: prebuiltBundle(traced), tracing, traced });
+  const codec = encryptionCodec(settings);
+  const worker = await createFulfillmentWorker({ connection: workerConnection, namespace: settings.TEMPORAL_NAMESPACE, taskQueue: settings.TEMPORAL_TASK_QUEUE, services, codec, workflowBundle: prebuiltBundle(traced), tracing, traced });
   const workerStopped = worker.run();
 
   // The API's connection as in production: 503 within a second or two while Temporal is away.
   const connection = connectLazily(settings.TEMPORAL_ADDRESS);
-  const client = createTemporalClient(connection, settings.TEMPORAL_NAMESPACE);
+  const client = createTemporalClient(connection, settings.TEMPORAL_NAMESPACE, codec);
   const api = await startApiServer(
     apiDeps(settings, { client, db, services, logger }),
     settings.PORT,
   );
 
+  const secrets = secretsFile(settings.DATA_DIR);
   console.log(`
   API          ${api.url}
-  Temporal UI  ${settings.TEMPORAL_UI_URL}
+  Temporal UI  ${settings.TEMPORAL_UI_URL} (decodes orders for staff signed in at ${api.url}/staff/sign-in)
   Temporal     ${settings.TEMPORAL_ADDRESS} (namespace ${settings.TEMPORAL_NAMESPACE})
   Data         ${settings.DATA_DIR}
+  Secrets      ${created.length > 0 ? `created ${created.join(', ')} in ${secrets}` : `from the settings and ${secrets}`}
+  Staff token  npm run --silent staff:token -- --name <you> --role admin
 Ctrl-C stops everything.`);
 
   // In order: the API stops taking requests and finishes those in flight (they may wait on

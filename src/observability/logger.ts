@@ -5,8 +5,14 @@ import { pino, type Logger } from 'pino';
 
 export type { Logger };
 
+/** Never written to a log, wherever a caller puts them: credentials in headers, and the secret settings. */
+const secretLogPaths = [
+  ...['headers', '*.headers'].flatMap((at) => [`${at}.authorization`, `${at}.cookie`, `${at}["x-carrier-signature"]`]),
+  ...['STAFF_TOKEN_SECRET', 'CARRIER_WEBHOOK_SECRET', 'PAYLOAD_ENCRYPTION_KEYS'].flatMap((name) => [name, `*.${name}`]),
+];
+
 export function createLogger(component: 'api' | 'worker' | 'local-stack', level = process.env.LOG_LEVEL ?? 'info'): Logger {
-  return pino({ base: { service: 'temporal-fulfillment', component }, level, timestamp: pino.stdTimeFunctions.isoTime });
+  return pino({ base: { service: 'temporal-fulfillment', component }, level, timestamp: pino.stdTimeFunctions.isoTime, redact: { paths: secretLogPaths, censor: '(hidden)' } });
 }
 
 const pinoLevel: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { Client, Connection, type WorkflowExecutionInfo } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { settingsOrExit } from '../config';
+import { encryptionCodec } from '../security/settings';
 
 /** Each running workflow costs one DescribeWorkflowExecution: 1000 scan in seconds. */
 export const DEFAULT_SCAN_LIMIT = 1000;
@@ -161,13 +162,14 @@ function resetEffect(stuck: StuckWorkflow): string {
 }
 
 async function main(): Promise<void> {
-  const settings = settingsOrExit();
+  const settings = settingsOrExit('PAYLOAD_ENCRYPTION_KEYS');
   const { values } = parseArgs({ options: { 'task-queue': { type: 'string' }, limit: { type: 'string', default: String(DEFAULT_SCAN_LIMIT) } } });
   const limit = Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1) throw new Error('--limit must be a positive whole number');
   const connection = await Connection.connect({ address: settings.TEMPORAL_ADDRESS });
   try {
-    const client = new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE });
+    // Listing reads each workflow's memo, which is sealed like every payload.
+    const client = new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE, dataConverter: { payloadCodecs: [encryptionCodec(settings)] } });
     const scan = await findStuckWorkflows(client, { taskQueue: values['task-queue'], limit });
     console.log(report(scan, settings.TEMPORAL_ADDRESS));
     process.exitCode = scan.stuck.length > 0 ? EXIT_STUCK : 0;

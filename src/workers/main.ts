@@ -8,11 +8,12 @@ import { installTemporalRuntime } from '../observability/runtime';
 import { startTracing } from '../observability/tracing';
 import { openDatabase } from '../db/database';
 import { createServices } from '../services';
+import { encryptionCodec } from '../security/settings';
 import { prebuiltBundle } from './bundle';
 import { createFulfillmentWorker } from './worker';
 
 async function main(): Promise<void> {
-  const settings = settingsOrExit();
+  const settings = settingsOrExit('PAYLOAD_ENCRYPTION_KEYS');
   const logger = createLogger('worker', settings.LOG_LEVEL);
   installTemporalRuntime(logger, { metricsPort: settings.WORKER_METRICS_PORT, workerStopsOnSignals: true });
   const tracing = startTracing('temporal-fulfillment-worker', settings.OTEL_EXPORTER_OTLP_ENDPOINT);
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
     namespace: settings.TEMPORAL_NAMESPACE,
     taskQueue: settings.TEMPORAL_TASK_QUEUE,
     services: createServices(db, { gatewayLatencyMs: settings.SIMULATED_GATEWAY_LATENCY_MS }),
+    codec: encryptionCodec(settings),
     workflowBundle: prebuiltBundle(traced),
     tracing,
     traced,

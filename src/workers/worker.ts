@@ -1,6 +1,7 @@
 // Builds a worker that runs both workflows and every activity on one task queue.
 import path from 'node:path';
 import { makeWorkflowExporter, OpenTelemetryActivityInboundInterceptor } from '@temporalio/interceptors-opentelemetry';
+import type { PayloadCodec } from '@temporalio/common';
 import { type NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { startTracing, type Tracing } from '../observability/tracing';
@@ -17,6 +18,8 @@ export interface FulfillmentWorkerOptions {
   namespace: string;
   taskQueue: string;
   services: Services;
+  /** Seals what the worker sends to Temporal and opens what it reads (src/security/payload-encryption.ts). */
+  codec: PayloadCodec;
   /**
    * A bundle made ahead of time with bundleWorkflowCode. Without it the worker bundles the
    * workflows itself at start, which takes a few seconds.
@@ -62,6 +65,7 @@ export async function createFulfillmentWorker(opts: FulfillmentWorkerOptions): P
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     activities: createActivities(opts.services),
+    dataConverter: { payloadCodecs: [opts.codec] },
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     interceptors: {
       // A prebuilt bundle has the workflow interceptors compiled in already, or none.

@@ -2,10 +2,12 @@
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { Db } from '../../src/db/database';
-import type { ApiDeps } from '../../src/api/deps';
+import type { ApiDeps, ApiSecurity } from '../../src/api/deps';
 import { type RunningApi, startApiServer } from '../../src/api/server';
 import { createServices, type Services } from '../../src/services';
+import { credentialHeaders } from '../../src/security/client-credentials';
 import { temporaryDatabase, uniqueId } from '../support/database';
+import { shopCredentials, testCodec, testSecrets, testStaffTokens } from '../support/secrets';
 import { connectTestTemporal, type RunningWorker, startTestStack, startTestWorker, type TestTemporal } from '../support/temporal';
 
 export const TEMPORAL_UI_URL = 'http://localhost:8233';
@@ -28,15 +30,23 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
-/** A JSON-over-HTTP client for one running API. */
+/**
+ * A JSON-over-HTTP client for one running API. By default it plays every part at once, as the
+ * shop's own tests need: it sends an admin's staff token and signs the carrier's events. A
+ * customer's client (`{ as: 'customer' }`) sends neither.
+ */
 export class HttpClient {
-  constructor(readonly baseUrl: string) {}
+  constructor(
+    readonly baseUrl: string,
+    private readonly options: { as: 'shop' | 'customer' } = { as: 'shop' },
+  ) {}
 
   async send(method: string, path: string, { json, raw, headers = {} }: RequestOptions = {}): Promise<Answer> {
     const body = raw ?? (json === undefined ? undefined : JSON.stringify(json));
+    const credentials = this.options.as === 'shop' ? credentialHeaders(await shopCredentials(), path, body) : {};
     const res = await fetch(new URL(path, this.baseUrl), {
       method,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...credentials, ...headers },
       body,
     });
     const [contentType, text] = [res.headers.get('content-type') ?? '', await res.text()];
@@ -49,11 +59,27 @@ export class HttpClient {
   post = (path: string, json?: unknown, headers?: Record<string, string>) => this.send('POST', path, { json, headers });
 }
 
+/** The API's checks over the tests' secrets; no rate limit unless a test asks for one. */
+export function testSecurity(overrides: Partial<ApiSecurity> = {}): ApiSecurity {
+  return {
+    staffTokens: testStaffTokens,
+    carrierWebhookSecret: testSecrets.CARRIER_WEBHOOK_SECRET,
+    codec: testCodec,
+    codecOrigins: [TEMPORAL_UI_URL],
+    rateLimitPerMinute: 0,
+    ...overrides,
+  };
+}
+
 /** Serves the API over the given dependencies on a free port of 127.0.0.1. */
 export async function serveApi(
-  deps: Omit<ApiDeps, 'namespace' | 'temporalUiUrl' | 'coffeeClaimSlaSeconds' | 'dispatchDeadlineHours'> & { coffeeClaimSlaSeconds?: number },
+  deps: Omit<ApiDeps, 'namespace' | 'temporalUiUrl' | 'coffeeClaimSlaSeconds' | 'dispatchDeadlineHours' | 'security'> & { coffeeClaimSlaSeconds?: number; security?: ApiSecurity },
 ): Promise<RunningApi & { http: HttpClient }> {
-  const api = await startApiServer({ coffeeClaimSlaSeconds: 300, dispatchDeadlineHours: 72, ...deps, namespace: 'default', temporalUiUrl: TEMPORAL_UI_URL }, 0, '127.0.0.1');
+  const api = await startApiServer(
+    { coffeeClaimSlaSeconds: 300, dispatchDeadlineHours: 72, security: testSecurity(), ...deps, namespace: 'default', temporalUiUrl: TEMPORAL_UI_URL },
+    0,
+    '127.0.0.1',
+  );
   return { ...api, http: new HttpClient(api.url) };
 }
 

@@ -86,7 +86,7 @@ describe('service endpoints', () => {
         ['GET', `/coffee/orders/${coffee}`],
         ['GET', '/coffee/queue'],
         ['POST', '/coffee/orders', { customerName: 'Ada', items: [{ drink: 'tea', size: 'small', quantity: 1 }], paymentToken: 'tok_ok' }],
-        ['POST', `/coffee/orders/${coffee}/claim`, { barista: 'Ana' }],
+        ['POST', `/coffee/orders/${coffee}/claim`, undefined],
         ['POST', `/coffee/orders/${coffee}/ready`],
         ['POST', `/coffee/orders/${coffee}/fail`, { reason: 'no milk' }],
         ['POST', `/coffee/orders/${coffee}/pickup`],

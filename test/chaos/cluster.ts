@@ -14,6 +14,7 @@ import { startDevServer, waitForTemporal } from '../../src/dev/dev-server';
 import { findTemporalCli } from '../../src/dev/temporal-cli';
 import { type Answer, HttpClient, type RequestOptions } from '../api/helpers';
 import { freePort, type Spawned, spawnNode, waitForOutput } from '../support/processes';
+import { testCodec } from '../support/secrets';
 
 export class Cluster {
   private temporal?: ChildProcess;
@@ -43,6 +44,8 @@ export class Cluster {
       WORKER_METRICS_PORT: '0',
       LOG_LEVEL: 'warn',
       SIMULATED_GATEWAY_LATENCY_MS: String(gatewayLatencyMs),
+      // One test client plays every customer.
+      RATE_LIMIT_PER_MINUTE: '0',
     };
     const cluster = new Cluster(dataDir, cliPath, env);
     await cluster.startTemporal();
@@ -124,7 +127,7 @@ export class Cluster {
   async diagnose(workflowId: string): Promise<string> {
     const connection = await Connection.connect({ address: this.env.TEMPORAL_ADDRESS! });
     try {
-      const handle = new Client({ connection }).workflow.getHandle(workflowId);
+      const handle = new Client({ connection, dataConverter: { payloadCodecs: [testCodec] } }).workflow.getHandle(workflowId);
       const { raw, status } = await handle.describe();
       const events = (await handle.fetchHistory()).events ?? [];
       const tail = events.slice(-12).map((e) => Object.keys(e).find((k) => k.endsWith('Attributes'))?.replace('EventAttributes', ''));
@@ -132,7 +135,7 @@ export class Cluster {
       const history = await handle.fetchHistory();
       const kept = path.join(os.tmpdir(), `chaos-${workflowId}.json`);
       fs.writeFileSync(kept, historyToJSON(history));
-      const replay = await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') }, sinks: workflowSinks() }, history).then(
+      const replay = await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') }, sinks: workflowSinks(), dataConverter: { payloadCodecs: [testCodec] } }, history).then(
         () => 'replays',
         (err: unknown) => `replay fails: ${String(err)}`,
       );
@@ -152,11 +155,11 @@ export class Cluster {
     const connection = await Connection.connect({ address: this.env.TEMPORAL_ADDRESS! });
     try {
       const histories: HistoryAndWorkflowId[] = [];
-      for await (const history of new Client({ connection }).workflow.list().intoHistories()) histories.push(history);
+      for await (const history of new Client({ connection, dataConverter: { payloadCodecs: [testCodec] } }).workflow.list().intoHistories()) histories.push(history);
       const failures = [];
       const bundles = { plain: path.join(__dirname, '..', '..', 'dist', 'workflow-bundle.js'), traced: inject('workflowBundlePath') };
       for (const [bundle, codePath] of Object.entries(bundles)) {
-        for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath }, sinks: workflowSinks() }, histories)) {
+        for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath }, sinks: workflowSinks(), dataConverter: { payloadCodecs: [testCodec] } }, histories)) {
           if (!result.error) continue;
           failures.push({ workflowId: result.workflowId, error: `on the ${bundle} bundle: ${String(result.error)}` });
           const kept = histories.find((h) => h.workflowId === result.workflowId);

@@ -79,7 +79,7 @@ async function step(cluster: Cluster, o: Planned): Promise<void> {
     else if (o.status === 'DISPATCHED') await post('/shipment-events', { event: 'DELIVERED' });
     return;
   }
-  if (o.status === 'QUEUED') await (o.plan === 'cancel' ? post('/cancel') : post('/claim', { barista: 'Chaos' }));
+  if (o.status === 'QUEUED') await (o.plan === 'cancel' ? post('/cancel') : post('/claim'));
   else if (o.status === 'PREPARING') await (o.plan === 'fail' ? post('/fail', { reason: 'chaos' }) : post('/ready'));
   else if (o.status === 'READY') await post('/pickup');
 }

@@ -15,18 +15,21 @@ afterAll(async () => {
 });
 
 describe('npm start', () => {
-  it('serves an order from placement to delivery over HTTP, then stops cleanly on Ctrl-C', async () => {
+  it('creates its secrets, serves an order from placement to delivery with a minted staff token and a signed carrier event, then stops cleanly on Ctrl-C', async () => {
     const port = await freePort();
-    stack = spawnNode('dev/start.js', {
-      PORT: String(port),
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      TEMPORAL_UI_URL: 'http://localhost:8233',
-      TEMPORAL_TASK_QUEUE: uniqueId('tq-start'),
-      WORKER_METRICS_PORT: '0',
-      DATA_DIR: dataDir,
-    });
+    // A new user's machine: no secret set anywhere.
+    const env = { TEMPORAL_ADDRESS: inject('temporalAddress'), DATA_DIR: dataDir, STAFF_TOKEN_SECRET: '', CARRIER_WEBHOOK_SECRET: '', PAYLOAD_ENCRYPTION_KEYS: '' };
+    stack = spawnNode('dev/start.js', { ...env, PORT: String(port), TEMPORAL_UI_URL: 'http://localhost:8233', TEMPORAL_TASK_QUEUE: uniqueId('tq-start'), WORKER_METRICS_PORT: '0' });
     const [, api] = await waitForOutput(stack, /API\s+(http:\/\/\S+)/);
     expect(stack.output()).toContain(`using the Temporal server already at ${inject('temporalAddress')}`);
+    expect(stack.output()).toMatch(/created STAFF_TOKEN_SECRET, CARRIER_WEBHOOK_SECRET, PAYLOAD_ENCRYPTION_KEYS in \S+secrets\.json/);
+    // Readable by its owner only.
+    expect(fs.statSync(path.join(dataDir, 'secrets.json')).mode & 0o077).toBe(0);
+
+    // The token comes from the same secret the API uses, read from DATA_DIR.
+    const minted = spawnNode('ops/staff-token.js', env, ['--name', 'Grace', '--role', 'warehouse']);
+    expect(await minted.exited).toBe(0);
+    const token = minted.output().trim().split('\n').at(-1)!;
 
     const call = async (method: string, url: string, body?: object, headers: Record<string, string> = {}) => {
       const res = await fetch(`${api}${url}`, { method, headers: { 'content-type': 'application/json', ...headers }, body: body && JSON.stringify(body) });
@@ -34,7 +37,9 @@ describe('npm start', () => {
     };
     expect((await call('GET', '/readyz')).status).toBe(200);
     const sku = uniqueId('LAMP');
-    expect((await call('PUT', `/inventory/${sku}`, { name: 'Lamp', priceCents: 4500, available: 4 })).status).toBe(200);
+    const item = { name: 'Lamp', priceCents: 4500, available: 4 };
+    expect((await call('PUT', `/inventory/${sku}`, item)).status).toBe(401);
+    expect((await call('PUT', `/inventory/${sku}`, item, { authorization: `Bearer ${token}` })).status).toBe(200);
 
     const orderId = uniqueId('start');
     const placed = await call('POST', '/orders', {
@@ -47,12 +52,14 @@ describe('npm start', () => {
     expect(placed.status).toBe(202);
 
     await eventually(async () => (await call('GET', `/orders/${orderId}`)).body.status === 'SHIPMENT_CREATED');
-    expect((await call('POST', `/orders/${orderId}/shipment-events`, { event: 'DELIVERED' })).status).toBe(202);
+    expect((await call('POST', `/orders/${orderId}/shipment-events`, { event: 'DELIVERED' })).status).toBe(401);
+    const carrier = spawnNode('ops/carrier-event.js', { ...env, PORT: String(port) }, ['--order', orderId, '--event', 'DELIVERED']);
+    expect(await carrier.exited, carrier.output()).toBe(0);
     await eventually(async () => (await call('GET', `/orders/${orderId}`)).body.status === 'COMPLETED');
 
     const order = (await call('GET', `/orders/${orderId}`)).body;
     expect(order).toMatchObject({ totalCents: 9000, payment: { status: 'CAPTURED' } });
-    expect((await call('GET', `/inventory/${sku}`)).body).toMatchObject({ available: 2, reserved: 0 });
+    expect((await call('GET', `/inventory/${sku}`, undefined, { authorization: `Bearer ${token}` })).body).toMatchObject({ available: 2, reserved: 0 });
 
     stack.child.kill('SIGINT');
     expect(await stack.exited).toBe(0);

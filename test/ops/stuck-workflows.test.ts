@@ -17,6 +17,7 @@ import { distEntry, freePort, type Spawned, spawnNode, waitForOutput } from '../
 import { waitForOrder } from '../support/temporal';
 import { stopWorkerProcess, useWorkerProcessFixture, waitUntil } from '../support/worker-process';
 import { orderInput, placeOrder, stockCatalog, stockOf } from '../workflows/order-fixtures';
+import { testCodec, testSecrets } from '../support/secrets';
 
 const fixture = useWorkerProcessFixture();
 const scratch = path.join(projectRoot, '.temporal', `careless-${process.pid}`); // git-ignored
@@ -50,6 +51,7 @@ async function orderLeftByCarelessDeploy(taskQueue: string) {
     namespace: 'default',
     taskQueue,
     services: fixture.services,
+    codec: testCodec,
     workflowBundle: { codePath: carelessBundlePath },
   });
   const running = worker.run();
@@ -148,8 +150,9 @@ describe('a workflow stuck on a nondeterminism', () => {
       const cli = await run(process.execPath, [distEntry('ops/stuck-workflows.js'), '--task-queue', taskQueue], {
         PATH: process.env.PATH,
         TEMPORAL_ADDRESS: inject('temporalAddress'),
+        PAYLOAD_ENCRYPTION_KEYS: testSecrets.PAYLOAD_ENCRYPTION_KEYS,
       });
-      expect(cli.code).toBe(3);
+      expect(cli.code, cli.output).toBe(3);
       expect(cli.output).toContain(`${stuck.handle.workflowId} (orderFulfillment, task queue ${taskQueue})`);
       expect(cli.output).not.toContain(healthy.workflowId);
       const resetLine = cli.output.split('\n').find((l) => l.trim().startsWith('temporal workflow reset'))!.trim();

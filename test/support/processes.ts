@@ -2,6 +2,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
+import { testSecrets } from './secrets';
 
 export const distEntry = (relative: string): string => path.resolve(__dirname, '..', '..', 'dist', relative);
 
@@ -11,8 +12,9 @@ export interface Spawned {
   exited: Promise<number | null>;
 }
 
-export function spawnNode(entry: string, env: Record<string, string>): Spawned {
-  const child = spawn(process.execPath, [distEntry(entry)], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Runs a built entry point with the given environment, and the tests' secrets unless it names its own. */
+export function spawnNode(entry: string, env: Record<string, string>, args: string[] = []): Spawned {
+  const child = spawn(process.execPath, [distEntry(entry), ...args], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...testSecrets, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));

@@ -7,6 +7,7 @@ import type { Db } from '../../src/db/database';
 import { createServices, type Services } from '../../src/services';
 import { createFulfillmentWorker } from '../../src/workers/worker';
 import { temporaryDatabase, uniqueId } from './database';
+import { testCodec } from './secrets';
 
 export interface TestTemporal {
   client: Client;
@@ -26,7 +27,7 @@ export async function connectTestTemporal(): Promise<TestTemporal> {
   const connection = await Connection.connect({ address });
   const nativeConnection = await NativeConnection.connect({ address });
   return {
-    client: new Client({ connection }),
+    client: new Client({ connection, dataConverter: { payloadCodecs: [testCodec] } }),
     nativeConnection,
     close: async () => {
       await connection.close();
@@ -48,6 +49,7 @@ export async function startTestWorker(temporal: TestTemporal, services: Services
     namespace: 'default',
     taskQueue,
     services,
+    codec: testCodec,
     workflowBundle: { codePath: inject('workflowBundlePath') },
   });
   const running = worker.run();

@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
 import { searchAttributeKeys } from '../../src/domain';
+import { testCodec } from './secrets';
 
 /** The Java SDK release whose test server matches the server features the workflows use (Updates, memo). */
 const TEST_SERVER = { groupId: 'io.temporal', artifactId: 'temporal-test-server', version: '1.31.0' };
@@ -21,7 +22,10 @@ const wrapper = path.join(dir, `temporal-test-server-${TEST_SERVER.version}`);
  * and `env.sleep()` move the server's clock ahead.
  */
 export async function createTimeSkippingEnvironment(): Promise<TestWorkflowEnvironment> {
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: await testServer() } } });
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: await testServer() } },
+    client: { dataConverter: { payloadCodecs: [testCodec] } },
+  });
   await env.connection.operatorService.addSearchAttributes({
     namespace: env.namespace ?? 'default',
     searchAttributes: Object.fromEntries(searchAttributeKeys.map((key) => [key.name, temporal.api.enums.v1.IndexedValueType[`INDEXED_VALUE_TYPE_${key.type}`]])),

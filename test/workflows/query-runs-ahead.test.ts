@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { WorkflowHandle } from '@temporalio/client';
+import { Client, type WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
@@ -102,7 +102,9 @@ function replay(events: HistoryEvent[], workflowId: string): Promise<Error | und
  * the history. The client claims the order on what the query said.
  */
 async function killWorkerAThenQueryAndClaim(workerB: { maxCachedWorkflows?: number }) {
-  const { client, nativeConnection } = temporal;
+  // This small workflow's workers send plaintext: a client without the shop's codec matches them.
+  const { nativeConnection } = temporal;
+  const client = new Client({ connection: temporal.client.connection });
   const taskQueue = uniqueId('tq-query-ahead');
   const tokenFile = path.join(scratchDir, `${taskQueue}.token`);
   const workerA = spawnNode(WORKER_A_ENTRY, {

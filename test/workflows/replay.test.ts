@@ -7,6 +7,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { bundleWorkflows } from '../../src/workers/bundle';
 import { WORKFLOWS_PATH, workflowSinks } from '../../src/workers/worker';
 import { HISTORIES_DIR, KNOWN_SDK_NONDETERMINISM, SDK_ISSUE_HISTORIES_DIR } from '../support/histories';
+import { testCodec } from '../support/secrets';
 
 function recordedHistories(only?: RegExp) {
   return fs
@@ -18,7 +19,7 @@ function recordedHistories(only?: RegExp) {
 
 async function replay(codePath: string, histories: ReturnType<typeof recordedHistories>): Promise<ReplayResult[]> {
   const results: ReplayResult[] = [];
-  for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath }, sinks: workflowSinks() }, histories)) results.push(result);
+  for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath }, sinks: workflowSinks(), dataConverter: { payloadCodecs: [testCodec] } }, histories)) results.push(result);
   return results;
 }
 
