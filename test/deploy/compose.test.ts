@@ -4,7 +4,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { apiSecurity } from '../../src/api/deps';
 import { loadSettings } from '../../src/config';
+import { secretNames, secretSettings } from '../../src/security/secrets';
 import { devServerDynamicConfig } from '../../src/dev/dev-server';
 import { searchAttributeKeys } from '../../src/domain';
 import { workerTuning } from '../../src/workers/worker';
@@ -27,6 +29,10 @@ interface Service {
 const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, Service>; volumes: Record<string, unknown> };
 const { services } = compose;
 const seconds = (duration: string) => Number(/^(\d+)s$/.exec(duration)?.[1]);
+/** The environment as compose makes it from a .env that `npm run secrets:new` wrote. */
+const dotEnv = Object.fromEntries(secretNames.map((name) => [name, secretSettings[name]()]));
+const withSecrets = (environment: Record<string, string>) =>
+  Object.fromEntries(Object.entries(environment).map(([k, v]) => [k, v.replace(/^\$\{(\w+):\?[^}]*\}$/, (_m, name: string) => dotEnv[name] ?? '')]));
 
 describe('docker-compose.yml', () => {
   it('has Temporal on PostgreSQL, its Web UI, the business database, the worker and the API', () => {
@@ -39,7 +45,7 @@ describe('docker-compose.yml', () => {
 
   it.each(['worker', 'api'])('gives the %s settings the code accepts, pointing at the services that exist', (name) => {
     const app = services[name]!;
-    const settings = loadSettings(app.environment);
+    const settings = loadSettings(withSecrets(app.environment!));
     expect('url' in settings.database).toBe(true);
 
     const database = new URL((settings.database as { url: string }).url);
@@ -48,6 +54,18 @@ describe('docker-compose.yml', () => {
     expect(settings.TEMPORAL_ADDRESS).toBe('temporal:7233');
     expect(settings.TEMPORAL_UI_URL).toBe(`http://localhost:${services['temporal-ui']!.ports![0]!.split(':')[0]}`);
     expect(app.depends_on).toEqual({ postgres: { condition: 'service_healthy' }, 'temporal-namespace': { condition: 'service_completed_successfully' } });
+  });
+
+  it.each(['worker', 'api'])('requires every secret of the %s from the environment (.env), naming how to make one, and never holds a value itself', (name) => {
+    const environment = services[name]!.environment!;
+    for (const secret of secretNames) expect(environment[secret]).toBe(`\${${secret}:?run npm run --silent secrets:new > .env, or set it}`);
+  });
+
+  it("points the Web UI at the API's codec with the staff cookie, from an origin the API allows", () => {
+    const ui = services['temporal-ui']!.environment!;
+    expect(ui).toMatchObject({ TEMPORAL_CODEC_ENDPOINT: 'http://localhost:3000/codec', TEMPORAL_CODEC_INCLUDE_CREDENTIALS: 'true' });
+    const api = apiSecurity(loadSettings(withSecrets(services.api!.environment!)));
+    expect(api.codecOrigins).toEqual([`http://localhost:${services['temporal-ui']!.ports![0]!.split(':')[0]}`]);
   });
 
   it('starts each service only after what it needs is healthy or done', () => {

@@ -13,6 +13,7 @@ import { createFulfillmentWorker, workflowSinks } from '../../src/workers/worker
 import { reportShipmentEvent } from '../../src/workflows/messages';
 import { eventually, orderFor, startTestApi, type TestApi } from '../api/helpers';
 import { temporaryDatabase, uniqueId } from '../support/database';
+import { staffToken } from '../support/secrets';
 import { connectTestTemporal, type TestTemporal, waitForOrder } from '../support/temporal';
 import { createServices } from '../../src/services';
 import { orderInput, placeOrder, stockCatalog } from '../workflows/order-fixtures';
@@ -94,9 +95,9 @@ describe('what Temporal holds of an order', () => {
     });
   }
 
-  async function cliReads(workflowId: string): Promise<string> {
+  async function cliReads(workflowId: string, extra: string[] = []): Promise<string> {
     const cli = (await findTemporalCli())!;
-    const common = ['--address', inject('temporalAddress'), '--namespace', 'default', '--workflow-id', workflowId, '--output', 'json'];
+    const common = ['--address', inject('temporalAddress'), '--namespace', 'default', '--workflow-id', workflowId, '--output', 'json', ...extra];
     const [history, described] = await Promise.all([run(cli, ['workflow', 'show', ...common]), run(cli, ['workflow', 'describe', ...common])]);
     return history.stdout + described.stdout;
   }
@@ -132,6 +133,12 @@ describe('what Temporal holds of an order', () => {
         for (const trace of [value, ...traces(value)]) expect(read.includes(trace), `${workflowId} shows "${value}" as "${trace}"`).toBe(false);
       }
     }
+
+    // Staff read it through the API's codec, with a token.
+    const throughCodec = await cliReads(orderKind.workflowId(delivered), ['--codec-endpoint', `${api.http.baseUrl}/codec`, '--codec-auth', `Bearer ${await staffToken('admin')}`]);
+    // The CLI's JSON shows the opened payloads' bytes in base64.
+    expect(throughCodec).toContain(Buffer.from('json/plain').toString('base64'));
+    for (const value of [customer.email, customer.line1]) expect(traces(value).some((trace) => throughCodec.includes(trace)), value).toBe(true);
   });
 });
 

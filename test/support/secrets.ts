@@ -5,6 +5,8 @@ import { EncryptionCodec, parseEncryptionKeys } from '../../src/security/payload
 import type { ClientCredentials } from '../../src/security/client-credentials';
 import { type StaffRole, StaffTokens } from '../../src/security/staff-tokens';
 
+// Fixed, so that the histories recorded under test/histories/*/encrypted/ (sealed with the payload
+// key below) replay in every later run: never change these.
 const derived = (label: string) => createHash('sha256').update(`temporal-fulfillment tests: ${label}`).digest();
 
 export const testSecrets = {

@@ -35,6 +35,12 @@ describe('recorded histories', () => {
     expect(results).toHaveLength(histories.length);
   });
 
+  it('include orders whose payloads are sealed, as they run in production: they replay through the codec', () => {
+    const sealed = recordedHistories(/encrypted/);
+    expect(sealed.length).toBeGreaterThanOrEqual(20);
+    for (const { workflowId, history } of sealed) expect(JSON.stringify(history), workflowId).toContain('"encryption-key-id"');
+  });
+
   it('replay just the same on a bundle without the tracing interceptors: no handler races the main code', async () => {
     // The interceptors add microtasks to every handler. Were any handler's answer to race the main
     // code (answer while the main code is still reacting), its place among the commands would
