@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { placeCoffeeOrderSchema, placeOrderSchema } from '../../src/domain/schemas';
 import { uniqueId } from '../support/database';
-import { type Answer, orderFor, startTestApi, type TestApi } from './helpers';
+import { type Answer, HttpClient, orderFor, startTestApi, type TestApi } from './helpers';
 
 let api: TestApi;
 let sku: string;
@@ -103,6 +103,8 @@ describe('garbage in headers, paths and the other bodies', () => {
     ['PUT', '/coffee/ingredients/:id'],
     ['GET', '/coffee/ingredients/:id'],
     ...['claim', 'ready', 'fail', 'pickup', 'cancel'].map((a) => ['POST', `/coffee/orders/:id/${a}`]),
+    ['POST', '/codec/decode'],
+    ['POST', '/codec/encode'],
   ] as const;
 
   it('any path segment and body at every other endpoint: no 5xx, and refusals say why', async () => {
@@ -113,6 +115,31 @@ describe('garbage in headers, paths and the other bodies', () => {
         expectNoServerError(answer);
       }),
       { numRuns: RUNS * 2 },
+    );
+  });
+
+  it('any Authorization or X-Carrier-Signature header at the staff endpoints and the webhook: 401 or through, never a 5xx', async () => {
+    const headerText = fc.string({ unit: fc.constantFrom(...'azAZ09-_.=,:+/ '.split('')), maxLength: 200 });
+    const header = fc.oneof(
+      headerText.map((v) => ({ authorization: v })),
+      headerText.map((v) => ({ authorization: `Bearer ${v}` })),
+      headerText.map((v) => ({ 'x-carrier-signature': v })),
+      fc.tuple(fc.integer(), fc.string({ unit: fc.constantFrom(...'0123456789abcdef'.split('')), maxLength: 70 })).map(([t, v]) => ({ 'x-carrier-signature': `t=${t},v1=${v}` })),
+    );
+    const targets = [
+      ['GET', '/coffee/queue'],
+      ['PUT', `/inventory/${sku}`],
+      ['POST', '/codec/decode'],
+      ['POST', `/orders/${uniqueId('o')}/shipment-events`],
+    ] as const;
+    const customer = new HttpClient(api.http.baseUrl, { as: 'customer' });
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...targets), header, async ([method, path], headers) => {
+        const answer = await customer.send(method, path, { json: method === 'GET' ? undefined : { event: 'DISPATCHED', payloads: [] }, headers });
+        expectNoServerError(answer);
+        expect(answer.status).toBe(401);
+      }),
+      { numRuns: RUNS },
     );
   });
 
