@@ -17,6 +17,8 @@ WORKDIR /app
 COPY --from=build --chown=node:node /app/package.json ./
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
+# The pages the API serves (plain HTML, CSS and JavaScript, no build step).
+COPY --chown=node:node web ./web
 USER node
 EXPOSE 3000
 CMD ["node", "dist/api/main.js"]

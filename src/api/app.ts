@@ -7,6 +7,9 @@ import { coffeeRoutes } from './coffee';
 import { createApiMetrics } from '../observability/metrics';
 import { healthRoutes } from './health';
 import { inventoryRoutes } from './inventory';
+import { LiveReads } from './live';
+import { liveRoutes } from './live-routes';
+import { pageRoutes } from './pages';
 import { requestLog } from './request-log';
 import { requestSpan } from './request-span';
 import { orderRoutes } from './orders';
@@ -32,6 +35,10 @@ export function createApp(deps: ApiDeps): Express {
   app.use(codecRoutes(deps));
   // One budget per client across all the customers' endpoints.
   const forCustomers = customerRateLimit(deps.security.rateLimitPerMinute);
+  const live = new LiveReads();
+  app.locals.live = live;
+  app.use(pageRoutes());
+  app.use(liveRoutes(deps, live, forCustomers));
   app.use(inventoryRoutes(deps));
   app.use(orderRoutes(deps, metrics, forCustomers));
   app.use(coffeeRoutes(deps, metrics, forCustomers));

@@ -2,13 +2,13 @@
 import { randomUUID } from 'node:crypto';
 import { type Request, type RequestHandler, type Response, Router } from 'express';
 import { z } from 'zod';
-import { type CoffeeInput, CoffeeStatusAttribute, DEFAULT_PICKUP_TIMEOUT_SECONDS, ingredientUnits, menu, type CoffeeView, queueStatuses, receivedCoffeeView } from '../domain';
+import { type CoffeeInput, type CoffeeStatus, CoffeeStatusAttribute, DEFAULT_PICKUP_TIMEOUT_SECONDS, ingredientUnits, menu, type CoffeeView, queueStatuses, receivedCoffeeView } from '../domain';
 import { ingredientNameSchema, placeCoffeeOrderSchema } from '../domain/schemas';
 import { coffeeKind } from '../domain/workflow-kinds';
 import type { ApiMetrics } from '../observability/metrics';
 import type { coffeeOrder } from '../workflows/coffee-order';
 import { cancelCoffee, claimCoffee, markCoffeeReady, pickUpCoffee, reportCoffeeFailure } from '../workflows/messages';
-import type { ApiDeps } from './deps';
+import { type ApiDeps, temporalUiLink } from './deps';
 import { requestedOrderId, updateId } from './idempotency-key';
 import { HttpProblem, parseOr400 } from './problem';
 import { staffMember, staffOnly } from './staff-auth';
@@ -77,7 +77,7 @@ export function coffeeRoutes(deps: ApiDeps, metrics: Pick<ApiMetrics, 'started'>
   });
 
   router.get('/coffee/queue', barista, async (_req, res) => {
-    res.json(await baristaQueue(deps));
+    res.json(await baristaQueue(deps, queueStatuses));
   });
 
   /** Each action is an Update: the workflow's validator refuses it (409) or carries it out. */
@@ -116,8 +116,8 @@ export function coffeeRoutes(deps: ApiDeps, metrics: Pick<ApiMetrics, 'started'>
  * The barista queue comes from Temporal's visibility (the CoffeeStatus search attribute and
  * each order's memo), not from a list kept in this process: every API instance sees the same.
  */
-function baristaQueue(deps: ApiDeps) {
-  const statuses = queueStatuses.map((s) => `'${s}'`).join(', ');
+export function baristaQueue(deps: ApiDeps, wanted: readonly CoffeeStatus[]) {
+  const statuses = wanted.map((s) => `'${s}'`).join(', ');
   const query = `WorkflowType = '${coffeeKind.workflowType}' AND ExecutionStatus = 'Running' AND TaskQueue = '${deps.taskQueue}' AND CoffeeStatus IN (${statuses})`;
   return withinDeadline(deps.client, READ_DEADLINE_MS, async () => {
     const queue = [];
@@ -130,6 +130,7 @@ function baristaQueue(deps: ApiDeps) {
         items: memo.items,
         barista: memo.barista ?? null,
         orderedAt: workflow.startTime.toISOString(),
+        temporalUi: temporalUiLink(deps, workflow.workflowId),
       });
       if (queue.length >= QUEUE_LIMIT) break;
     }

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
 import type { ApiDeps } from './deps';
+import type { LiveReads } from './live';
 
 export interface RunningApi {
   url: string;
@@ -12,11 +13,17 @@ export interface RunningApi {
 
 export function startApiServer(deps: ApiDeps, port: number, host = '0.0.0.0'): Promise<RunningApi> {
   return new Promise((resolve, reject) => {
-    const server = createApp(deps).listen(port, host);
+    const app = createApp(deps);
+    const server = app.listen(port, host);
     server.once('error', reject);
     server.once('listening', () => {
       const { port: actual } = server.address() as AddressInfo;
-      resolve({ url: `http://localhost:${actual}`, server, close: () => closeServer(server) });
+      // Live streams never finish by themselves: end them first, or they would hold the drain.
+      const close = async () => {
+        (app.locals.live as LiveReads).close();
+        await closeServer(server);
+      };
+      resolve({ url: `http://localhost:${actual}`, server, close });
     });
   });
 }

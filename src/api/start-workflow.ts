@@ -49,7 +49,7 @@ export async function placeOrder<W extends Workflow>(
     orderId,
     workflowId,
     status: started.existingStatus ?? 'RECEIVED',
-    links: { self: kind.orderPath(orderId), temporalUi: temporalUiLink(deps, workflowId) },
+    links: { self: kind.orderPath(orderId), page: `/track${kind.orderPath(orderId)}`, temporalUi: temporalUiLink(deps, workflowId) },
   });
 }
 

@@ -72,6 +72,20 @@ describe('staff endpoints', () => {
     }
   });
 
+  it("opens the board's live stream to baristas only: 401 without a token, 403 for the warehouse", async () => {
+    const open = async (headers: Record<string, string>) => {
+      const controller = new AbortController();
+      const res = await fetch(new URL('/coffee/board/events', api.http.baseUrl), { headers, signal: controller.signal });
+      controller.abort();
+      return res;
+    };
+    expect((await open({})).status).toBe(401);
+    expect((await open(await asRole('warehouse'))).status).toBe(403);
+    const barista = await open(await asRole('barista'));
+    expect(barista.status).toBe(200);
+    expect(barista.headers.get('content-type')).toMatch(/^text\/event-stream/);
+  });
+
   it('lets customers place, read, cancel and pick up without any token', async () => {
     for (const name of ['cups', 'tea-bags']) expect((await api.http.put(`/coffee/ingredients/${name}`, { available: 100 })).status).toBe(200);
     expect((await customer.get('/coffee/menu')).status).toBe(200);

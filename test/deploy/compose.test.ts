@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { apiSecurity } from '../../src/api/deps';
+import { WEB_DIR } from '../../src/api/pages';
 import { loadSettings } from '../../src/config';
 import { secretNames, secretSettings } from '../../src/security/secrets';
 import { devServerDynamicConfig } from '../../src/dev/dev-server';
@@ -114,6 +115,12 @@ describe('Dockerfile', () => {
     expect(stages[1]).toMatch(/^USER node$/m);
     expect(stages[1]).toContain('ENV NODE_ENV=production');
     expect(stages[0]).toContain('npm prune --omit=dev');
+  });
+
+  it('ships the pages next to dist/, where the API looks for them', () => {
+    expect(stages[1]).toMatch(/^COPY --chown=node:node web \.\/web$/m);
+    expect(path.relative(root, WEB_DIR)).toBe('web');
+    expect(fs.existsSync(path.join(WEB_DIR, 'index.html'))).toBe(true);
   });
 
   it('copies only files that exist, and none that .dockerignore leaves out', () => {

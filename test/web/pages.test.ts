@@ -1,0 +1,140 @@
+// The shop's pages in a real browser (Chromium): a customer orders a coffee and watches it being
+// made, live, while baristas work it from the board on two screens.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uniqueId } from '../support/database';
+import { launchChromium } from '../support/browser';
+import { staffToken } from '../support/secrets';
+import { eventually, startTestApi, type TestApi } from '../api/helpers';
+
+let api: TestApi;
+let browser: Browser;
+
+beforeAll(async () => {
+  api = await startTestApi();
+  for (const [name, available] of [['espresso-beans', 10_000], ['milk', 10_000], ['cups', 100], ['tea-bags', 100]] as const) {
+    expect((await api.http.put(`/coffee/ingredients/${name}`, { available })).status).toBe(200);
+  }
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await api?.stop();
+});
+
+// The board reads every 500 ms; tests allow more, since timings belong to the benchmark, not to tests.
+const LIVE_MS = 5000;
+
+async function openBoard(name: string, before?: (page: Page) => Promise<void>): Promise<Page> {
+  const page = await browser.newPage();
+  await before?.(page);
+  await page.goto(`${api.http.baseUrl}/barista`);
+  await page.getByLabel('Staff token').fill(await staffToken('barista', name));
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByText(`Signed in as ${name} (barista)`).waitFor();
+  return page;
+}
+
+async function placeCoffee(page: Page, customerName: string): Promise<string> {
+  await page.goto(`${api.http.baseUrl}/`);
+  await expect.poll(() => page.getByRole('row', { name: /latte/ }).textContent()).toContain('4.50');
+  await page.getByLabel('Name').fill(customerName);
+  await page.getByLabel('Drink').selectOption('latte');
+  await page.getByLabel('Size').selectOption('medium');
+  await page.getByLabel('How many').fill('2');
+  await page.getByRole('button', { name: 'Place order' }).click();
+  await page.getByText(`${customerName}: 2 × latte (medium), 9.00`).waitFor();
+  return new URLSearchParams(new URL(page.url()).hash.slice(1)).get('order')!;
+}
+
+const card = (board: Page, customerName: string) => board.getByRole('listitem').filter({ hasText: customerName });
+
+describe('the customer page and the barista board', () => {
+  it('show an order being claimed, made and handed over, live, on the customer page and on two boards', async () => {
+    const [ana, ben] = [await openBoard('Ana'), await openBoard('Ben')];
+    const customer = await browser.newPage();
+    const name = uniqueId('Grace');
+
+    const orderId = await placeCoffee(customer, name);
+    await customer.locator('#status', { hasText: 'QUEUED' }).waitFor();
+
+    // Both boards show it, claimable; Ana claims it and it leaves Ben's queue of claimable orders.
+    await card(ana, name).getByRole('button', { name: 'Claim' }).waitFor({ timeout: 5000 });
+    await card(ben, name).getByRole('button', { name: 'Claim' }).waitFor({ timeout: 5000 });
+    await card(ana, name).getByRole('button', { name: 'Claim' }).click();
+    await card(ben, name).getByRole('button', { name: 'Claim' }).waitFor({ state: 'hidden', timeout: LIVE_MS });
+    await card(ben, name).getByText('PREPARING, Ana').waitFor({ timeout: LIVE_MS });
+
+    // The customer sees it without reloading: the page's URL never changed.
+    const url = customer.url();
+    await customer.locator('#status', { hasText: 'PREPARING' }).waitFor({ timeout: 5000 });
+    await customer.getByText('being made by Ana').waitFor();
+    expect(await customer.getByRole('button', { name: 'Cancel order' }).isDisabled()).toBe(true);
+
+    await card(ana, name).getByRole('button', { name: 'Mark ready' }).click();
+    await customer.locator('#status', { hasText: 'READY' }).waitFor({ timeout: 5000 });
+    await card(ben, name).getByRole('button', { name: 'Hand over' }).waitFor({ timeout: LIVE_MS });
+    await customer.getByRole('button', { name: 'Pick up' }).click();
+    await customer.locator('#status', { hasText: 'PICKED_UP' }).waitFor({ timeout: 5000 });
+    expect(customer.url()).toBe(url);
+
+    await card(ana, name).waitFor({ state: 'detached', timeout: 5000 });
+    const order = (await api.http.get(`/coffee/orders/${orderId}`)).body;
+    expect(order).toMatchObject({ status: 'PICKED_UP', barista: 'Ana', totalCents: 900, payment: { status: 'CAPTURED' } });
+  });
+
+  it("shows a refusal in words: a claim from a board that has not yet heard of another barista's, and a cancel once the coffee is being made", async () => {
+    const ana = await openBoard('Ana');
+    const customer = await browser.newPage();
+    const name = uniqueId('Alan');
+    const orderId = await placeCoffee(customer, name);
+    await eventually(() => api.http.get(`/coffee/orders/${orderId}`), (o) => o.status === 'QUEUED');
+
+    // Ben's board is frozen as the board was now, so it still offers the claim after Ana's.
+    const queue = (await api.http.get('/coffee/queue')).body;
+    const frozen = `event: view\ndata: ${JSON.stringify({ claimSlaSeconds: 300, orders: queue })}\n\n`;
+    const ben = await openBoard('Ben', (page) => page.route('**/coffee/board/events', (route) => route.fulfill({ status: 200, contentType: 'text/event-stream', body: frozen })));
+    await card(ben, name).getByRole('button', { name: 'Claim' }).waitFor({ timeout: 5000 });
+    await card(ana, name).getByRole('button', { name: 'Claim' }).click();
+    await eventually(() => api.http.get(`/coffee/orders/${orderId}`), (o) => o.status === 'PREPARING');
+    await card(ben, name).getByRole('button', { name: 'Claim' }).click();
+    await ben.getByRole('alert').filter({ hasText: /is PREPARING; "claim" needs it QUEUED/ }).waitFor({ timeout: 5000 });
+
+    await customer.locator('#status', { hasText: 'PREPARING' }).waitFor({ timeout: 5000 });
+    // The page disables the button; the API refuses anyway, and says why.
+    await customer.locator('#cancel').evaluate((button) => void ((button as { disabled: boolean }).disabled = false));
+    await customer.getByRole('button', { name: 'Cancel order' }).click();
+    await customer.getByRole('alert').filter({ hasText: /"cancel" needs it RECEIVED or PAID or QUEUED/ }).waitFor({ timeout: 5000 });
+  });
+
+  it('refuses a board to a bad token or another role, in words', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${api.http.baseUrl}/barista`);
+    await page.getByLabel('Staff token').fill('not-a-token');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: /Not signed in: the token is not one this shop signed/ }).waitFor();
+
+    await page.getByLabel('Staff token').fill(await staffToken('warehouse', 'Wes'));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: /a warehouse may not do this/ }).waitFor();
+  });
+
+  it("shows a shop order's saga on its tracking page, linked from the answer that placed it, as it moves", async () => {
+    const sku = uniqueId('web-sku');
+    expect((await api.http.put(`/inventory/${sku}`, { name: 'Lamp', priceCents: 4500, available: 3 })).status).toBe(200);
+    const orderId = uniqueId('web-order');
+    const placed = await api.http.post('/orders', { customerId: 'c-web', email: 'ada@example.com', items: [{ sku, quantity: 1 }], shippingAddress: { name: 'Ada', line1: '1 Main St', city: 'London', postalCode: 'N1', country: 'GB' }, paymentToken: 'tok_ok' }, { 'Idempotency-Key': orderId });
+    expect(placed.body.links.page).toBe(`/track/orders/${orderId}`);
+
+    const page = await browser.newPage();
+    await page.goto(`${api.http.baseUrl}${placed.body.links.page}`);
+    await page.locator('#status', { hasText: 'SHIPMENT_CREATED' }).waitFor({ timeout: 10_000 });
+    await page.getByText('reserveInventory: completed').waitFor();
+    expect(await page.locator('#payment').textContent()).toBe('AUTHORIZED');
+
+    expect((await api.http.post(`/orders/${orderId}/cancel`)).status).toBe(200);
+    await page.locator('#status', { hasText: 'CANCELLED' }).waitFor({ timeout: 5000 });
+    await page.locator('#compensations').getByText('releaseInventory: completed').waitFor();
+    expect(await page.locator('#payment').textContent()).toBe('VOIDED');
+  });
+});
