@@ -9,7 +9,7 @@ import { HttpProblem, parseOr400 } from './problem';
 import { staffOnly } from './staff-auth';
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
-const payloadsSchema = z.strictObject({
+export const payloadsSchema = z.strictObject({
   payloads: z.array(z.object({ metadata: z.record(z.string(), base64).optional(), data: base64.optional() })).max(10_000),
 });
 

@@ -17,9 +17,9 @@ import { withinDeadline } from './temporal-errors';
 import { answerUpdate, type UpdateRequest } from './workflow-update';
 import { orderInPath, READ_DEADLINE_MS, readView } from './workflow-view';
 
-const ingredientBodySchema = z.strictObject({ available: z.number().int().min(0).max(1_000_000_000) });
-const failBodySchema = z.strictObject({ reason: z.string().trim().min(1).max(500) });
-const noBodySchema = z.strictObject({}).optional();
+export const ingredientBodySchema = z.strictObject({ available: z.number().int().min(0).max(1_000_000_000) });
+export const failBodySchema = z.strictObject({ reason: z.string().trim().min(1).max(500) });
+export const noBodySchema = z.strictObject({}).optional();
 
 /** The queue lists at most this many orders: a shop with more has a bigger problem. */
 const QUEUE_LIMIT = 200;

@@ -8,7 +8,7 @@ import { staffOnly } from './staff-auth';
 
 const MAX_UNITS = 1_000_000_000;
 
-const itemBodySchema = z.strictObject({
+export const itemBodySchema = z.strictObject({
   name: z.string().trim().min(1).max(200),
   priceCents: z.number().int('priceCents is whole cents').min(0).max(MAX_UNITS),
   available: z.number().int().min(0).max(MAX_UNITS),

@@ -17,8 +17,8 @@ import { placeOrder } from './start-workflow';
 import { answerUpdate, sendUpdate } from './workflow-update';
 import { orderInPath, readView } from './workflow-view';
 
-const cancelBodySchema = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() }).optional();
-const shipmentEventSchema = z.strictObject({ event: z.enum(ShipmentEvents) });
+export const cancelBodySchema = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() }).optional();
+export const shipmentEventSchema = z.strictObject({ event: z.enum(ShipmentEvents) });
 
 /** Customers place, read and cancel their orders (rate-limited); only the carrier reports shipments. */
 export function orderRoutes(deps: ApiDeps, metrics: Pick<ApiMetrics, 'started'>, forCustomers: RequestHandler): Router {
