@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Request, type RequestHandler, type Response, Router } from 'express';
 import { z } from 'zod';
-import { type CoffeeInput, type CoffeeStatus, CoffeeStatusAttribute, DEFAULT_PICKUP_TIMEOUT_SECONDS, ingredientUnits, menu, type CoffeeView, queueStatuses, receivedCoffeeView } from '../domain';
+import { type CoffeeInput, type CoffeeStatus, CoffeeStatusAttribute, DEFAULT_PICKUP_TIMEOUT_SECONDS, ingredientUnits, menu, type CoffeeView, priceCoffee, queueStatuses, receivedCoffeeView } from '../domain';
 import { ingredientNameSchema, placeCoffeeOrderSchema } from '../domain/schemas';
 import { coffeeKind } from '../domain/workflow-kinds';
 import type { ApiMetrics } from '../observability/metrics';
@@ -66,6 +66,7 @@ export function coffeeRoutes(deps: ApiDeps, metrics: Pick<ApiMetrics, 'started'>
       args: [input],
       request: order,
       view: receivedCoffeeView(input),
+      ...coffeeSummary(input),
       // The queue shows who ordered what without asking each workflow.
       memo: { customerName: order.customerName, items: order.items },
       searchAttributes: [{ key: CoffeeStatusAttribute, value: 'RECEIVED' }],
@@ -110,6 +111,20 @@ export function coffeeRoutes(deps: ApiDeps, metrics: Pick<ApiMetrics, 'started'>
   });
 
   return router;
+}
+
+/** "Coffee for Ada: 2 × latte (medium), 9.00", and the order's lines and times, for the Web UI. */
+function coffeeSummary(input: CoffeeInput): { summary: string; details: string } {
+  const priced = priceCoffee(input.items);
+  const lines = priced.lines.map((l) => `${l.quantity} × ${l.drink} (${l.size})`).join(', ');
+  return {
+    summary: `Coffee for ${input.customerName}: ${lines}, ${(priced.totalCents / 100).toFixed(2)}`,
+    details: [
+      ...priced.lines.map((l) => `- ${l.quantity} × ${l.drink}, ${l.size}: ${((l.quantity * l.unitPriceCents) / 100).toFixed(2)}`),
+      '',
+      `**Barista** within ${Math.round(input.claimSlaSeconds / 60)} min · **pickup** within ${Math.round(input.pickupTimeoutSeconds / 60)} min`,
+    ].join('\n'),
+  };
 }
 
 /**

@@ -34,6 +34,12 @@ export function orderRoutes(deps: ApiDeps, metrics: Pick<ApiMetrics, 'started'>,
       args: [input],
       request: order,
       view: receivedOrderView(input),
+      summary: `Order ${orderId} for customer ${order.customerId}: ${order.items.map((i) => `${i.quantity} × ${i.sku}`).join(', ')}`,
+      details: [
+        `**Ship to** ${order.shippingAddress.name}, ${order.shippingAddress.city} (${order.shippingAddress.country})`,
+        `**Card** ${order.paymentToken} · **dispatch deadline** ${input.dispatchDeadlineHours} h`,
+        `Prices come from the catalog when the stock is reserved.`,
+      ].join('\n\n'),
       searchAttributes: [
         { key: OrderStatusAttribute, value: 'RECEIVED' },
         { key: CustomerIdAttribute, value: order.customerId },

@@ -18,6 +18,12 @@ export interface OrderStart<W extends Workflow> {
   view: unknown;
   /** What lists of workflows should show without asking each one. */
   memo?: Record<string, unknown>;
+  /**
+   * What the Web UI shows for the workflow: a one-line summary and details (Temporal markdown).
+   * They are payloads like any other, so the codec seals them: staff read them decoded.
+   */
+  summary: string;
+  details: string;
   /** Set here as well as by the workflow, so lists and the queue show the order before any worker runs. */
   searchAttributes: SearchAttributePair[];
 }
@@ -80,6 +86,8 @@ async function startOrMeet<W extends Workflow>({ client, taskQueue }: ApiDeps, k
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       memo: { ...start.memo, view: start.view, requestHash },
       typedSearchAttributes: start.searchAttributes,
+      staticSummary: start.summary,
+      staticDetails: start.details,
     });
     return { created: true };
   } catch (err) {

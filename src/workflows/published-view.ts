@@ -1,5 +1,5 @@
 // The view a workflow writes to its memo: the server keeps it, so readers never run the workflow.
-import { condition, patched, upsertMemo, workflowInfo } from '@temporalio/workflow';
+import { condition, patched, setCurrentDetails, upsertMemo, workflowInfo } from '@temporalio/workflow';
 
 /**
  * Orders started before the view moved into the memo replay without writing it (patched()
@@ -19,14 +19,19 @@ export abstract class PublishedView<V> {
 
   abstract view(): V;
 
+  /** Where the workflow stands, in a few lines of Temporal markdown, for the Web UI. */
+  protected abstract currentDetails(view: V): string;
+
   /**
    * Writes the view to the memo if it changed since it was last written. Called before every wait
    * (a step, a condition) and on every status change, so the memo is current whenever the
    * workflow task completes, with one memo write per task at most in the usual case.
    */
   publish(): void {
-    if (!patched(VIEW_IN_MEMO)) return;
     const view = this.view();
+    // The Web UI's "current details": where the saga stands. Answered to a query, not a command.
+    setCurrentDetails(this.currentDetails(view));
+    if (!patched(VIEW_IN_MEMO)) return;
     const json = JSON.stringify(view);
     if (json === this.written) return;
     this.written = json;

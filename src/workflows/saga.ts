@@ -13,7 +13,7 @@ import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { type FailureRecord, InputProblem, isDecline, type OrderStatusAttribute, type PaymentStatus } from '../domain';
 import { describeFailure, Journal } from './journal';
 import { PublishedView } from './published-view';
-import { call, forward, type StepInput, type StepName, type StepResult, stepKey, toCompletion } from './steps';
+import { call, forward, queueNotification, type StepInput, type StepName, type StepResult, stepKey, toCompletion } from './steps';
 
 /** The patch behind which Update handlers answer only once the main code is at rest (viewOnce). */
 const ANSWER_AT_REST = 'answer-at-rest';
@@ -80,6 +80,16 @@ export abstract class Saga<Status extends string, View> extends PublishedView<Vi
     log.info(`${this.identity.label} status`, { orderId: this.input.orderId, status });
   }
 
+  protected currentDetails(): string {
+    const names = (steps: { name: string; status: string }[]) => steps.map((s) => (s.status === 'FAILED' ? `~~${s.name}~~` : s.name)).join(', ') || 'none';
+    return [
+      `**${this.status}**${this.unwinding ? ' (undoing)' : ''} · payment ${this.payment.status.toLowerCase()}`,
+      `Done: ${names(this.journal.steps)}`,
+      ...(this.journal.compensations.length > 0 ? [`Undone: ${names(this.journal.compensations)}`] : []),
+      ...(this.failure ? [`Why: ${this.failure.type}: ${this.failure.message}`] : []),
+    ].join('\n\n');
+  }
+
   setPayment(status: PaymentStatus, paymentId = this.payment.paymentId): void {
     this.payment = { status, paymentId };
   }
@@ -109,7 +119,7 @@ export abstract class Saga<Status extends string, View> extends PublishedView<Vi
   async notify(recipient: string, template: string, data: Record<string, unknown>): Promise<void> {
     try {
       await this.journal.step(`notify:${template}`, () =>
-        forward.sendNotification({ idempotencyKey: stepKey(`notify-${template}`), recipient, template, data }),
+        queueNotification({ idempotencyKey: stepKey(`notify-${template}`), recipient, template, data }),
       );
     } catch (err) {
       log.warn('notification not queued', { template, error: String(err) });

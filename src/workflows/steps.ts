@@ -1,13 +1,13 @@
 // Activities as saga steps: the two retry classes, and idempotency keys derived from the
 // workflow and the step, so the steps name themselves once.
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { type ActivityOptions, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { forwardStep, mustComplete } from './activity-options';
 
 /** Forward steps: given up on after about 35 s, and the saga unwinds. */
-export const forward = proxyActivities<Activities>(forwardStep);
+export const forward: ActivityOptions = forwardStep;
 /** Compensations and steps that must happen once due: retried for about 15 minutes. */
-export const toCompletion = proxyActivities<Activities>(mustComplete);
+export const toCompletion: ActivityOptions = mustComplete;
 
 export type StepName = keyof Activities;
 /** A step's input without its idempotency key, which the saga derives. */
@@ -22,9 +22,24 @@ export function stepKey(step: string): string {
   return `${workflowInfo().workflowId}/${step}`;
 }
 
-/** Calls activity `name` with its idempotency key (`reserveInventory` → `<workflow id>/reserve-inventory`). */
-export function call<K extends StepName>(activities: Activities, name: K, input: StepInput<K>): Promise<StepResult<K>> {
+/**
+ * Calls activity `name` with its idempotency key (`reserveInventory` → `<workflow id>/reserve-inventory`)
+ * and a summary the Web UI shows on the activity ("authorize payment 25.00").
+ */
+export function call<K extends StepName>(options: ActivityOptions, name: K, input: StepInput<K>): Promise<StepResult<K>> {
   const kebab = name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-  const activity = activities[name] as (input: unknown) => Promise<StepResult<K>>;
+  const activity = proxyActivities<Activities>({ ...options, summary: summaryOf(name, input) })[name] as (input: unknown) => Promise<StepResult<K>>;
   return activity({ idempotencyKey: stepKey(kebab), ...input });
+}
+
+/** A message to the outbox, as a forward step; its own idempotency key is the caller's. */
+export function queueNotification(input: Parameters<Activities['sendNotification']>[0]): Promise<void> {
+  return proxyActivities<Activities>({ ...forward, summary: summaryOf('sendNotification', input) }).sendNotification(input);
+}
+
+function summaryOf(name: string, input: Record<string, unknown>): string {
+  const words = name.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`);
+  const amount = typeof input.amountCents === 'number' ? ` ${(input.amountCents / 100).toFixed(2)}` : '';
+  const template = typeof input.template === 'string' ? `: ${input.template}` : '';
+  return `${words}${amount}${template}`;
 }
