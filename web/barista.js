@@ -123,5 +123,6 @@ $('sign-out').addEventListener('click', () => {
   sessionStorage.removeItem(TOKEN_KEY);
   location.reload();
 });
-setInterval(render, 15_000);
+// Waiting times (and the unclaimed alert) move on between updates.
+setInterval(render, 5000);
 if (sessionStorage.getItem(TOKEN_KEY)) void signIn(sessionStorage.getItem(TOKEN_KEY));

@@ -43,7 +43,8 @@ async function main(): Promise<void> {
 
   const secrets = secretsFile(settings.DATA_DIR);
   console.log(`
-  API          ${api.url}
+  Shop         ${api.url}/ (customers) and ${api.url}/barista (staff, with a token)
+  API          ${api.url} (reference: ${api.url}/docs)
   Temporal UI  ${settings.TEMPORAL_UI_URL} (decodes orders for staff signed in at ${api.url}/staff/sign-in)
   Temporal     ${settings.TEMPORAL_ADDRESS} (namespace ${settings.TEMPORAL_NAMESPACE})
   Data         ${settings.DATA_DIR}

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniqueId } from '../support/database';
 import { launchChromium } from '../support/browser';
 import { staffToken } from '../support/secrets';
-import { eventually, startTestApi, type TestApi } from '../api/helpers';
+import { eventually, serveApi, startTestApi, type TestApi } from '../api/helpers';
+import { startTestWorker } from '../support/temporal';
 
 let api: TestApi;
 let browser: Browser;
@@ -105,6 +106,43 @@ describe('the customer page and the barista board', () => {
     await customer.locator('#cancel').evaluate((button) => void ((button as { disabled: boolean }).disabled = false));
     await customer.getByRole('button', { name: 'Cancel order' }).click();
     await customer.getByRole('alert').filter({ hasText: /"cancel" needs it RECEIVED or PAID or QUEUED/ }).waitFor({ timeout: 5000 });
+  });
+
+  it('lets a customer order with the keyboard alone: labelled fields, Tab and Enter', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${api.http.baseUrl}/`);
+    await expect.poll(() => page.locator('#drink option').count()).toBeGreaterThan(0);
+    const name = uniqueId('Keys');
+    await page.getByLabel('Name').focus();
+    await page.keyboard.type(name);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('tea');
+    await page.keyboard.press('Tab'); // size
+    await page.keyboard.press('Tab'); // how many: Enter in a field sends the form
+    await page.keyboard.press('Enter');
+    await page.getByText(`${name}: 1 × tea (medium)`).waitFor({ timeout: 5000 });
+    await page.locator('#status', { hasText: 'QUEUED' }).waitFor({ timeout: 5000 });
+    await page.getByRole('button', { name: 'Cancel order' }).focus();
+    await page.keyboard.press('Enter');
+    await page.locator('#status', { hasText: 'CANCELLED' }).waitFor({ timeout: 5000 });
+  });
+
+  it('marks an order nobody has claimed within the service time on the board', async () => {
+    const taskQueue = uniqueId('tq-sla');
+    const worker = await startTestWorker(api.temporal, api.services, taskQueue);
+    const hurried = await serveApi({ client: api.temporal.client, db: api.db, services: api.services, taskQueue, coffeeClaimSlaSeconds: 1 });
+    try {
+      const board = await browser.newPage();
+      await board.goto(`${hurried.url}/barista`);
+      await board.getByLabel('Staff token').fill(await staffToken('barista', 'Ana'));
+      await board.getByRole('button', { name: 'Sign in' }).click();
+      const name = uniqueId('Slow');
+      expect((await hurried.http.post('/coffee/orders', { customerName: name, items: [{ drink: 'tea', size: 'small', quantity: 1 }], paymentToken: 'tok_ok' })).status).toBe(202);
+      await card(board, name).getByText('the shift manager has been told').waitFor({ timeout: 20_000 });
+    } finally {
+      await hurried.close();
+      await worker.stop();
+    }
   });
 
   it('refuses a board to a bad token or another role, in words', async () => {
