@@ -32,6 +32,19 @@ const settingsSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
     .optional(),
+  /** Where the mail relay sends the outbox: Mailpit locally, the shop's mail server in production. */
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').default('smtp://localhost:1025'),
+  /** Mailpit's web page and API, when `npm start` runs it for the default SMTP_URL. */
+  MAILPIT_UI_URL: z.url().default('http://localhost:8025'),
+  MAIL_FROM: z.string().min(3).default('temporal-fulfillment <shop@localhost>'),
+  /** Messages for the shift manager (an order nobody claimed) go here. */
+  SHIFT_MANAGER_EMAIL: z.email().default('shift-manager@localhost'),
+  /** Coffee customers leave a name, not an address: their messages go to the counter's screen or printer. */
+  COUNTER_EMAIL: z.email().default('counter@localhost'),
+  /** Attempts before a message becomes a dead letter (FAILED), with backoff from 2 s to 5 min between them. */
+  MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  /** A relay that dies while sending leaves its message to another after this long. */
+  MAIL_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   /** Requests per minute one client may make to the customers' endpoints; 0 turns the limit off. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int('must be a whole number').min(0).default(300),
   /** Origins allowed to call the codec endpoints from a browser (the Temporal Web UI); default: TEMPORAL_UI_URL's. */

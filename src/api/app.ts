@@ -13,6 +13,7 @@ import { pageRoutes } from './pages';
 import { requestLog } from './request-log';
 import { requestSpan } from './request-span';
 import { orderRoutes } from './orders';
+import { outboxRoutes } from './outbox';
 import { HttpProblem, sendProblem } from './problem';
 import { BODY_LIMIT, customerRateLimit, protections } from './protections';
 import { staffSignInRoutes } from './staff-sign-in';
@@ -40,6 +41,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(pageRoutes());
   app.use(liveRoutes(deps, live, forCustomers));
   app.use(inventoryRoutes(deps));
+  app.use(outboxRoutes(deps));
   app.use(orderRoutes(deps, metrics, forCustomers));
   app.use(coffeeRoutes(deps, metrics, forCustomers));
   app.use((req, res) => sendProblem(res, new HttpProblem(404, 'Not found', `no route for ${req.method} ${req.path}`)));

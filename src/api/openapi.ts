@@ -8,6 +8,7 @@ import { itemBodySchema } from './inventory';
 import { cancelBodySchema, shipmentEventSchema } from './orders';
 import {
   coffeeViewSchema,
+  deadLettersSchema,
   healthSchema,
   ingredientSchema,
   inventoryItemSchema,
@@ -105,6 +106,10 @@ export const operations: Record<string, Partial<Record<'get' | 'put' | 'post' | 
   '/coffee/orders/{orderId}/cancel': { post: orderAction('Cancel while no barista has started: refunded', 'coffee', 'customers', coffeeViewSchema) },
   '/coffee/queue': { get: { summary: 'Orders queued and being made, oldest first', tag: 'staff', who: { staff: ['barista'] }, answers: { 200: ['the queue', queueSchema], 503: unavailable } } },
   '/coffee/board/events': { get: { summary: 'The barista board, live: queued, being made and ready, oldest first', tag: 'staff', who: { staff: ['barista'] }, answers: { 200: ['Server-Sent Events: `view` ({ claimSlaSeconds, orders }), `problem`', 'events'] } } },
+  '/outbox/failed': { get: { summary: 'Dead letters: messages the mail relay gave up on, with their last error', tag: 'staff', who: { staff: [] }, answers: { 200: ['the dead letters, oldest first', deadLettersSchema] } } },
+  '/outbox/{notificationId}/retry': {
+    post: { summary: 'Send a dead letter again, its attempts counted afresh', tag: 'staff', who: { staff: [] }, answers: { 200: ['back in line', z.object({ notificationId: z.string(), status: z.literal('PENDING') })], 404: ['no such dead letter', 'problem'] } },
+  },
   '/codec/decode': {
     post: { summary: "Temporal's remote codec: open sealed payloads (for the Web UI and the CLI)", tag: 'staff', who: { staff: ['barista', 'warehouse'] }, body: payloadsSchema, headers: { 'X-Namespace': { schema: z.string(), description: 'the namespace the payloads come from' } }, answers: { 200: ['the payloads, opened', payloadsSchema], 400: invalid, 422: ['a payload could not be opened', 'problem'] } },
     options: { summary: "CORS preflight for the Web UI's origin", tag: 'staff', who: 'anyone', answers: { 204: ['allowed methods and headers', 'text'] } },
@@ -125,7 +130,7 @@ export const operations: Record<string, Partial<Record<'get' | 'put' | 'post' | 
   '/docs': { get: { summary: 'This document, as a page to read', tag: 'pages', who: 'anyone', answers: { 200: ['the page', 'html'] } } },
 };
 
-const pathParameters: Record<string, z.ZodType> = { sku: skuSchema, orderId: orderIdSchema, name: ingredientNameSchema };
+const pathParameters: Record<string, z.ZodType> = { sku: skuSchema, orderId: orderIdSchema, name: ingredientNameSchema, notificationId: z.string() };
 
 function content(answer: Answer) {
   if (answer === 'problem') return { 'application/problem+json': { schema: answered(problemSchema) } };

@@ -65,3 +65,15 @@ export const queueSchema = z.array(
 export const shipmentAcceptedSchema = z.object({ orderId: z.string(), event: z.enum(ShipmentEvents), accepted: z.literal(true) });
 export const healthSchema = z.object({ status: z.literal('ok') });
 export const readinessSchema = z.object({ status: z.enum(['ready', 'unavailable']), checks: z.object({ temporal: z.enum(['up', 'down']), database: z.enum(['up', 'down']) }) });
+export const deadLettersSchema = z.array(
+  z.object({
+    notificationId: z.string(),
+    recipient: z.string(),
+    template: z.string(),
+    data: z.record(z.string(), z.unknown()),
+    idempotencyKey: z.string(),
+    attempts: z.number().int(),
+    createdAt: z.string(),
+    lastError: z.string().nullable(),
+  }),
+);

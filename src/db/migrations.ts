@@ -104,8 +104,22 @@ const consumed: Migration = {
   },
 };
 
+/**
+ * The outbox is relayed by mail: each message keeps the key it was queued with (its Message-ID
+ * derives from it), how often sending was tried, when to try next, and the last error.
+ */
+const mailRelay: Migration = {
+  async up(db: Kysely<unknown>) {
+    for (const [column, type] of [['idempotency_key', 'text'], ['next_attempt_at', 'text'], ['last_error', 'text'], ['sent_at', 'text']] as const) {
+      await db.schema.alterTable('notifications').addColumn(column, type).execute();
+    }
+    await db.schema.alterTable('notifications').addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+    await db.schema.createIndex('notifications_due').on('notifications').columns(['status', 'next_attempt_at']).execute();
+  },
+};
+
 export const migrations: MigrationProvider = {
   async getMigrations() {
-    return { '0001_initial': initial, '0002_ingredients': ingredients, '0003_consumed': consumed };
+    return { '0001_initial': initial, '0002_ingredients': ingredients, '0003_consumed': consumed, '0004_mail_relay': mailRelay };
   },
 };

@@ -61,8 +61,16 @@ export interface NotificationTable {
   recipient: string;
   template: string;
   payload_json: string;
-  status: 'PENDING' | 'SENT';
+  /** PENDING until sent; FAILED (a dead letter) once sending has failed too often. */
+  status: 'PENDING' | 'SENT' | 'FAILED';
   created_at: string;
+  /** Null for messages queued before the relay existed: their id stands in. */
+  idempotency_key: string | null;
+  attempts: Generated<number>;
+  /** While PENDING: not before this (a relay's lease, or the backoff after a failure). */
+  next_attempt_at: string | null;
+  last_error: string | null;
+  sent_at: string | null;
 }
 
 /** One row per side effect: what was asked (hashed) and what was answered. */

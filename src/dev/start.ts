@@ -15,7 +15,9 @@ import { connectLazily, createTemporalClient } from '../api/temporal-client';
 import { createServices } from '../services';
 import { prebuiltBundle } from '../workers/bundle';
 import { createFulfillmentWorker } from '../workers/worker';
+import { mailRelay } from '../mail/mailer';
 import { startLocalTemporal, temporalAnswers } from './dev-server';
+import { listening, startMailpit } from './mailpit';
 
 async function main(): Promise<void> {
   const created = ensureSecretsFile(process.env.DATA_DIR || '.data');
@@ -25,6 +27,7 @@ async function main(): Promise<void> {
   const tracing = startTracing('temporal-fulfillment', settings.OTEL_EXPORTER_OTLP_ENDPOINT);
   const traced = settings.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined;
   const temporal = await ensureTemporal(settings);
+  const mailpit = await ensureMailpit(settings);
 
   const db = await openDatabase(settings.database);
   const services = createServices(db, { gatewayLatencyMs: settings.SIMULATED_GATEWAY_LATENCY_MS });
@@ -32,6 +35,8 @@ async function main(): Promise<void> {
   const codec = encryptionCodec(settings);
   const worker = await createFulfillmentWorker({ connection: workerConnection, namespace: settings.TEMPORAL_NAMESPACE, taskQueue: settings.TEMPORAL_TASK_QUEUE, services, codec, workflowBundle: prebuiltBundle(traced), tracing, traced });
   const workerStopped = worker.run();
+  const relay = mailRelay(settings, services.notifier);
+  relay.start();
 
   // The API's connection as in production: 503 within a second or two while Temporal is away.
   const connection = connectLazily(settings.TEMPORAL_ADDRESS);
@@ -45,6 +50,7 @@ async function main(): Promise<void> {
   console.log(`
   Shop         ${api.url}/ (customers) and ${api.url}/barista (staff, with a token)
   API          ${api.url} (reference: ${api.url}/docs)
+  Mail         ${mailpit ? `Mailpit, ${settings.MAILPIT_UI_URL} (SMTP ${new URL(settings.SMTP_URL).host})` : `relayed to ${new URL(settings.SMTP_URL).host}`}
   Temporal UI  ${settings.TEMPORAL_UI_URL} (decodes orders for staff signed in at ${api.url}/staff/sign-in)
   Temporal     ${settings.TEMPORAL_ADDRESS} (namespace ${settings.TEMPORAL_NAMESPACE})
   Data         ${settings.DATA_DIR}
@@ -62,11 +68,13 @@ Ctrl-C stops everything.`);
     await api.close();
     worker.shutdown();
     await workerStopped;
+    await relay.stop();
     await connection.close();
     await workerConnection.close();
     await db.destroy();
     await tracing.shutdown();
     await stopChild(temporal);
+    await stopChild(mailpit);
     console.log('stopped.');
   };
   process.on('SIGINT', () => void stop().then(() => process.exit(0)));
@@ -76,6 +84,16 @@ Ctrl-C stops everything.`);
     console.error(`the Temporal dev server exited (${code}); stopping`);
     void stop().finally(() => process.exit(1));
   });
+}
+
+/**
+ * The default SMTP_URL (localhost:1025) is Mailpit's: started here, keeping its mail under
+ * DATA_DIR, unless something answers there already. Another SMTP_URL is the user's server.
+ */
+async function ensureMailpit(settings: Settings): Promise<ChildProcess | undefined> {
+  const smtp = new URL(settings.SMTP_URL);
+  if (!['localhost', '127.0.0.1'].includes(smtp.hostname) || (await listening(Number(smtp.port || 25)))) return undefined;
+  return startMailpit({ smtpPort: Number(smtp.port || 25), httpPort: Number(new URL(settings.MAILPIT_UI_URL).port), dataDir: settings.DATA_DIR, quiet: true });
 }
 
 /** Uses a Temporal that already answers at TEMPORAL_ADDRESS, or starts the dev server. */

@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Db } from '../db/database';
 import { type WorkflowKind, workflowKinds } from '../domain/workflow-kinds';
+import { NotificationOutbox } from '../services/notifications';
 
 export interface ApiMetrics {
   registry: Registry;
@@ -59,6 +60,16 @@ export function createApiMetrics(sources: Sources): ApiMetrics {
     registers: [registry],
     async collect() {
       for (const [compensation, n] of Object.entries(await compensationCounts(sources.db))) this.set({ compensation }, n);
+    },
+  });
+
+  new Gauge({
+    name: 'fulfillment_outbox_messages',
+    help: 'Messages in the outbox by status: PENDING (not sent yet), SENT, FAILED (dead letters, for staff)',
+    labelNames: ['status'],
+    registers: [registry],
+    async collect() {
+      for (const [status, n] of Object.entries(await new NotificationOutbox(sources.db).counts())) this.set({ status }, n);
     },
   });
 

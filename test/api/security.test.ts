@@ -31,6 +31,8 @@ const staffEndpoints: { method: string; path: string; roles: string[]; json?: un
   { method: 'POST', path: '/coffee/orders/no-such/ready', roles: ['barista'] },
   { method: 'POST', path: '/coffee/orders/no-such/fail', roles: ['barista'], json: { reason: 'x' } },
   { method: 'POST', path: '/codec/decode', roles: ['barista', 'warehouse'], json: { payloads: [] } },
+  { method: 'GET', path: '/outbox/failed', roles: [] },
+  { method: 'POST', path: '/outbox/no-such/retry', roles: [] },
   { method: 'POST', path: '/codec/encode', roles: ['barista', 'warehouse'], json: { payloads: [] } },
 ];
 

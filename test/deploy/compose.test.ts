@@ -44,7 +44,14 @@ describe('docker-compose.yml', () => {
     expect(services['temporal-ui']?.ports).toEqual(['8080:8080']);
   });
 
-  it.each(['worker', 'api'])('gives the %s settings the code accepts, pointing at the services that exist', (name) => {
+  it('runs the mail relay against Mailpit, the same image as the worker and the API', () => {
+    expect(services.mailer?.command).toEqual(['node', 'dist/mail/main.js']);
+    const smtp = new URL(loadSettings(withSecrets(services.mailer!.environment!)).SMTP_URL);
+    expect(services[smtp.hostname]?.image).toMatch(/^axllent\/mailpit:/);
+    expect(smtp.port).toBe('1025');
+  });
+
+  it.each(['worker', 'api', 'mailer'])('gives the %s settings the code accepts, pointing at the services that exist', (name) => {
     const app = services[name]!;
     const settings = loadSettings(withSecrets(app.environment!));
     expect('url' in settings.database).toBe(true);
@@ -57,7 +64,7 @@ describe('docker-compose.yml', () => {
     expect(app.depends_on).toEqual({ postgres: { condition: 'service_healthy' }, 'temporal-namespace': { condition: 'service_completed_successfully' } });
   });
 
-  it.each(['worker', 'api'])('requires every secret of the %s from the environment (.env), naming how to make one, and never holds a value itself', (name) => {
+  it.each(['worker', 'api', 'mailer'])('requires every secret of the %s from the environment (.env), naming how to make one, and never holds a value itself', (name) => {
     const environment = services[name]!.environment!;
     for (const secret of secretNames) expect(environment[secret]).toBe(`\${${secret}:?run npm run --silent secrets:new > .env, or set it}`);
   });
@@ -81,7 +88,7 @@ describe('docker-compose.yml', () => {
   it('pins every image to a version', () => {
     const images = Object.values(services).flatMap((s) => (s.image ? [s.image] : []));
     expect(images.length).toBeGreaterThan(0);
-    for (const image of images) expect(image).toMatch(/^[\w./-]+:\d[\w.-]*$/);
+    for (const image of images) expect(image).toMatch(/^[\w./-]+:v?\d[\w.-]*$/);
   });
 
   it('keeps the databases in a named volume, so down && up loses nothing', () => {

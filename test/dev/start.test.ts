@@ -19,7 +19,9 @@ describe('npm start', () => {
     const port = await freePort();
     // A new user's machine: no secret set anywhere.
     const env = { TEMPORAL_ADDRESS: inject('temporalAddress'), DATA_DIR: dataDir, STAFF_TOKEN_SECRET: '', CARRIER_WEBHOOK_SECRET: '', PAYLOAD_ENCRYPTION_KEYS: '' };
-    stack = spawnNode('dev/start.js', { ...env, PORT: String(port), TEMPORAL_UI_URL: 'http://localhost:8233', TEMPORAL_TASK_QUEUE: uniqueId('tq-start'), WORKER_METRICS_PORT: '0' });
+    const [smtpPort, mailpitPort] = [await freePort(), await freePort()];
+    const mail = { SMTP_URL: `smtp://localhost:${smtpPort}`, MAILPIT_UI_URL: `http://localhost:${mailpitPort}` };
+    stack = spawnNode('dev/start.js', { ...env, ...mail, PORT: String(port), TEMPORAL_UI_URL: 'http://localhost:8233', TEMPORAL_TASK_QUEUE: uniqueId('tq-start'), WORKER_METRICS_PORT: '0' });
     const [, api] = await waitForOutput(stack, /API\s+(http:\/\/\S+)/);
     expect(stack.output()).toContain(`using the Temporal server already at ${inject('temporalAddress')}`);
     expect(stack.output()).toMatch(/created STAFF_TOKEN_SECRET, CARRIER_WEBHOOK_SECRET, PAYLOAD_ENCRYPTION_KEYS in \S+secrets\.json/);
@@ -60,6 +62,15 @@ describe('npm start', () => {
     const order = (await call('GET', `/orders/${orderId}`)).body;
     expect(order).toMatchObject({ totalCents: 9000, payment: { status: 'CAPTURED' } });
     expect((await call('GET', `/inventory/${sku}`, undefined, { authorization: `Bearer ${token}` })).body).toMatchObject({ available: 2, reserved: 0 });
+
+    // The customer's emails arrived in Mailpit, which npm start runs.
+    expect(stack.output()).toContain(`Mailpit, ${mail.MAILPIT_UI_URL}`);
+    const subjects = async () => {
+      const res = await fetch(`${mail.MAILPIT_UI_URL}/api/v1/search?query=${encodeURIComponent('to:start@example.com')}`);
+      return ((await res.json()) as { messages: { Subject: string }[] }).messages.map((m) => m.Subject).sort();
+    };
+    await eventually(async () => (await subjects()).length === 3);
+    expect(await subjects()).toEqual([`Order ${orderId} is on its way`, `Order ${orderId} was delivered`, `Order ${orderId}: we have it`].sort());
 
     stack.child.kill('SIGINT');
     expect(await stack.exited).toBe(0);

@@ -43,3 +43,8 @@ export function freePort(): Promise<number> {
     server.once('error', reject);
   });
 }
+
+/** SMTP and Mailpit's web page on free ports, for a test that runs `npm start` (which runs Mailpit). */
+export async function mailpitPorts(): Promise<{ SMTP_URL: string; MAILPIT_UI_URL: string }> {
+  return { SMTP_URL: `smtp://localhost:${await freePort()}`, MAILPIT_UI_URL: `http://localhost:${await freePort()}` };
+}

@@ -1,0 +1,103 @@
+// The servers this project runs are Go programs: found where the user put them, else built once
+// with Go into a folder of the project. These machines have Go and its module proxy but no
+// internet, so no release download can be the first choice.
+//   npm run --silent tools:build    finds or builds all of them, printing each path
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export const projectRoot = path.resolve(__dirname, '..', '..');
+
+export interface GoTool {
+  /** The binary's name, on PATH and in the cache. */
+  binary: string;
+  /** What `go install` builds, pinned. */
+  module: string;
+  /** The setting that names a binary to use instead. */
+  pathSetting: string;
+  /** Where a build is kept, under the project (git-ignored). */
+  cacheDir: string;
+}
+
+export const goTools = {
+  /** Later CLI tags carry a `replace` directive that `go install` refuses. */
+  temporal: { binary: 'temporal', module: 'github.com/temporalio/cli/cmd/temporal@v1.5.1', pathSetting: 'TEMPORAL_CLI_PATH', cacheDir: '.temporal/bin' },
+  mailpit: { binary: 'mailpit', module: 'github.com/axllent/mailpit@v1.27.11', pathSetting: 'MAILPIT_PATH', cacheDir: '.tools/bin' },
+  natsServer: { binary: 'nats-server', module: 'github.com/nats-io/nats-server/v2@v2.15.2', pathSetting: 'NATS_SERVER_PATH', cacheDir: '.tools/bin' },
+} satisfies Record<string, GoTool>;
+
+/**
+ * In order: the tool's setting, the binary on PATH, one built before into its cache folder, a
+ * fresh Go build into that folder. Undefined when there is none and no Go to build one.
+ */
+export async function findGoTool(tool: GoTool, env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
+  const chosen = env[tool.pathSetting];
+  if (chosen) {
+    if (!isExecutable(chosen)) throw new Error(`${tool.pathSetting}=${chosen} is not an executable file`);
+    return chosen;
+  }
+  const onPath = whichSync(tool.binary, env.PATH);
+  if (onPath) return onPath;
+  const built = builtPath(tool);
+  if (isExecutable(built)) return built;
+  if (whichSync('go', env.PATH)) return buildWithGo(tool);
+  return undefined;
+}
+
+export function builtPath(tool: GoTool): string {
+  return path.join(projectRoot, tool.cacheDir, tool.binary);
+}
+
+/** Builds into a scratch folder, then moves the binary in place, so a half-built one is never used. */
+export async function buildWithGo(tool: GoTool): Promise<string> {
+  const target = builtPath(tool);
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  const scratch = fs.mkdtempSync(path.join(path.dirname(path.dirname(target)), '.build-'));
+  console.error(`Building ${tool.binary} with Go (${tool.module}); the first time takes a few minutes...`);
+  try {
+    await run('go', ['install', tool.module], { ...process.env, GOBIN: scratch });
+    fs.renameSync(path.join(scratch, tool.binary), target);
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+  console.error(`${tool.binary} built: ${target}`);
+  return target;
+}
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env, stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited with ${code}`))));
+  });
+}
+
+function whichSync(name: string, searchPath = ''): string | undefined {
+  return searchPath
+    .split(path.delimiter)
+    .filter(Boolean)
+    .map((dir) => path.join(dir, name))
+    .find(isExecutable);
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+if (require.main === module) {
+  (async () => {
+    for (const tool of Object.values(goTools)) {
+      const found = await findGoTool(tool);
+      if (!found) throw new Error(`no ${tool.binary}, and no Go to build one: set ${tool.pathSetting}`);
+      console.log(`${tool.binary}\t${found}`);
+    }
+  })().catch((err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}

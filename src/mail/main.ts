@@ -1,0 +1,27 @@
+// `npm run start:mailer`: the mail relay alone. Several may run: each message is leased to one.
+import { settingsOrExit } from '../config';
+import { openDatabase } from '../db/database';
+import { createLogger } from '../observability/logger';
+import { createServices } from '../services';
+import { mailRelay } from './mailer';
+
+async function main(): Promise<void> {
+  const settings = settingsOrExit();
+  const logger = createLogger('worker', settings.LOG_LEVEL);
+  const db = await openDatabase(settings.database);
+  const relay = mailRelay(settings, createServices(db).notifier);
+  relay.start();
+  logger.info({ smtp: new URL(settings.SMTP_URL).host }, 'mail relay running');
+  const stop = async () => {
+    await relay.stop();
+    await db.destroy();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
