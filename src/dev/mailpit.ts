@@ -12,6 +12,8 @@ export interface MailpitOptions {
   /** Keeps the mail across restarts when given (a SQLite file); in memory otherwise. */
   dataDir?: string;
   quiet?: boolean;
+  /** Messages kept before the oldest go (Mailpit's default is 500); 0 keeps all. */
+  maxMessages?: number;
 }
 
 export async function startMailpit(opts: MailpitOptions): Promise<ChildProcess> {
@@ -19,6 +21,7 @@ export async function startMailpit(opts: MailpitOptions): Promise<ChildProcess> 
   if (!binary) throw new Error('no mailpit: set MAILPIT_PATH, put mailpit on PATH, or install Go to build one');
   const args = ['--smtp', `127.0.0.1:${opts.smtpPort}`, '--listen', `127.0.0.1:${opts.httpPort}`, '--ignore-duplicate-ids', '--smtp-auth-accept-any', '--smtp-auth-allow-insecure', '--quiet'];
   if (opts.dataDir) args.push('--database', path.resolve(opts.dataDir, 'mailpit.db'));
+  if (opts.maxMessages !== undefined) args.push('--max', String(opts.maxMessages));
   const child = spawn(binary, args, { stdio: ['ignore', opts.quiet ? 'ignore' : 'inherit', opts.quiet ? 'ignore' : 'inherit'] });
   const deadline = Date.now() + 20_000;
   while (!(await listening(opts.smtpPort)) || !(await listening(opts.httpPort))) {

@@ -11,6 +11,7 @@ import { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { workflowSinks } from '../../src/workers/worker';
 import { startDevServer, waitForTemporal } from '../../src/dev/dev-server';
+import { startMailpit } from '../../src/dev/mailpit';
 import { findTemporalCli } from '../../src/dev/temporal-cli';
 import { type Answer, HttpClient, type RequestOptions } from '../api/helpers';
 import { freePort, type Spawned, spawnNode, waitForOutput } from '../support/processes';
@@ -21,8 +22,10 @@ export class Cluster {
   private api?: Spawned;
   private earlierApiOutput = '';
   private worker?: Spawned;
+  private mailpit?: ChildProcess;
+  private relay?: Spawned;
   http!: WatchedHttp;
-  readonly counts = { workerKills: 0, serverRestarts: 0, workerStartsDuringOutage: 0, apiRestarts: 0 };
+  readonly counts = { workerKills: 0, serverRestarts: 0, workerStartsDuringOutage: 0, apiRestarts: 0, relayKills: 0 };
   /** Every answer the API gave the shop, whichever API process gave it. */
   readonly answers = new AnswerLog();
 
@@ -35,7 +38,7 @@ export class Cluster {
   static async start(dataDir: string, gatewayLatencyMs = 0): Promise<Cluster> {
     const cliPath = await findTemporalCli();
     if (!cliPath) throw new Error('no temporal CLI');
-    const [apiPort, temporalPort, uiPort] = [await freePort(), await freePort(), await freePort()];
+    const [apiPort, temporalPort, uiPort, smtpPort, mailpitPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
     const env = {
       PORT: String(apiPort),
       TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
@@ -46,12 +49,35 @@ export class Cluster {
       SIMULATED_GATEWAY_LATENCY_MS: String(gatewayLatencyMs),
       // One test client plays every customer.
       RATE_LIMIT_PER_MINUTE: '0',
+      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      MAILPIT_UI_URL: `http://127.0.0.1:${mailpitPort}`,
+      // A killed relay's message is taken again soon.
+      MAIL_LEASE_SECONDS: '2',
     };
     const cluster = new Cluster(dataDir, cliPath, env);
     await cluster.startTemporal();
     await cluster.startWorker();
     await cluster.startApi();
+    cluster.mailpit = await startMailpit({ smtpPort, httpPort: mailpitPort, quiet: true, maxMessages: 0 });
+    cluster.startRelay();
     return cluster;
+  }
+
+  private startRelay(): void {
+    this.relay = spawnNode('mail/main.js', this.env);
+  }
+
+  /** SIGKILL: a message being sent may have reached the mail server without being marked sent. */
+  async killRelay(): Promise<void> {
+    await kill(this.relay?.child, 'SIGKILL');
+    this.counts.relayKills += 1;
+    this.startRelay();
+  }
+
+  /** The Message-IDs of every message the mail server holds, one entry per message. */
+  async mailbox(): Promise<string[]> {
+    const res = await fetch(`${this.env.MAILPIT_UI_URL}/api/v1/messages?limit=100000`);
+    return ((await res.json()) as { messages: { MessageID: string }[] }).messages.map((m) => `<${m.MessageID}>`);
   }
 
   get businessDatabase(): string {
@@ -173,6 +199,8 @@ export class Cluster {
   }
 
   async stop(): Promise<void> {
+    await kill(this.relay?.child, 'SIGTERM');
+    await kill(this.mailpit, 'SIGTERM');
     await kill(this.api?.child, 'SIGTERM');
     await kill(this.worker?.child, 'SIGTERM');
     await kill(this.temporal, 'SIGTERM');

@@ -13,6 +13,7 @@ describe('chaos at scale', () => {
       serverRestarts: 2,
       workerStartsDuringOutage: 2,
       apiRestarts: 2,
+      relayKills: 3,
       gatewayLatencyMs: 300,
       timeLimitMs: Number(process.env.CHAOS_TIME_LIMIT_MS ?? 8 * 60_000),
     });

@@ -3,9 +3,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openDatabase } from '../../src/db/database';
+import { type Db, openDatabase } from '../../src/db/database';
+import { messageId } from '../../src/mail/relay';
+import { NotificationOutbox } from '../../src/services/notifications';
 import { Cluster } from './cluster';
-import { checkInvariants } from './invariants';
+import { checkInvariants, type Verdict } from './invariants';
 import { drive, openShop, placeOrders } from './shop';
 
 export interface ChaosPlan {
@@ -16,6 +18,8 @@ export interface ChaosPlan {
   /** Outages during which the worker is killed and a new one started before the server is back. */
   workerStartsDuringOutage: number;
   apiRestarts: number;
+  /** The mail relay SIGKILLed and started again. */
+  relayKills: number;
   /** A slower gateway widens the windows in which a kill lands mid-activity. */
   gatewayLatencyMs?: number;
   /** Bounds the whole run: orders not settled by then are violations. */
@@ -29,6 +33,9 @@ export interface ChaosSummary {
   serverRestarts: number;
   workerStartsDuringOutage: number;
   apiRestarts: number;
+  relayKills: number;
+  /** Messages the mail server received, each once. */
+  emails: number;
   invariantsChecked: number;
   /** HTTP answers the shop got, and the slowest of them. */
   answers: number;
@@ -69,6 +76,9 @@ export async function runChaos(plan: ChaosPlan): Promise<ChaosSummary> {
     const db = await openDatabase({ filename: cluster.businessDatabase });
     try {
       const verdict = await checkInvariants(db, day);
+      const mail = await checkMail(db, cluster);
+      verdict.checked += mail.checked;
+      verdict.violations.push(...mail.violations);
       verdict.violations.push(...cluster.answers.failures);
       if (cluster.answers.failures.length > 0) verdict.violations.push(...cluster.problems());
       if (cluster.answers.slowest.ms > SLOWEST_ANSWER_MS) verdict.violations.push(`${cluster.answers.slowest.what} took ${cluster.answers.slowest.ms} ms`);
@@ -80,6 +90,7 @@ export async function runChaos(plan: ChaosPlan): Promise<ChaosSummary> {
         orders: plan.orders,
         coffees: plan.coffees,
         ...cluster.counts,
+        emails: mail.emails,
         invariantsChecked: verdict.checked,
         answers: cluster.answers.count,
         unavailableAnswers: cluster.answers.byStatus.get(503) ?? 0,
@@ -98,6 +109,29 @@ export async function runChaos(plan: ChaosPlan): Promise<ChaosSummary> {
   }
 }
 
+/** How long the relay may take to send what the orders queued, once they have ended. */
+const MAIL_DRAIN_MS = 30_000;
+
+/**
+ * Every message the orders queued reached the mail server, each once: the outbox drains (nothing
+ * pending, no dead letter), and the mail server holds exactly the outbox's Message-IDs.
+ */
+async function checkMail(db: Db, cluster: Cluster): Promise<Verdict & { emails: number }> {
+  const outbox = new NotificationOutbox(db);
+  const drainBy = Date.now() + MAIL_DRAIN_MS;
+  while ((await outbox.counts()).PENDING > 0 && Date.now() < drainBy) await new Promise((r) => setTimeout(r, 250));
+  const rows = await db.selectFrom('notifications').select(['id', 'idempotency_key', 'status']).execute();
+  const expected = new Set(rows.map((r) => messageId(r.idempotency_key ?? r.id)));
+  const received = await cluster.mailbox();
+  const violations = [
+    ...rows.filter((r) => r.status !== 'SENT').map((r) => `message ${r.id} is ${r.status}, not SENT`),
+    ...[...expected].filter((id) => !received.includes(id)).map((id) => `message ${id} never reached the mail server`),
+    ...received.filter((id) => !expected.has(id)).map((id) => `the mail server holds ${id}, which no order queued`),
+    ...(received.length !== new Set(received).size ? [`the mail server holds ${received.length - new Set(received).size} messages twice`] : []),
+  ];
+  return { checked: rows.length * 2 + received.length + 1, violations, emails: received.length };
+}
+
 /** The planned faults, one after another at random moments 1-4 s apart, in a shuffled order. */
 async function breakThings(cluster: Cluster, plan: ChaosPlan): Promise<void> {
   const faults = [
@@ -105,6 +139,7 @@ async function breakThings(cluster: Cluster, plan: ChaosPlan): Promise<void> {
     ...Array<() => Promise<void>>(plan.serverRestarts).fill(() => cluster.restartTemporal(1000)),
     ...Array<() => Promise<void>>(plan.workerStartsDuringOutage).fill(() => cluster.startWorkerDuringOutage(3000)),
     ...Array<() => Promise<void>>(plan.apiRestarts).fill(() => cluster.restartApi()),
+    ...Array<() => Promise<void>>(plan.relayKills).fill(() => cluster.killRelay()),
   ].sort(() => Math.random() - 0.5);
   for (const fault of faults) {
     await new Promise((r) => setTimeout(r, 1000 + Math.random() * 3000));
@@ -120,6 +155,8 @@ export function summaryTable(s: ChaosSummary): string {
     ['Temporal server restarts', s.serverRestarts],
     ['  worker started while it was down', s.workerStartsDuringOutage],
     ['API restarts', s.apiRestarts],
+    ['mail relay kills (SIGKILL)', s.relayKills],
+    ['emails received', s.emails],
     ['invariants checked', s.invariantsChecked],
     ['HTTP answers', s.answers],
     ['  503 (with Retry-After)', s.unavailableAnswers],
