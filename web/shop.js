@@ -47,8 +47,13 @@ export function follow(path, { headers = {}, onView, onProblem }) {
           onProblem(answer.body ?? { status: res.status, detail: `the shop answered ${res.status}` });
           if (res.status === 401 || res.status === 403 || res.status === 404) return;
         } else {
-          await readEvents(res.body, (event, data) => (event === 'view' ? onView(JSON.parse(data)) : onProblem(JSON.parse(data))));
-          // The stream ended: the order reached its end, or the server went away. Ask again later.
+          await readEvents(res.body, (event, data) => {
+            if (event === 'view') onView(JSON.parse(data));
+            else if (event === 'end') stopped = true;
+            else onProblem(JSON.parse(data));
+          });
+          if (stopped) return;
+          // The stream broke off (the server restarted, the network dropped): ask again soon.
         }
       } catch (err) {
         if (stopped) return;

@@ -31,7 +31,10 @@ export class LiveReads {
     this.heartbeat = setInterval(() => this.broadcastAll(': still here\n\n'), HEARTBEAT_MS).unref();
   }
 
-  /** Answers the request with a stream of `view` events (and `problem` events when a read fails). */
+  /**
+   * Answers the request with a stream of `view` events (and `problem` events when a read fails),
+   * closed with an `end` event once the thing watched can no longer change.
+   */
   follow<T>(key: string, watch: Watch<T>, req: Request, res: Response): void {
     res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
     res.write('retry: 2000\n\n');
@@ -76,7 +79,8 @@ export class LiveReads {
       ended = problem.status === 404;
     }
     if (ended) {
-      for (const res of running.listeners) res.end();
+      // `end` tells the page not to reconnect: nothing more will change.
+      for (const res of running.listeners) res.end('event: end\ndata: {}\n\n');
       this.stop(key, running);
       return;
     }

@@ -149,6 +149,12 @@ describe("the API's real answers", () => {
     await call(customer, 'POST', `/coffee/orders/${coffee}/pickup`);
     await call(customer, 'GET', `/coffee/orders/${coffee}`);
     await call(customer, 'GET', `/coffee/orders/${uniqueId('none')}`);
+    // The live stream of an order that has ended: its last view, then `end`, and it closes.
+    const stream = await fetch(new URL(`/coffee/orders/${coffee}/events`, shop.baseUrl));
+    expect(stream.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const events = await stream.text();
+    expect(events).toMatch(/event: view\ndata: \{[^\n]*"status":"PICKED_UP"/);
+    expect(events.trimEnd().endsWith('event: end\ndata: {}')).toBe(true);
     const failed = uniqueId('api-fail');
     await call(customer, 'POST', '/coffee/orders', { customerName: 'Alan', items: [{ drink: 'espresso', size: 'small', quantity: 1 }], paymentToken: 'tok_ok' }, { 'Idempotency-Key': failed });
     await eventually(() => shop.get(`/coffee/orders/${failed}`), (o) => o.status === 'QUEUED');
