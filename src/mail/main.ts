@@ -7,7 +7,7 @@ import { mailRelay } from './mailer';
 
 async function main(): Promise<void> {
   const settings = settingsOrExit();
-  const logger = createLogger('worker', settings.LOG_LEVEL);
+  const logger = createLogger('mailer', settings.LOG_LEVEL);
   const db = await openDatabase(settings.database);
   const relay = mailRelay(settings, createServices(db).notifier);
   relay.start();
