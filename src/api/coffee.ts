@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Request, type RequestHandler, type Response, Router } from 'express';
 import { z } from 'zod';
-import { type CoffeeInput, type CoffeeStatus, CoffeeStatusAttribute, DEFAULT_PICKUP_TIMEOUT_SECONDS, ingredientUnits, menu, type CoffeeView, priceCoffee, queueStatuses, receivedCoffeeView } from '../domain';
+import { type CoffeeInput, type CoffeeStatus, CoffeeStatusAttribute, DEFAULT_PICKUP_TIMEOUT_SECONDS, ingredientUnits, menu, type CoffeeView, formatCents, priceCoffee, queueStatuses, receivedCoffeeView } from '../domain';
 import { ingredientNameSchema, placeCoffeeOrderSchema } from '../domain/schemas';
 import { coffeeKind } from '../domain/workflow-kinds';
 import type { ApiMetrics } from '../observability/metrics';
@@ -118,9 +118,9 @@ function coffeeSummary(input: CoffeeInput): { summary: string; details: string }
   const priced = priceCoffee(input.items);
   const lines = priced.lines.map((l) => `${l.quantity} × ${l.drink} (${l.size})`).join(', ');
   return {
-    summary: `Coffee for ${input.customerName}: ${lines}, ${(priced.totalCents / 100).toFixed(2)}`,
+    summary: `Coffee for ${input.customerName}: ${lines}, ${formatCents(priced.totalCents)}`,
     details: [
-      ...priced.lines.map((l) => `- ${l.quantity} × ${l.drink}, ${l.size}: ${((l.quantity * l.unitPriceCents) / 100).toFixed(2)}`),
+      ...priced.lines.map((l) => `- ${l.quantity} × ${l.drink}, ${l.size}: ${formatCents(l.quantity * l.unitPriceCents)}`),
       '',
       `**Barista** within ${Math.round(input.claimSlaSeconds / 60)} min · **pickup** within ${Math.round(input.pickupTimeoutSeconds / 60)} min`,
     ].join('\n'),

@@ -33,15 +33,12 @@ interface Operation {
   answers: Record<number, [string, Answer]>;
 }
 
-const json = (schema: z.ZodType) => {
-  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+/** A zod schema as JSON Schema: as a request is sent (`input`), or as an answer is made (`output`: defaults applied, transforms done). */
+const json = (schema: z.ZodType, io: 'input' | 'output' = 'input') => {
+  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
   return rest;
 };
-/** The same schema as answered: defaults applied, transforms done. */
-const answered = (schema: z.ZodType) => {
-  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) as Record<string, unknown>;
-  return rest;
-};
+const answered = (schema: z.ZodType) => json(schema, 'output');
 
 const idempotencyKey = { 'Idempotency-Key': { schema: orderIdSchema, description: 'the order id to use; the same key again meets the same order or action' } };
 const unavailable: [string, Answer] = ['Temporal or the workers are away: try again after `Retry-After` seconds', 'problem'];

@@ -1,6 +1,7 @@
 // A browser's staff sign-in: the token typed into a password field becomes an HttpOnly cookie,
 // which the Temporal Web UI sends to the codec (its "include cross-origin credentials" setting).
 import express, { type Response, Router } from 'express';
+import { escapeHtml } from '../html';
 import { TokenRefused } from '../security/staff-tokens';
 import type { ApiDeps } from './deps';
 import { STAFF_COOKIE } from './staff-auth';
@@ -17,10 +18,10 @@ export function staffSignInRoutes(deps: ApiDeps): Router {
       const expires = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).exp as number;
       const maxAge = Math.max(0, expires - Math.floor(Date.now() / 1000));
       res.set('Set-Cookie', `${STAFF_COOKIE}=${encodeURIComponent(token)}; Path=/codec; Max-Age=${maxAge}; HttpOnly; SameSite=Strict${req.secure ? '; Secure' : ''}`);
-      page(res, 200, 'Signed in', `<p>Signed in as <strong>${escape(member.name)}</strong> (${member.role}). The Temporal Web UI can now decode orders through <code>/codec</code> in this browser.</p>`);
+      page(res, 200, 'Signed in', `<p>Signed in as <strong>${escapeHtml(member.name)}</strong> (${member.role}). The Temporal Web UI can now decode orders through <code>/codec</code> in this browser.</p>`);
     } catch (err) {
       if (!(err instanceof TokenRefused)) throw err;
-      page(res, 401, 'Staff sign-in', signInForm(`Not signed in: ${escape(err.message)}.`));
+      page(res, 401, 'Staff sign-in', signInForm(`Not signed in: ${escapeHtml(err.message)}.`));
     }
   });
   return router;
@@ -38,8 +39,4 @@ function signInForm(message: string): string {
 
 function page(res: Response, status: number, title: string, body: string): void {
   res.status(status).type('html').send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body><h1>${title}</h1>${body}</body></html>`);
-}
-
-function escape(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

@@ -67,3 +67,8 @@ export function receivedOrderView(input: OrderInput): OrderView {
     failure: null,
   };
 }
+
+/** Integer cents as people read them: 2500 → "25.00". */
+export function formatCents(cents: number): string {
+  return (cents / 100).toFixed(2);
+}

@@ -1,5 +1,7 @@
 // What each message the workflows queue says, as plain text and HTML. A template nobody wrote yet
 // still sends: its data, listed, rather than nothing.
+import { formatCents } from '../domain';
+import { escapeHtml } from '../html';
 export interface Rendered {
   subject: string;
   text: string;
@@ -7,7 +9,7 @@ export interface Rendered {
 }
 
 type Data = Record<string, unknown>;
-const money = (cents: unknown) => (typeof cents === 'number' ? (cents / 100).toFixed(2) : '');
+const money = (cents: unknown) => (typeof cents === 'number' ? formatCents(cents) : '');
 const reason = (d: Data) => (d.reason ? ` (${String(d.reason)})` : '');
 
 /** Subject and body lines, per template; `to` is the name the message is for. */
@@ -33,10 +35,6 @@ export function render(template: string, data: Data, to: string): Rendered {
   return {
     subject,
     text: `${lines.join('\n\n')}\n\n-- temporal-fulfillment\n`,
-    html: `<!doctype html><html><body>${lines.map((l) => `<p>${escape(l)}</p>`).join('')}<p style="color:#666">temporal-fulfillment</p></body></html>`,
+    html: `<!doctype html><html><body>${lines.map((l) => `<p>${escapeHtml(l)}</p>`).join('')}<p style="color:#666">temporal-fulfillment</p></body></html>`,
   };
-}
-
-function escape(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

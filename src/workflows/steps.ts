@@ -2,6 +2,7 @@
 // workflow and the step, so the steps name themselves once.
 import { type ActivityOptions, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { formatCents } from '../domain';
 import { forwardStep, mustComplete } from './activity-options';
 
 /** Forward steps: given up on after about 35 s, and the saga unwinds. */
@@ -39,7 +40,7 @@ export function queueNotification(input: Parameters<Activities['sendNotification
 
 function summaryOf(name: string, input: Record<string, unknown>): string {
   const words = name.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`);
-  const amount = typeof input.amountCents === 'number' ? ` ${(input.amountCents / 100).toFixed(2)}` : '';
+  const amount = typeof input.amountCents === 'number' ? ` ${formatCents(input.amountCents)}` : '';
   const template = typeof input.template === 'string' ? `: ${input.template}` : '';
   return `${words}${amount}${template}`;
 }
