@@ -1,5 +1,6 @@
 // Builds every activity over the services it is given, so tests can pass real or failing ones.
 import type { Services } from '../services';
+import { eventActivities } from './events';
 import { withTypedFailures } from './failures';
 import { inventoryActivities } from './inventory';
 import { notificationActivities } from './notifications';
@@ -12,6 +13,7 @@ export function createActivities(services: Services) {
     ...paymentActivities(services.gateway),
     ...shippingActivities(services.carrier),
     ...notificationActivities(services.notifier),
+    ...eventActivities(services.events),
   });
 }
 

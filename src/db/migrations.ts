@@ -118,8 +118,27 @@ const mailRelay: Migration = {
   },
 };
 
+/** The events outbox (src/services/order-events.ts), relayed to NATS JetStream in created order. */
+const orderEvents: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('order_events')
+      .addColumn('event_id', 'text', (c) => c.primaryKey())
+      .addColumn('order_id', 'text', (c) => c.notNull())
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('type', 'text', (c) => c.notNull())
+      .addColumn('sequence', 'integer', (c) => c.notNull())
+      .addColumn('event_json', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('published_at', 'text')
+      .addColumn('stream_sequence', 'bigint')
+      .execute();
+    await db.schema.createIndex('order_events_unpublished').on('order_events').columns(['published_at', 'created_at', 'sequence']).execute();
+  },
+};
+
 export const migrations: MigrationProvider = {
   async getMigrations() {
-    return { '0001_initial': initial, '0002_ingredients': ingredients, '0003_consumed': consumed, '0004_mail_relay': mailRelay };
+    return { '0001_initial': initial, '0002_ingredients': ingredients, '0003_consumed': consumed, '0004_mail_relay': mailRelay, '0005_order_events': orderEvents };
   },
 };

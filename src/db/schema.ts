@@ -82,6 +82,26 @@ export interface IdempotencyKeyTable {
   created_at: string;
 }
 
+/**
+ * The events outbox: each status change of an order, written by its workflow once (the event id
+ * is the key), then published to NATS JetStream by the publisher.
+ */
+export interface OrderEventTable {
+  event_id: string;
+  order_id: string;
+  kind: 'order' | 'coffee';
+  type: string;
+  sequence: number;
+  /** The whole event as published. */
+  event_json: string;
+  /** When it reached the outbox: the publisher takes events in this order. */
+  created_at: string;
+  /** Null until the stream has acknowledged it. */
+  published_at: string | null;
+  /** The stream's sequence number for it. */
+  stream_sequence: number | null;
+}
+
 /** Bookkeeping of the simulated gateway's deliberate faults (tok_flaky). */
 export interface SimulatedFaultTable {
   key: string;
@@ -95,6 +115,7 @@ export interface Database {
   payments: PaymentTable;
   shipments: ShipmentTable;
   notifications: NotificationTable;
+  order_events: OrderEventTable;
   idempotency_keys: IdempotencyKeyTable;
   simulated_faults: SimulatedFaultTable;
 }

@@ -6,3 +6,4 @@ export * from './order';
 export * from './coffee';
 export * from './input-checks';
 export * from './search-attributes';
+export * from './events';

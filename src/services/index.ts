@@ -3,15 +3,17 @@ import type { Db } from '../db/database';
 import { Carrier } from './carrier';
 import { InventoryService } from './inventory';
 import { NotificationOutbox } from './notifications';
+import { EventOutbox } from './order-events';
 import { PaymentGateway } from './payment-gateway';
 
-export { Carrier, InventoryService, NotificationOutbox, PaymentGateway };
+export { Carrier, EventOutbox, InventoryService, NotificationOutbox, PaymentGateway };
 
 export interface Services {
   inventory: InventoryService;
   gateway: PaymentGateway;
   carrier: Carrier;
   notifier: NotificationOutbox;
+  events: EventOutbox;
 }
 
 export interface ServiceOptions {
@@ -25,5 +27,6 @@ export function createServices(db: Db, options: ServiceOptions = {}): Services {
     gateway: new PaymentGateway(db, { latencyMs: options.gatewayLatencyMs ?? 0 }),
     carrier: new Carrier(db),
     notifier: new NotificationOutbox(db),
+    events: new EventOutbox(db),
   };
 }

@@ -1,5 +1,5 @@
 // Retry policies and timeouts for every activity call, each number with its reason.
-import type { ActivityOptions } from '@temporalio/workflow';
+import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
 import { BusinessFailureTypes } from '../domain';
 
 /**
@@ -35,4 +35,15 @@ export const mustComplete: ActivityOptions = {
     maximumAttempts: 20,
     nonRetryableErrorTypes: [...BusinessFailureTypes],
   },
+};
+
+/**
+ * Writing status changes to the events outbox: a local activity, run by the worker inside the
+ * workflow task that made the change, so the event and the change reach Temporal together. It is
+ * one small insert; 5 s only trips on a stuck database. It retries without end (backoff up to a
+ * minute): giving up would lose the event, so the order waits for its database like any step.
+ */
+export const eventRecording: LocalActivityOptions = {
+  startToCloseTimeout: '5 seconds',
+  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '1 minute' },
 };

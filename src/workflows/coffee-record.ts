@@ -26,7 +26,7 @@ export class CoffeeRecord extends Saga<CoffeeStatus, CoffeeView> {
   declare readonly input: CoffeeInput;
 
   constructor(input: CoffeeInput) {
-    super(input, 'RECEIVED', { label: 'coffee order', statusAttribute: CoffeeStatusAttribute, finalStatuses: finalCoffeeStatuses });
+    super(input, 'RECEIVED', { label: 'coffee order', kind: 'coffee', statusAttribute: CoffeeStatusAttribute, finalStatuses: finalCoffeeStatuses });
     this.priced = priceCoffee(input.items);
   }
 
@@ -38,6 +38,11 @@ export class CoffeeRecord extends Saga<CoffeeStatus, CoffeeView> {
 
   protected get customer(): string {
     return this.input.customerName;
+  }
+
+  /** A coffee customer leaves only a name, which stays out of events. */
+  protected eventFacts() {
+    return { totalCents: this.priced.totalCents };
   }
 
   /** Coffee orders started before the counter was told of a cancel or a failure end silently. */

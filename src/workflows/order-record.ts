@@ -23,7 +23,7 @@ export class OrderRecord extends Saga<OrderStatus, OrderView> {
   declare readonly input: OrderInput;
 
   constructor(input: OrderInput) {
-    super(input, 'RECEIVED', { label: 'order', statusAttribute: OrderStatusAttribute, finalStatuses: finalOrderStatuses }, [
+    super(input, 'RECEIVED', { label: 'order', kind: 'order', statusAttribute: OrderStatusAttribute, finalStatuses: finalOrderStatuses }, [
       { key: CustomerIdAttribute, value: input.customerId },
     ]);
   }
@@ -38,6 +38,11 @@ export class OrderRecord extends Saga<OrderStatus, OrderView> {
 
   protected get customer(): string {
     return this.input.email;
+  }
+
+  /** The customer id is the shop's opaque one; the email and the address stay out of events. */
+  protected eventFacts() {
+    return { totalCents: this.totalCents, customerId: this.input.customerId };
   }
 
   protected tellEnding(): Promise<void> {

@@ -10,13 +10,19 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import { type FailureRecord, InputProblem, isDecline, type OrderStatusAttribute, type PaymentStatus } from '../domain';
+import { type EventKind, eventType, type FailureRecord, InputProblem, isDecline, type OrderStatusAttribute, type PaymentStatus, type ShopEvent } from '../domain';
 import { describeFailure, Journal } from './journal';
 import { PublishedView } from './published-view';
-import { call, forward, queueNotification, type StepInput, type StepName, type StepResult, stepKey, toCompletion } from './steps';
+import { call, forward, queueNotification, recordEvents, type StepInput, type StepName, type StepResult, stepKey, toCompletion } from './steps';
 
 /** The patch behind which Update handlers answer only once the main code is at rest (viewOnce). */
 const ANSWER_AT_REST = 'answer-at-rest';
+
+/**
+ * The patch behind which each status change is written to the events outbox. Orders started
+ * before it replay without writing, and write from their next live status change on.
+ */
+const ORDER_EVENTS = 'order-events';
 
 /** How a saga that could not go forward ends. Both workflows' status lists include these. */
 type Ending = 'CANCELLED' | 'FAILED' | 'NEEDS_ATTENTION';
@@ -24,6 +30,8 @@ type Ending = 'CANCELLED' | 'FAILED' | 'NEEDS_ATTENTION';
 export interface SagaIdentity<Status extends string> {
   /** How log lines name the workflow's kind: "order", "coffee order". */
   label: string;
+  /** How its events name it. */
+  kind: EventKind;
   /** The keyword search attribute that holds the status (both kinds' keys have this type). */
   statusAttribute: typeof OrderStatusAttribute;
   finalStatuses: readonly Status[];
@@ -39,6 +47,9 @@ export abstract class Saga<Status extends string, View> extends PublishedView<Vi
   /** Why the saga was asked to stop before its next step (a cancel, the barista's failure), if it was. */
   private stop: FailureRecord | null = null;
   private readonly compensations: { name: StepName; undo: () => Promise<void> }[] = [];
+  /** Status changes made and not yet written to the events outbox. */
+  private unrecordedEvents: ShopEvent[] = [];
+  private eventsMade = 0;
 
   protected constructor(
     readonly input: { orderId: string },
@@ -61,6 +72,9 @@ export abstract class Saga<Status extends string, View> extends PublishedView<Vi
   /** Tells the customer that the order was cancelled or failed, once its steps are undone. */
   protected abstract tellEnding(): Promise<void>;
 
+  /** What this kind's events carry besides the status: never card data or personal data. */
+  protected abstract eventFacts(): Pick<ShopEvent, 'totalCents' | 'customerId'>;
+
   get isFinal(): boolean {
     return (this.identity.finalStatuses as readonly string[]).includes(this.status);
   }
@@ -77,7 +91,54 @@ export abstract class Saga<Status extends string, View> extends PublishedView<Vi
     this.status = status;
     upsertSearchAttributes([{ key: this.identity.statusAttribute, value: status }]);
     this.publish();
+    this.noteEvent();
     log.info(`${this.identity.label} status`, { orderId: this.input.orderId, status });
+  }
+
+  /** The event of the status just reached, to be written before the main code's next step or wait. */
+  private noteEvent(): void {
+    const { kind } = this.identity;
+    this.eventsMade += 1;
+    this.unrecordedEvents.push({
+      eventId: stepKey(`event-${this.eventsMade}`),
+      kind,
+      orderId: this.input.orderId,
+      type: eventType(kind, this.status),
+      status: this.status,
+      sequence: this.eventsMade,
+      occurredAt: new Date().toISOString(),
+      paymentStatus: this.payment.status,
+      ...this.eventFacts(),
+      ...(this.isFinal && this.failure ? { failure: this.failure } : {}),
+    });
+  }
+
+  /**
+   * Writes the status changes not yet written (a handler's too: the claim), in one local
+   * activity; undefined when there is nothing to write. Only the main code calls this, before
+   * each step and wait, so the event reaches Temporal in the workflow task that made the change,
+   * and the handlers' answers stay where viewOnce puts them.
+   */
+  private recordEvents(): Promise<void> | undefined {
+    if (this.unrecordedEvents.length === 0) return undefined;
+    if (!patched(ORDER_EVENTS)) {
+      this.unrecordedEvents = [];
+      return undefined;
+    }
+    return recordEvents(this.unrecordedEvents.splice(0));
+  }
+
+  /** Runs `then` once every status change so far is in the events outbox (at once if there was none). */
+  private afterRecordingEvents<T>(then: () => Promise<T>): Promise<T> {
+    const recording = this.recordEvents();
+    return recording ? recording.then(then) : then();
+  }
+
+  /** The main workflow's wait, once its status changes so far are written. */
+  override until(done: () => boolean): Promise<void>;
+  override until(done: () => boolean, timeoutMs: number): Promise<boolean>;
+  override until(done: () => boolean, timeoutMs?: number): Promise<void | boolean> {
+    return this.afterRecordingEvents<void | boolean>(() => (timeoutMs === undefined ? super.until(done) : super.until(done, timeoutMs)));
   }
 
   protected currentDetails(): string {
@@ -96,12 +157,12 @@ export abstract class Saga<Status extends string, View> extends PublishedView<Vi
 
   /** One forward step: given up on after about 35 s of retries, and the saga unwinds. */
   step<K extends StepName>(name: K, input: StepInput<K>): Promise<StepResult<K>> {
-    return this.journal.step(name, () => call(forward, name, input));
+    return this.afterRecordingEvents(() => this.journal.step(name, () => call(forward, name, input)));
   }
 
   /** A step that must happen once it is due (the capture after dispatch): retried for about 15 minutes. */
   stepThatMustComplete<K extends StepName>(name: K, input: StepInput<K>): Promise<StepResult<K>> {
-    return this.journal.step(name, () => call(toCompletion, name, input));
+    return this.afterRecordingEvents(() => this.journal.step(name, () => call(toCompletion, name, input)));
   }
 
   /** Registers the compensation of the step that has just completed; `then` records its effect. */
@@ -118,8 +179,8 @@ export abstract class Saga<Status extends string, View> extends PublishedView<Vi
   /** Queues a message in the outbox. One that cannot be queued is journaled, never fatal. */
   async notify(recipient: string, template: string, data: Record<string, unknown>): Promise<void> {
     try {
-      await this.journal.step(`notify:${template}`, () =>
-        queueNotification({ idempotencyKey: stepKey(`notify-${template}`), recipient, template, data }),
+      await this.afterRecordingEvents(() =>
+        this.journal.step(`notify:${template}`, () => queueNotification({ idempotencyKey: stepKey(`notify-${template}`), recipient, template, data })),
       );
     } catch (err) {
       log.warn('notification not queued', { template, error: String(err) });
@@ -209,8 +270,11 @@ export abstract class Saga<Status extends string, View> extends PublishedView<Vi
     CancellationScope.current().cancelRequested.catch(() => {
       if (!this.cancelRefusal()) this.requestStop({ type: 'Cancelled', message: 'cancelled by an operator' });
     });
+    this.noteEvent();
     await CancellationScope.nonCancellable(async () => {
       await process();
+      const recording = this.recordEvents();
+      if (recording) await recording;
       this.ended = true;
       await condition(allHandlersFinished);
     });

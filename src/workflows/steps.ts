@@ -1,9 +1,9 @@
 // Activities as saga steps: the two retry classes, and idempotency keys derived from the
 // workflow and the step, so the steps name themselves once.
-import { type ActivityOptions, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { type ActivityOptions, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { formatCents } from '../domain';
-import { forwardStep, mustComplete } from './activity-options';
+import { formatCents, type ShopEvent } from '../domain';
+import { eventRecording, forwardStep, mustComplete } from './activity-options';
 
 /** Forward steps: given up on after about 35 s, and the saga unwinds. */
 export const forward: ActivityOptions = forwardStep;
@@ -36,6 +36,11 @@ export function call<K extends StepName>(options: ActivityOptions, name: K, inpu
 /** A message to the outbox, as a forward step; its own idempotency key is the caller's. */
 export function queueNotification(input: Parameters<Activities['sendNotification']>[0]): Promise<void> {
   return proxyActivities<Activities>({ ...forward, summary: summaryOf('sendNotification', input) }).sendNotification(input);
+}
+
+/** Writes status changes to the events outbox (a local activity: the event ids are their keys). */
+export function recordEvents(events: ShopEvent[]): Promise<void> {
+  return proxyLocalActivities<Activities>(eventRecording).recordOrderEvents({ events });
 }
 
 function summaryOf(name: string, input: Record<string, unknown>): string {

@@ -1,0 +1,77 @@
+// The events outbox: each order event is written here once, by the workflow's step that made the
+// status change, and the publisher relays it to NATS JetStream in the order it was written.
+import type { ShopEvent } from '../domain';
+import { type Db, now } from '../db/database';
+
+export interface OutboxEvent {
+  event: ShopEvent;
+  createdAt: string;
+  publishedAt: string | null;
+}
+
+export class EventOutbox {
+  constructor(private readonly db: Db) {}
+
+  /**
+   * Writes the events once each: the event id is the key, so the workflow's retry (an activity
+   * runs at least once) or its replay after a lost task adds nothing. One transaction, in order.
+   */
+  async record(events: readonly ShopEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.db.transaction().execute(async (trx) => {
+      for (const event of events) {
+        await trx
+          .insertInto('order_events')
+          .values({
+            event_id: event.eventId,
+            order_id: event.orderId,
+            kind: event.kind,
+            type: event.type,
+            sequence: event.sequence,
+            event_json: JSON.stringify(event),
+            created_at: now(),
+            published_at: null,
+            stream_sequence: null,
+          })
+          .onConflict((oc) => oc.column('event_id').doNothing())
+          .execute();
+      }
+    });
+  }
+
+  /**
+   * The next events to publish, in the order they were written. An order's events are written one
+   * step after another, so its earlier ones always come first here.
+   */
+  async unpublished(limit: number): Promise<ShopEvent[]> {
+    const rows = await this.db
+      .selectFrom('order_events')
+      .select('event_json')
+      .where('published_at', 'is', null)
+      .orderBy('created_at')
+      .orderBy('sequence')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => JSON.parse(r.event_json) as ShopEvent);
+  }
+
+  async markPublished(eventId: string, streamSequence: number): Promise<void> {
+    await this.db.updateTable('order_events').set({ published_at: now(), stream_sequence: streamSequence }).where('event_id', '=', eventId).execute();
+  }
+
+  /** One order's events, in sequence. */
+  async ofOrder(kind: ShopEvent['kind'], orderId: string): Promise<OutboxEvent[]> {
+    const rows = await this.db.selectFrom('order_events').selectAll().where('kind', '=', kind).where('order_id', '=', orderId).orderBy('sequence').execute();
+    return rows.map((r) => ({ event: JSON.parse(r.event_json) as ShopEvent, createdAt: r.created_at, publishedAt: r.published_at }));
+  }
+
+  async counts(): Promise<{ published: number; unpublished: number }> {
+    const rows = await this.db
+      .selectFrom('order_events')
+      .select([(eb) => eb.fn.countAll<number>().as('all'), (eb) => eb.fn.count<number>('published_at').as('published')])
+      .execute();
+    const all = Number(rows[0]?.all ?? 0);
+    const published = Number(rows[0]?.published ?? 0);
+    return { published, unpublished: all - published };
+  }
+}
