@@ -45,6 +45,12 @@ const settingsSchema = z.object({
   MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   /** A relay that dies while sending leaves its message to another after this long. */
   MAIL_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /** Where the event publisher sends order events (NATS with JetStream); `npm start` runs one here. */
+  NATS_URL: z.string().regex(/^(nats|tls):\/\/[^\s]+$/, 'must be a nats:// or tls:// URL, such as nats://localhost:4222').default('nats://localhost:4222'),
+  /** The JetStream stream of order events (subjects shop.order.> and shop.coffee.>); created if missing. */
+  NATS_STREAM: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be letters, digits, - or _').default('SHOP_EVENTS'),
+  /** How long the stream keeps events: consumers that are away longer miss the older ones. */
+  NATS_STREAM_MAX_AGE_DAYS: z.coerce.number().int('must be a whole number').min(1).max(3650).default(30),
   /** Requests per minute one client may make to the customers' endpoints; 0 turns the limit off. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int('must be a whole number').min(0).default(300),
   /** Origins allowed to call the codec endpoints from a browser (the Temporal Web UI); default: TEMPORAL_UI_URL's. */

@@ -1,6 +1,7 @@
 // `npm start`: the whole local stack in one command — Temporal dev server (unless one already
 // answers), a worker and the API — and a clean stop of all of it on Ctrl-C.
 import type { ChildProcess } from 'node:child_process';
+import path from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
 import { type Settings, settingsOrExit } from '../config';
 import { ensureSecretsFile, secretNames, secretsFile } from '../security/secrets';
@@ -16,8 +17,10 @@ import { createServices } from '../services';
 import { prebuiltBundle } from '../workers/bundle';
 import { createFulfillmentWorker } from '../workers/worker';
 import { mailRelay } from '../mail/mailer';
+import { eventPublisher } from '../events/publishing';
 import { startLocalTemporal, temporalAnswers } from './dev-server';
 import { listening, startMailpit } from './mailpit';
+import { startNatsServer } from './nats';
 
 async function main(): Promise<void> {
   const created = ensureSecretsFile(process.env.DATA_DIR || '.data');
@@ -28,6 +31,7 @@ async function main(): Promise<void> {
   const traced = settings.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined;
   const temporal = await ensureTemporal(settings);
   const mailpit = await ensureMailpit(settings);
+  const nats = await ensureNats(settings);
 
   const db = await openDatabase(settings.database);
   const services = createServices(db, { gatewayLatencyMs: settings.SIMULATED_GATEWAY_LATENCY_MS });
@@ -37,6 +41,7 @@ async function main(): Promise<void> {
   const workerStopped = worker.run();
   const relay = mailRelay(settings, services.notifier);
   relay.start();
+  const publisher = eventPublisher(settings, services.events, logger);
 
   // The API's connection as in production: 503 within a second or two while Temporal is away.
   const connection = connectLazily(settings.TEMPORAL_ADDRESS);
@@ -50,6 +55,7 @@ async function main(): Promise<void> {
   console.log(`
   Shop         ${api.url}/ (customers) and ${api.url}/barista (staff, with a token)
   API          ${api.url} (reference: ${api.url}/docs)
+  Events       ${nats ? 'nats-server' : 'NATS'} at ${settings.NATS_URL}, stream ${settings.NATS_STREAM}: npm run events:tail
   Mail         ${mailpit ? `Mailpit, ${settings.MAILPIT_UI_URL} (SMTP ${new URL(settings.SMTP_URL).host})` : `relayed to ${new URL(settings.SMTP_URL).host}`}
   Temporal UI  ${settings.TEMPORAL_UI_URL} (decodes orders for staff signed in at ${api.url}/staff/sign-in)
   Temporal     ${settings.TEMPORAL_ADDRESS} (namespace ${settings.TEMPORAL_NAMESPACE})
@@ -69,12 +75,14 @@ Ctrl-C stops everything.`);
     worker.shutdown();
     await workerStopped;
     await relay.stop();
+    await publisher.stop();
     await connection.close();
     await workerConnection.close();
     await db.destroy();
     await tracing.shutdown();
     await stopChild(temporal);
     await stopChild(mailpit);
+    await stopChild(nats);
     console.log('stopped.');
   };
   process.on('SIGINT', () => void stop().then(() => process.exit(0)));
@@ -94,6 +102,17 @@ async function ensureMailpit(settings: Settings): Promise<ChildProcess | undefin
   const smtp = new URL(settings.SMTP_URL);
   if (!['localhost', '127.0.0.1'].includes(smtp.hostname) || (await listening(Number(smtp.port || 25)))) return undefined;
   return startMailpit({ smtpPort: Number(smtp.port || 25), httpPort: Number(new URL(settings.MAILPIT_UI_URL).port), dataDir: settings.DATA_DIR, quiet: true });
+}
+
+/**
+ * The default NATS_URL (localhost:4222) is a nats-server with JetStream started here, its streams
+ * kept under DATA_DIR, unless something answers there already. Another NATS_URL is the user's.
+ */
+async function ensureNats(settings: Settings): Promise<ChildProcess | undefined> {
+  const url = new URL(settings.NATS_URL);
+  const port = Number(url.port || 4222);
+  if (!['localhost', '127.0.0.1'].includes(url.hostname) || (await listening(port))) return undefined;
+  return startNatsServer({ port, storeDir: path.join(settings.DATA_DIR, 'nats'), quiet: true });
 }
 
 /** Uses a Temporal that already answers at TEMPORAL_ADDRESS, or starts the dev server. */

@@ -11,7 +11,7 @@ const secretLogPaths = [
   ...['STAFF_TOKEN_SECRET', 'CARRIER_WEBHOOK_SECRET', 'PAYLOAD_ENCRYPTION_KEYS'].flatMap((name) => [name, `*.${name}`]),
 ];
 
-export function createLogger(component: 'api' | 'worker' | 'mailer' | 'local-stack', level = process.env.LOG_LEVEL ?? 'info'): Logger {
+export function createLogger(component: 'api' | 'worker' | 'mailer' | 'publisher' | 'local-stack', level = process.env.LOG_LEVEL ?? 'info'): Logger {
   return pino({ base: { service: 'temporal-fulfillment', component }, level, timestamp: pino.stdTimeFunctions.isoTime, redact: { paths: secretLogPaths, censor: '(hidden)' } });
 }
 

@@ -1,7 +1,7 @@
 // Order events: each status change is written to the events outbox by the step that made it, once,
 // in order, before anyone can see the status; with amounts and without personal data.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ShopEvent } from '../../src/domain';
+import type { CoffeeView, ShopEvent } from '../../src/domain';
 import { EventOutbox, type Services } from '../../src/services';
 import { cancelOrder, claimCoffee, markCoffeeReady, pickUpCoffee, reportShipmentEvent } from '../../src/workflows/messages';
 import { recordHistories } from '../support/histories';
@@ -75,7 +75,7 @@ describe('order events', () => {
   it("of a coffee order include the barista's claim, made in an Update handler, in its place; and no customer name", async () => {
     const input = coffeeInput();
     const handle = keepCoffee(await placeCoffee(stack.temporal.client, worker.taskQueue, input));
-    await waitForOrder(handle, (o) => o.status === 'QUEUED');
+    await waitForOrder<CoffeeView>(handle, (o) => o.status === 'QUEUED');
     await handle.executeUpdate(claimCoffee, { args: [{ barista: 'Ana' }] });
     await handle.executeUpdate(markCoffeeReady);
     await handle.executeUpdate(pickUpCoffee);
@@ -112,7 +112,7 @@ describe('order events', () => {
     try {
       const input = coffeeInput();
       const handle = keepCoffee(await placeCoffee(stack.temporal.client, flakyWorker.taskQueue, input));
-      await waitForOrder(handle, (o) => o.status === 'QUEUED');
+      await waitForOrder<CoffeeView>(handle, (o) => o.status === 'QUEUED');
       await handle.executeUpdate(claimCoffee, { args: [{ barista: 'Ben' }] });
       await handle.executeUpdate(markCoffeeReady);
       await handle.executeUpdate(pickUpCoffee);

@@ -1,0 +1,117 @@
+// The event publisher against a real nats-server with JetStream: each event on the stream once,
+// in order per order, with its id as Nats-Msg-Id; through a publisher killed mid-way, a resend
+// after a crash between publishing and marking, and a NATS restart.
+import { jetstream } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { connect } from '@nats-io/transport-node';
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadSettings } from '../../src/config';
+import { eventSubject } from '../../src/domain';
+import { EventPublisher } from '../../src/events/publisher';
+import { eventPublisher } from '../../src/events/publishing';
+import { ensureStreams } from '../../src/events/stream';
+import { outOfOrder, startTestNats, streamContents, type TestNats } from '../support/nats';
+import { spawnNode } from '../support/processes';
+import { freshOutbox, orderEvent, writeEvents } from './fixtures';
+
+// A stream owns its subjects on a server, so each test has a server of its own.
+const stream = 'SHOP_EVENTS';
+let nats: TestNats;
+let nc: NatsConnection;
+
+beforeEach(async () => {
+  nats = await startTestNats();
+  nc = await connect({ servers: nats.url });
+});
+afterEach(async () => {
+  await nc?.close();
+  await nats?.stop();
+});
+
+async function until(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The stream's events of these orders, checked: each id once, on its subject, in order per order. */
+async function onStream(orderIds: string[]) {
+  const ours = (await streamContents(nats.url, stream)).filter((m) => orderIds.includes(m.event.orderId));
+  for (const m of ours) {
+    expect(m.msgId).toBe(m.event.eventId);
+    expect(m.subject).toBe(eventSubject(m.event));
+  }
+  expect(new Set(ours.map((m) => m.event.eventId)).size).toBe(ours.length);
+  expect(outOfOrder(ours.map((m) => m.event))).toEqual([]);
+  return ours;
+}
+
+describe('the event publisher', () => {
+  it('puts each event on the stream once, in order per order; one published before a crash and published again is dropped by the stream', async () => {
+    await ensureStreams(nc, { name: stream, maxAgeDays: 1 });
+    const { db, outbox } = await freshOutbox();
+    const orders = await writeEvents(outbox, 4, 5);
+    // The publisher died after the stream took this event and before it marked it published.
+    const crashedOn = orderEvent(orders[0]!, 1);
+    await jetstream(nc).publish(eventSubject(crashedOn), JSON.stringify(crashedOn), { msgID: crashedOn.eventId });
+
+    const publisher = new EventPublisher(outbox, jetstream(nc), { stream });
+    expect(await publisher.publishDue()).toBe(20);
+    expect(await publisher.publishDue()).toBe(0);
+
+    expect(await outbox.counts()).toEqual({ published: 20, unpublished: 0 });
+    const events = await onStream(orders);
+    expect(events).toHaveLength(20);
+    expect(events[0]!.event.eventId).toBe(crashedOn.eventId);
+    await db.destroy();
+  });
+
+  it('loses nothing and doubles nothing when its process is SIGKILLed mid-way', async () => {
+    const { db, outbox, dataDir } = await freshOutbox();
+    const orders = await writeEvents(outbox, 50, 6);
+    const env = { DATA_DIR: dataDir, NATS_URL: nats.url, NATS_STREAM: stream, LOG_LEVEL: 'warn' };
+
+    const first = spawnNode('events/main.js', env);
+    await until(async () => (await outbox.counts()).published >= 20, 'the first events');
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const left = (await outbox.counts()).unpublished;
+    expect(left).toBeGreaterThan(0);
+
+    const second = spawnNode('events/main.js', env);
+    try {
+      await until(async () => (await outbox.counts()).unpublished === 0, 'the rest');
+    } finally {
+      second.child.kill('SIGTERM');
+      await second.exited;
+    }
+    expect(await onStream(orders)).toHaveLength(300);
+    await db.destroy();
+  });
+
+  it('rides out a NATS restart: what was written while NATS was down is published once when it is back', async () => {
+    const { db, outbox } = await freshOutbox();
+    const settings = loadSettings({ DATA_DIR: '/nonexistent', NATS_URL: nats.url, NATS_STREAM: stream });
+    const running = eventPublisher(settings, outbox, pino({ level: 'silent' }));
+    try {
+      const before = await writeEvents(outbox, 5, 2);
+      await until(async () => (await outbox.counts()).unpublished === 0, 'the events before the restart');
+
+      await nats.stop('SIGKILL');
+      const during = await writeEvents(outbox, 5, 2);
+      await new Promise((r) => setTimeout(r, 1500));
+      expect((await outbox.counts()).unpublished).toBe(10);
+      await nats.start();
+      const after = await writeEvents(outbox, 5, 2);
+
+      await until(async () => (await outbox.counts()).unpublished === 0, 'the events after the restart');
+      expect(await onStream([...before, ...during, ...after])).toHaveLength(30);
+    } finally {
+      await running.stop();
+      await db.destroy();
+    }
+  });
+});
