@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { eventually, HttpClient, orderFor } from '../api/helpers';
 import { uniqueId } from '../support/database';
-import { freePort, type Spawned, spawnNode, waitForOutput, mailpitPorts } from '../support/processes';
+import { freePort, type Spawned, spawnNode, waitForOutput, localServerPorts } from '../support/processes';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-stack-'));
 const running: Spawned[] = [];
@@ -15,7 +15,7 @@ afterAll(() => {
 
 /** `npm start` with a Temporal dev server of its own, persisted under dataDir. */
 async function startStack(env: Record<string, string>): Promise<{ stack: Spawned; http: HttpClient }> {
-  const stack = spawnNode('dev/start.js', { ...env, ...(await mailpitPorts()), DATA_DIR: dataDir, WORKER_METRICS_PORT: '0', SIMULATED_GATEWAY_LATENCY_MS: '1500' });
+  const stack = spawnNode('dev/start.js', { ...env, ...(await localServerPorts()), DATA_DIR: dataDir, WORKER_METRICS_PORT: '0', SIMULATED_GATEWAY_LATENCY_MS: '1500' });
   running.push(stack);
   const [, url] = await waitForOutput(stack, /API\s+(http:\/\/\S+)/, 90_000);
   return { stack, http: new HttpClient(url!) };

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { uniqueId } from '../support/database';
-import { freePort, type Spawned, spawnNode, waitForOutput } from '../support/processes';
+import { freePort, localServerPorts, type Spawned, spawnNode, waitForOutput } from '../support/processes';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-start-'));
 let stack: Spawned | undefined;
@@ -19,9 +19,8 @@ describe('npm start', () => {
     const port = await freePort();
     // A new user's machine: no secret set anywhere.
     const env = { TEMPORAL_ADDRESS: inject('temporalAddress'), DATA_DIR: dataDir, STAFF_TOKEN_SECRET: '', CARRIER_WEBHOOK_SECRET: '', PAYLOAD_ENCRYPTION_KEYS: '' };
-    const [smtpPort, mailpitPort] = [await freePort(), await freePort()];
-    const mail = { SMTP_URL: `smtp://localhost:${smtpPort}`, MAILPIT_UI_URL: `http://localhost:${mailpitPort}` };
-    stack = spawnNode('dev/start.js', { ...env, ...mail, PORT: String(port), TEMPORAL_UI_URL: 'http://localhost:8233', TEMPORAL_TASK_QUEUE: uniqueId('tq-start'), WORKER_METRICS_PORT: '0' });
+    const servers = await localServerPorts();
+    stack = spawnNode('dev/start.js', { ...env, ...servers, PORT: String(port), TEMPORAL_UI_URL: 'http://localhost:8233', TEMPORAL_TASK_QUEUE: uniqueId('tq-start'), WORKER_METRICS_PORT: '0' });
     const [, api] = await waitForOutput(stack, /API\s+(http:\/\/\S+)/);
     expect(stack.output()).toContain(`using the Temporal server already at ${inject('temporalAddress')}`);
     expect(stack.output()).toMatch(/created STAFF_TOKEN_SECRET, CARRIER_WEBHOOK_SECRET, PAYLOAD_ENCRYPTION_KEYS in \S+secrets\.json/);
@@ -64,13 +63,26 @@ describe('npm start', () => {
     expect((await call('GET', `/inventory/${sku}`, undefined, { authorization: `Bearer ${token}` })).body).toMatchObject({ available: 2, reserved: 0 });
 
     // The customer's emails arrived in Mailpit, which npm start runs.
-    expect(stack.output()).toContain(`Mailpit, ${mail.MAILPIT_UI_URL}`);
+    expect(stack.output()).toContain(`Mailpit, ${servers.MAILPIT_UI_URL}`);
     const subjects = async () => {
-      const res = await fetch(`${mail.MAILPIT_UI_URL}/api/v1/search?query=${encodeURIComponent('to:start@example.com')}`);
+      const res = await fetch(`${servers.MAILPIT_UI_URL}/api/v1/search?query=${encodeURIComponent('to:start@example.com')}`);
       return ((await res.json()) as { messages: { Subject: string }[] }).messages.map((m) => m.Subject).sort();
     };
     await eventually(async () => (await subjects()).length === 3);
     expect(await subjects()).toEqual([`Order ${orderId} is on its way`, `Order ${orderId} was delivered`, `Order ${orderId}: we have it`].sort());
+
+    // Its events are on the stream of the nats-server npm start runs, and events:tail shows them.
+    expect(stack.output()).toContain(`nats-server at ${servers.NATS_URL}, stream SHOP_EVENTS: npm run events:tail`);
+    const tail = spawnNode('events/tail.js', { ...env, NATS_URL: servers.NATS_URL });
+    try {
+      await waitForOutput(tail, new RegExp(`order\\.completed\\s+${orderId}`), 20_000);
+    } finally {
+      tail.child.kill('SIGINT');
+      expect(await tail.exited).toBe(0);
+    }
+    const lines = tail.output().split('\n').filter((l) => l.includes(` ${orderId} `));
+    expect(lines.map((l) => l.split(/\s+/)[1])).toEqual(['order.received', 'order.inventory-reserved', 'order.payment-authorized', 'order.shipment-created', 'order.dispatched', 'order.completed']);
+    expect(lines.at(-1)).toContain('#6  90.00  payment captured');
 
     stack.child.kill('SIGINT');
     expect(await stack.exited).toBe(0);

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { HttpClient, orderFor } from '../api/helpers';
 import { uniqueId } from '../support/database';
-import { freePort, spawnNode, waitForOutput, mailpitPorts } from '../support/processes';
+import { freePort, spawnNode, waitForOutput, localServerPorts } from '../support/processes';
 
 interface ExportedSpan {
   traceId: string;
@@ -41,7 +41,7 @@ describe('traces', () => {
   it('follow an order from the HTTP request through the workflow to every activity, in one trace', async () => {
     const otel = await collector();
     const stack = spawnNode('dev/start.js', {
-      ...(await mailpitPorts()),
+      ...(await localServerPorts()),
       PORT: String(await freePort()),
       TEMPORAL_ADDRESS: inject('temporalAddress'),
       TEMPORAL_TASK_QUEUE: uniqueId('tq-tracing'),

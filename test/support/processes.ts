@@ -44,7 +44,10 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** SMTP and Mailpit's web page on free ports, for a test that runs `npm start` (which runs Mailpit). */
-export async function mailpitPorts(): Promise<{ SMTP_URL: string; MAILPIT_UI_URL: string }> {
-  return { SMTP_URL: `smtp://localhost:${await freePort()}`, MAILPIT_UI_URL: `http://localhost:${await freePort()}` };
+/**
+ * SMTP, Mailpit's web page and NATS on free ports, for a test that runs `npm start` (which runs
+ * Mailpit and nats-server there), so it never meets another test's servers.
+ */
+export async function localServerPorts(): Promise<{ SMTP_URL: string; MAILPIT_UI_URL: string; NATS_URL: string }> {
+  return { SMTP_URL: `smtp://localhost:${await freePort()}`, MAILPIT_UI_URL: `http://localhost:${await freePort()}`, NATS_URL: `nats://localhost:${await freePort()}` };
 }
