@@ -1,5 +1,6 @@
 // The system as separate processes on loopback, for chaos: a Temporal dev server persisted to
-// its SQLite file, the API and a worker from dist/, sharing one business database file.
+// its SQLite file, the API and a worker from dist/, sharing one business database file; Mailpit
+// and the mail relay; nats-server with JetStream and the event publisher.
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,6 +13,7 @@ import { inject } from 'vitest';
 import { workflowSinks } from '../../src/workers/worker';
 import { startDevServer, waitForTemporal } from '../../src/dev/dev-server';
 import { startMailpit } from '../../src/dev/mailpit';
+import { startNatsServer } from '../../src/dev/nats';
 import { findTemporalCli } from '../../src/dev/temporal-cli';
 import { type Answer, HttpClient, type RequestOptions } from '../api/helpers';
 import { freePort, type Spawned, spawnNode, waitForOutput } from '../support/processes';
@@ -24,8 +26,10 @@ export class Cluster {
   private worker?: Spawned;
   private mailpit?: ChildProcess;
   private relay?: Spawned;
+  private nats?: ChildProcess;
+  private publisher?: Spawned;
   http!: WatchedHttp;
-  readonly counts = { workerKills: 0, serverRestarts: 0, workerStartsDuringOutage: 0, apiRestarts: 0, relayKills: 0 };
+  readonly counts = { workerKills: 0, serverRestarts: 0, workerStartsDuringOutage: 0, apiRestarts: 0, relayKills: 0, publisherKills: 0, natsRestarts: 0 };
   /** Every answer the API gave the shop, whichever API process gave it. */
   readonly answers = new AnswerLog();
 
@@ -38,7 +42,7 @@ export class Cluster {
   static async start(dataDir: string, gatewayLatencyMs = 0): Promise<Cluster> {
     const cliPath = await findTemporalCli();
     if (!cliPath) throw new Error('no temporal CLI');
-    const [apiPort, temporalPort, uiPort, smtpPort, mailpitPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+    const [apiPort, temporalPort, uiPort, smtpPort, mailpitPort, natsPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
     const env = {
       PORT: String(apiPort),
       TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
@@ -53,6 +57,7 @@ export class Cluster {
       MAILPIT_UI_URL: `http://127.0.0.1:${mailpitPort}`,
       // A killed relay's message is taken again soon.
       MAIL_LEASE_SECONDS: '2',
+      NATS_URL: `nats://127.0.0.1:${natsPort}`,
     };
     const cluster = new Cluster(dataDir, cliPath, env);
     await cluster.startTemporal();
@@ -60,7 +65,36 @@ export class Cluster {
     await cluster.startApi();
     cluster.mailpit = await startMailpit({ smtpPort, httpPort: mailpitPort, quiet: true, maxMessages: 0 });
     cluster.startRelay();
+    await cluster.startNats();
+    cluster.startPublisher();
     return cluster;
+  }
+
+  private async startNats(): Promise<void> {
+    this.nats = await startNatsServer({ port: Number(new URL(this.env.NATS_URL!).port), storeDir: path.join(this.dataDir, 'nats'), quiet: true });
+  }
+
+  private startPublisher(): void {
+    this.publisher = spawnNode('events/main.js', this.env);
+  }
+
+  /** SIGKILL: an event on the stream may not be marked published yet, and is published again. */
+  async killPublisher(): Promise<void> {
+    await kill(this.publisher?.child, 'SIGKILL');
+    this.counts.publisherKills += 1;
+    this.startPublisher();
+  }
+
+  /** NATS SIGKILLed, down for a while, and started again on its store: the publisher rides it out. */
+  async restartNats(downMs: number): Promise<void> {
+    await kill(this.nats, 'SIGKILL');
+    await new Promise((r) => setTimeout(r, downMs));
+    await this.startNats();
+    this.counts.natsRestarts += 1;
+  }
+
+  get natsUrl(): string {
+    return this.env.NATS_URL!;
   }
 
   private startRelay(): void {
@@ -201,6 +235,8 @@ export class Cluster {
   async stop(): Promise<void> {
     await kill(this.relay?.child, 'SIGTERM');
     await kill(this.mailpit, 'SIGTERM');
+    await kill(this.publisher?.child, 'SIGTERM');
+    await kill(this.nats, 'SIGTERM');
     await kill(this.api?.child, 'SIGTERM');
     await kill(this.worker?.child, 'SIGTERM');
     await kill(this.temporal, 'SIGTERM');

@@ -14,6 +14,8 @@ describe('chaos at scale', () => {
       workerStartsDuringOutage: 2,
       apiRestarts: 2,
       relayKills: 3,
+      publisherKills: 3,
+      natsRestarts: 2,
       gatewayLatencyMs: 300,
       timeLimitMs: Number(process.env.CHAOS_TIME_LIMIT_MS ?? 8 * 60_000),
     });
@@ -21,6 +23,6 @@ describe('chaos at scale', () => {
     expect(summary.violations).toEqual([]);
     expect(summary.historiesReplayed).toBe(150 + 50);
     expect(summary.historiesNotReplaying).toEqual([]);
-    expect([summary.workerKills, summary.serverRestarts, summary.workerStartsDuringOutage, summary.apiRestarts]).toEqual([6, 2, 2, 2]);
+    expect([summary.workerKills, summary.serverRestarts, summary.workerStartsDuringOutage, summary.apiRestarts, summary.publisherKills, summary.natsRestarts]).toEqual([6, 2, 2, 2, 3, 2]);
   }, 10 * 60_000);
 });

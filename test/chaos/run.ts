@@ -6,9 +6,11 @@ import path from 'node:path';
 import { type Db, openDatabase } from '../../src/db/database';
 import { messageId } from '../../src/mail/relay';
 import { NotificationOutbox } from '../../src/services/notifications';
+import { EventOutbox } from '../../src/services';
+import { streamContents } from '../support/nats';
 import { Cluster } from './cluster';
 import { checkInvariants, type Verdict } from './invariants';
-import { drive, openShop, placeOrders } from './shop';
+import { drive, openShop, placeOrders, type ShopDay } from './shop';
 
 export interface ChaosPlan {
   orders: number;
@@ -20,6 +22,10 @@ export interface ChaosPlan {
   apiRestarts: number;
   /** The mail relay SIGKILLed and started again. */
   relayKills: number;
+  /** The event publisher SIGKILLed and started again. */
+  publisherKills: number;
+  /** nats-server SIGKILLed and started again on its store a second later. */
+  natsRestarts: number;
   /** A slower gateway widens the windows in which a kill lands mid-activity. */
   gatewayLatencyMs?: number;
   /** Bounds the whole run: orders not settled by then are violations. */
@@ -34,8 +40,12 @@ export interface ChaosSummary {
   workerStartsDuringOutage: number;
   apiRestarts: number;
   relayKills: number;
+  publisherKills: number;
+  natsRestarts: number;
   /** Messages the mail server received, each once. */
   emails: number;
+  /** Order events on the stream, each once. */
+  events: number;
   invariantsChecked: number;
   /** HTTP answers the shop got, and the slowest of them. */
   answers: number;
@@ -79,6 +89,9 @@ export async function runChaos(plan: ChaosPlan): Promise<ChaosSummary> {
       const mail = await checkMail(db, cluster);
       verdict.checked += mail.checked;
       verdict.violations.push(...mail.violations);
+      const events = await checkEvents(db, cluster, day);
+      verdict.checked += events.checked;
+      verdict.violations.push(...events.violations);
       verdict.violations.push(...cluster.answers.failures);
       if (cluster.answers.failures.length > 0) verdict.violations.push(...cluster.problems());
       if (cluster.answers.slowest.ms > SLOWEST_ANSWER_MS) verdict.violations.push(`${cluster.answers.slowest.what} took ${cluster.answers.slowest.ms} ms`);
@@ -91,6 +104,7 @@ export async function runChaos(plan: ChaosPlan): Promise<ChaosSummary> {
         coffees: plan.coffees,
         ...cluster.counts,
         emails: mail.emails,
+        events: events.events,
         invariantsChecked: verdict.checked,
         answers: cluster.answers.count,
         unavailableAnswers: cluster.answers.byStatus.get(503) ?? 0,
@@ -109,7 +123,7 @@ export async function runChaos(plan: ChaosPlan): Promise<ChaosSummary> {
   }
 }
 
-/** How long the relay may take to send what the orders queued, once they have ended. */
+/** How long the relay (and the publisher) may take to send what the orders queued, once they have ended. */
 const MAIL_DRAIN_MS = 30_000;
 
 /**
@@ -132,6 +146,36 @@ async function checkMail(db: Db, cluster: Cluster): Promise<Verdict & { emails: 
   return { checked: rows.length * 2 + received.length + 1, violations, emails: received.length };
 }
 
+/**
+ * Every status change of every order is on the stream once, in order: each order's events are
+ * 1, 2, ... n with no gap, from RECEIVED to the status it ended in; the stream holds exactly the
+ * outbox's events, none twice, each with its id as Nats-Msg-Id.
+ */
+async function checkEvents(db: Db, cluster: Cluster, day: ShopDay): Promise<Verdict & { events: number }> {
+  const outbox = new EventOutbox(db);
+  const drainBy = Date.now() + MAIL_DRAIN_MS;
+  while ((await outbox.counts()).unpublished > 0 && Date.now() < drainBy) await new Promise((r) => setTimeout(r, 250));
+  const violations: string[] = [];
+  let checked = 0;
+  const check = (ok: boolean, what: string) => {
+    checked += 1;
+    if (!ok) violations.push(what);
+  };
+  const { unpublished } = await outbox.counts();
+  check(unpublished === 0, `${unpublished} events never published`);
+  const streamed = await streamContents(cluster.natsUrl, 'SHOP_EVENTS');
+  const ids = streamed.map((m) => m.event.eventId);
+  check(new Set(ids).size === ids.length, `the stream holds ${ids.length - new Set(ids).size} events twice`);
+  check(streamed.every((m) => m.msgId === m.event.eventId), 'an event on the stream without its id as Nats-Msg-Id');
+  for (const o of day.orders) {
+    const written = (await outbox.ofOrder(o.kind, o.id)).map((e) => e.event);
+    const onStream = streamed.filter((m) => m.event.kind === o.kind && m.event.orderId === o.id).map((m) => m.event);
+    check(onStream.map((e) => e.sequence).join() === written.map((_, i) => i + 1).join(), `${o.id}: events ${onStream.map((e) => e.sequence).join()} on the stream, ${written.length} written`);
+    check(onStream[0]?.status === 'RECEIVED' && onStream.at(-1)?.status === o.status, `${o.id}: events from ${onStream[0]?.status} to ${onStream.at(-1)?.status}, ended ${o.status}`);
+  }
+  return { checked, violations, events: streamed.length };
+}
+
 /** The planned faults, one after another at random moments 1-4 s apart, in a shuffled order. */
 async function breakThings(cluster: Cluster, plan: ChaosPlan): Promise<void> {
   const faults = [
@@ -140,6 +184,8 @@ async function breakThings(cluster: Cluster, plan: ChaosPlan): Promise<void> {
     ...Array<() => Promise<void>>(plan.workerStartsDuringOutage).fill(() => cluster.startWorkerDuringOutage(3000)),
     ...Array<() => Promise<void>>(plan.apiRestarts).fill(() => cluster.restartApi()),
     ...Array<() => Promise<void>>(plan.relayKills).fill(() => cluster.killRelay()),
+    ...Array<() => Promise<void>>(plan.publisherKills).fill(() => cluster.killPublisher()),
+    ...Array<() => Promise<void>>(plan.natsRestarts).fill(() => cluster.restartNats(1000)),
   ].sort(() => Math.random() - 0.5);
   for (const fault of faults) {
     await new Promise((r) => setTimeout(r, 1000 + Math.random() * 3000));
@@ -157,6 +203,9 @@ export function summaryTable(s: ChaosSummary): string {
     ['API restarts', s.apiRestarts],
     ['mail relay kills (SIGKILL)', s.relayKills],
     ['emails received', s.emails],
+    ['event publisher kills (SIGKILL)', s.publisherKills],
+    ['NATS restarts (SIGKILL)', s.natsRestarts],
+    ['events on the stream', s.events],
     ['invariants checked', s.invariantsChecked],
     ['HTTP answers', s.answers],
     ['  503 (with Retry-After)', s.unavailableAnswers],
