@@ -51,7 +51,18 @@ describe('docker-compose.yml', () => {
     expect(smtp.port).toBe('1025');
   });
 
-  it.each(['worker', 'api', 'mailer'])('gives the %s settings the code accepts, pointing at the services that exist', (name) => {
+  it('runs the event publisher against a NATS server with JetStream on a volume, the same image as the worker and the API', () => {
+    expect(services.publisher?.command).toEqual(['node', 'dist/events/main.js']);
+    const settings = loadSettings(withSecrets(services.publisher!.environment!));
+    const nats = new URL(settings.NATS_URL);
+    expect(services[nats.hostname]?.image).toMatch(/^nats:2\.15\./);
+    expect(services[nats.hostname]?.command).toEqual(expect.arrayContaining(['-js', '-sd', '/data']));
+    expect(services[nats.hostname]?.volumes).toEqual(['nats-data:/data']);
+    expect(compose.volumes).toHaveProperty('nats-data');
+    expect([nats.port, settings.NATS_STREAM, settings.NATS_STREAM_MAX_AGE_DAYS]).toEqual(['4222', 'SHOP_EVENTS', 30]);
+  });
+
+  it.each(['worker', 'api', 'mailer', 'publisher'])('gives the %s settings the code accepts, pointing at the services that exist', (name) => {
     const app = services[name]!;
     const settings = loadSettings(withSecrets(app.environment!));
     expect('url' in settings.database).toBe(true);
@@ -64,7 +75,7 @@ describe('docker-compose.yml', () => {
     expect(app.depends_on).toEqual({ postgres: { condition: 'service_healthy' }, 'temporal-namespace': { condition: 'service_completed_successfully' } });
   });
 
-  it.each(['worker', 'api', 'mailer'])('requires every secret of the %s from the environment (.env), naming how to make one, and never holds a value itself', (name) => {
+  it.each(['worker', 'api', 'mailer', 'publisher'])('requires every secret of the %s from the environment (.env), naming how to make one, and never holds a value itself', (name) => {
     const environment = services[name]!.environment!;
     for (const secret of secretNames) expect(environment[secret]).toBe(`\${${secret}:?run npm run --silent secrets:new > .env, or set it}`);
   });
