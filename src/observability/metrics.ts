@@ -8,6 +8,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { Db } from '../db/database';
 import { type WorkflowKind, workflowKinds } from '../domain/workflow-kinds';
 import { NotificationOutbox } from '../services/notifications';
+import { EventOutbox } from '../services/order-events';
 
 export interface ApiMetrics {
   registry: Registry;
@@ -70,6 +71,16 @@ export function createApiMetrics(sources: Sources): ApiMetrics {
     registers: [registry],
     async collect() {
       for (const [status, n] of Object.entries(await new NotificationOutbox(sources.db).counts())) this.set({ status }, n);
+    },
+  });
+
+  new Gauge({
+    name: 'fulfillment_order_events',
+    help: 'Order events in the events outbox: published (on the NATS stream) or unpublished (waiting; a growing number means the publisher or NATS is away)',
+    labelNames: ['state'],
+    registers: [registry],
+    async collect() {
+      for (const [state, n] of Object.entries(await new EventOutbox(sources.db).counts())) this.set({ state }, n);
     },
   });
 

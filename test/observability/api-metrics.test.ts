@@ -50,6 +50,9 @@ describe('GET /metrics', () => {
     expect(value(metrics, 'fulfillment_orders{workflow="order",status="SHIPMENT_CREATED"}')).toBe(1);
     expect(value(metrics, 'fulfillment_compensations{compensation="releaseStock"}')).toBe(1);
     expect(value(metrics, 'fulfillment_compensations{compensation="voidAuthorization"}')).toBe(0);
+    // No publisher runs here: every status change so far waits in the events outbox (3 + 4).
+    expect(value(metrics, 'fulfillment_order_events{state="unpublished"}')).toBe(7);
+    expect(value(metrics, 'fulfillment_order_events{state="published"}')).toBe(0);
   });
 });
 
