@@ -118,7 +118,7 @@ const mailRelay: Migration = {
   },
 };
 
-/** The events outbox (src/services/order-events.ts), relayed to NATS JetStream in created order. */
+/** The events outbox (src/services/order-events.ts), relayed to NATS JetStream in `position` order. */
 const orderEvents: Migration = {
   async up(db: Kysely<unknown>) {
     await db.schema
@@ -129,11 +129,13 @@ const orderEvents: Migration = {
       .addColumn('type', 'text', (c) => c.notNull())
       .addColumn('sequence', 'integer', (c) => c.notNull())
       .addColumn('event_json', 'text', (c) => c.notNull())
+      .addColumn('position', 'bigint', (c) => c.notNull())
       .addColumn('created_at', 'text', (c) => c.notNull())
       .addColumn('published_at', 'text')
       .addColumn('stream_sequence', 'bigint')
       .execute();
-    await db.schema.createIndex('order_events_unpublished').on('order_events').columns(['published_at', 'created_at', 'sequence']).execute();
+    await db.schema.createIndex('order_events_position').on('order_events').column('position').execute();
+    await db.schema.createIndex('order_events_unpublished').on('order_events').columns(['published_at', 'position']).execute();
   },
 };
 

@@ -94,7 +94,13 @@ export interface OrderEventTable {
   sequence: number;
   /** The whole event as published. */
   event_json: string;
-  /** When it reached the outbox: the publisher takes events in this order. */
+  /**
+   * The publisher takes events in this order: one more than the highest when it was written, so
+   * an order's later event (written after the earlier one committed) always comes after it, with
+   * no clock involved. Events of different orders may share one.
+   */
+  position: number;
+  /** When it reached the outbox. */
   created_at: string;
   /** Null until the stream has acknowledged it. */
   published_at: string | null;

@@ -19,7 +19,10 @@ export class EventOutbox {
   async record(events: readonly ShopEvent[]): Promise<void> {
     if (events.length === 0) return;
     await this.db.transaction().execute(async (trx) => {
+      const highest = await trx.selectFrom('order_events').select((eb) => eb.fn.max('position').as('top')).executeTakeFirst();
+      let position = Number(highest?.top ?? 0);
       for (const event of events) {
+        position += 1;
         await trx
           .insertInto('order_events')
           .values({
@@ -29,6 +32,7 @@ export class EventOutbox {
             type: event.type,
             sequence: event.sequence,
             event_json: JSON.stringify(event),
+            position,
             created_at: now(),
             published_at: null,
             stream_sequence: null,
@@ -41,14 +45,14 @@ export class EventOutbox {
 
   /**
    * The next events to publish, in the order they were written. An order's events are written one
-   * step after another, so its earlier ones always come first here.
+   * step after another, each with a higher position, so its earlier ones always come first here.
    */
   async unpublished(limit: number): Promise<ShopEvent[]> {
     const rows = await this.db
       .selectFrom('order_events')
       .select('event_json')
       .where('published_at', 'is', null)
-      .orderBy('created_at')
+      .orderBy('position')
       .orderBy('sequence')
       .limit(limit)
       .execute();
