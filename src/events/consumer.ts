@@ -79,14 +79,14 @@ export async function consumeEvents(nc: NatsConnection, options: EventConsumerOp
     let event: ShopEvent | undefined;
     let error: string;
     try {
-      event = m.json<ShopEvent>();
+      event = asShopEvent(m.json<unknown>());
       await options.handle(event, { count: m.info.deliveryCount, streamSequence: m.info.streamSequence });
       m.ack();
       return;
     } catch (err) {
       error = err instanceof Error ? err.message : String(err);
     }
-    // Not even JSON: no later delivery can do better.
+    // Not an event at all: no later delivery can do better.
     const giveUp = event === undefined || m.info.deliveryCount >= maxDeliveries;
     options.onProblem?.({ event: event?.eventId ?? `seq-${m.info.streamSequence}`, delivery: m.info.deliveryCount, error, deadLettered: giveUp });
     if (!giveUp) {
@@ -113,4 +113,18 @@ export async function consumeEvents(nc: NatsConnection, options: EventConsumerOp
       await stopped;
     },
   };
+}
+
+/** The event in a message, or an error naming what is missing: such a message is dead-lettered at once. */
+function asShopEvent(body: unknown): ShopEvent {
+  const e = body as Partial<ShopEvent> | null;
+  const missing = [
+    typeof e?.eventId !== 'string' && 'eventId',
+    typeof e?.orderId !== 'string' && 'orderId',
+    typeof e?.type !== 'string' && 'type',
+    typeof e?.status !== 'string' && 'status',
+    !Number.isInteger(e?.sequence) && 'sequence',
+  ].filter(Boolean);
+  if (missing.length > 0) throw new Error(`not an order event: no ${missing.join(', ')}`);
+  return e as ShopEvent;
 }

@@ -15,6 +15,11 @@ export interface PublisherOptions {
   batch?: number;
   /** Told of each failed round (NATS away, the database away); the publisher retries with backoff. */
   onError?: (err: unknown) => void;
+  /**
+   * Run before the retry after a failed round: makes sure the stream is there (a NATS server that
+   * came back without its store has lost it). Its own failure waits for the next round.
+   */
+  beforeRetry?: () => Promise<void>;
 }
 
 export class EventPublisher {
@@ -58,8 +63,10 @@ export class EventPublisher {
           this.options.onError?.(err);
         }
         // After a failure: 0.5 s, doubling to 10 s. Idle: the poll interval. Busy: at once.
-        if (failures > 0) await this.pause(Math.min(500 * 2 ** (failures - 1), 10_000));
-        else if (published === 0) await this.pause(this.options.pollMs ?? 250);
+        if (failures > 0) {
+          await this.pause(Math.min(500 * 2 ** (failures - 1), 10_000));
+          if (!this.stopped) await this.options.beforeRetry?.().catch((err: unknown) => this.options.onError?.(err));
+        } else if (published === 0) await this.pause(this.options.pollMs ?? 250);
       }
     })();
   }

@@ -38,7 +38,12 @@ export function eventPublisher(settings: Settings, outbox: EventOutbox, logger: 
       }
     }
     if (stopped || !nc) return;
-    publisher = new EventPublisher(outbox, jetstream(nc), { stream: settings.NATS_STREAM, onError: report });
+    const connection = nc;
+    publisher = new EventPublisher(outbox, jetstream(connection), {
+      stream: settings.NATS_STREAM,
+      onError: report,
+      beforeRetry: async () => void (await ensureStreams(connection, { name: settings.NATS_STREAM, maxAgeDays: settings.NATS_STREAM_MAX_AGE_DAYS })),
+    });
     publisher.start();
     logger.info({ nats: nc.getServer(), stream: settings.NATS_STREAM }, 'publishing order events');
   })();

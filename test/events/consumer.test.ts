@@ -107,6 +107,24 @@ describe('a consumer of order events', () => {
     expect(problems).toHaveLength(3);
   });
 
+  it('dead-letters a message that is not an order event at its first delivery, without calling the handler', async () => {
+    const problems: { event: string; delivery: number; error: string; deadLettered: boolean }[] = [];
+    let handled = 0;
+    await consume(async () => void (handled += 1), { onProblem: (p) => problems.push(p) });
+    await jetstream(nc).publish('shop.order.received', 'not json at all');
+    await jetstream(nc).publish('shop.order.received', JSON.stringify({ orderId: 'X1', status: 'RECEIVED' }));
+
+    await until(() => problems.length === 2, 'both dead letters');
+    expect(problems.map((p) => [p.delivery, p.deadLettered])).toEqual([
+      [1, true],
+      [1, true],
+    ]);
+    expect(problems[1]!.error).toBe('not an order event: no eventId, type, sequence');
+    expect(handled).toBe(0);
+    const jsm = await jetstreamManager(nc);
+    expect((await jsm.streams.info(deadLetterStream(stream))).state.messages).toBe(2);
+  });
+
   it('changes nothing when an event it already handled comes again (its acknowledgement was lost)', async () => {
     const store = processedStore();
     const event = orderEvent(uniqueId('o'), 1);

@@ -114,4 +114,24 @@ describe('the event publisher', () => {
       await db.destroy();
     }
   });
+
+  it('makes the stream again when NATS comes back without its store, and publishes what waited', async () => {
+    const { db, outbox } = await freshOutbox();
+    const settings = loadSettings({ DATA_DIR: '/nonexistent', NATS_URL: nats.url, NATS_STREAM: stream });
+    const running = eventPublisher(settings, outbox, pino({ level: 'silent' }));
+    try {
+      await writeEvents(outbox, 2, 2);
+      await until(async () => (await outbox.counts()).unpublished === 0, 'the first events');
+
+      await nats.stop('SIGKILL');
+      const waited = await writeEvents(outbox, 3, 2);
+      await nats.start(true);
+
+      await until(async () => (await outbox.counts()).unpublished === 0, 'the events that waited');
+      expect(await onStream(waited)).toHaveLength(6);
+    } finally {
+      await running.stop();
+      await db.destroy();
+    }
+  });
 });

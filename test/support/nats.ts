@@ -12,19 +12,20 @@ import { freePort } from './processes';
 
 export interface TestNats {
   url: string;
-  /** Starts it again on the same port and store (after stop()). */
-  start(): Promise<void>;
+  /** Starts it again on the same port, on the same store or (`emptyStore`) on a new one, as a server that lost its disk. */
+  start(emptyStore?: boolean): Promise<void>;
   /** SIGKILL by default: the crash a server really has. */
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
 export async function startTestNats(): Promise<TestNats> {
   const port = await freePort();
-  const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-nats-'));
+  let storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-nats-'));
   let child: ChildProcess | undefined;
   const nats: TestNats = {
     url: `nats://127.0.0.1:${port}`,
-    start: async () => {
+    start: async (emptyStore = false) => {
+      if (emptyStore) storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-nats-'));
       child = await startNatsServer({ port, storeDir, quiet: true });
     },
     stop: async (signal = 'SIGKILL') => {
