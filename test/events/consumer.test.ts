@@ -163,6 +163,20 @@ describe('a consumer of order events', () => {
     store.close();
   });
 
+  it('rides out a NATS restart and goes on with what comes after', async () => {
+    const seen: string[] = [];
+    const [a, b] = [orderEvent(uniqueId('o'), 1), orderEvent(uniqueId('o'), 1)];
+    await consume(async (e) => void seen.push(e.eventId), { durable: 'restart' });
+    await publish(a);
+    await until(() => seen.length === 1, 'the event before the restart');
+
+    await nats.stop('SIGKILL');
+    await nats.start();
+    await until(async () => (await publish(b).then(() => true).catch(() => false)), 'NATS back');
+    await until(() => seen.length === 2, 'the event after the restart', 60_000);
+    expect(seen).toEqual([a.eventId, b.eventId]);
+  }, 90_000);
+
   it('resumes where it stopped: a durable consumer restarted gets only what it had not acknowledged', async () => {
     const seen: string[] = [];
     const [a, b] = [orderEvent(uniqueId('o'), 1), orderEvent(uniqueId('o'), 1)];
