@@ -45,8 +45,11 @@ const settingsSchema = z.object({
   MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   /** A relay that dies while sending leaves its message to another after this long. */
   MAIL_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
-  /** Where the event publisher sends order events (NATS with JetStream); `npm start` runs one here. */
-  NATS_URL: z.string().regex(/^(nats|tls):\/\/[^\s]+$/, 'must be a nats:// or tls:// URL, such as nats://localhost:4222').default('nats://localhost:4222'),
+  /** Where the event publisher sends order events (NATS with JetStream); `npm start` runs one here. Never shown with its credentials. */
+  NATS_URL: z
+    .string()
+    .refine((v) => /^(nats|tls):\/\/[^\s/]+$/.test(v) && URL.canParse(v), 'must be a nats:// or tls:// URL, such as nats://localhost:4222 (credentials as nats://user:password@host:4222)')
+    .default('nats://localhost:4222'),
   /** The JetStream stream of order events (subjects shop.order.> and shop.coffee.>); created if missing. */
   NATS_STREAM: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be letters, digits, - or _').default('SHOP_EVENTS'),
   /** How long the stream keeps events: consumers that are away longer miss the older ones. */

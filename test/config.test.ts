@@ -30,6 +30,10 @@ describe('settings', () => {
     ['TEMPORAL_ADDRESS', 'localhost'],
     ['TEMPORAL_UI_URL', 'not a url'],
     ['DATABASE_URL', 'mysql://db/shop'],
+    ['NATS_URL', 'http://nats:4222'],
+    ['NATS_URL', 'nats://nats:4222/path'],
+    ['NATS_STREAM', 'shop.events'],
+    ['NATS_STREAM_MAX_AGE_DAYS', '0'],
   ])('refuse %s=%s with a message that names it', (name, value) => {
     expect(() => loadSettings({ [name]: value })).toThrow(name);
   });
@@ -39,6 +43,7 @@ describe('settings', () => {
     ['api/main.js', 'DATABASE_URL', 'mysql://db/shop'],
     ['workers/main.js', 'TEMPORAL_ADDRESS', 'temporal'],
     ['workers/main.js', 'WORKER_METRICS_PORT', '-1'],
+    ['events/main.js', 'NATS_URL', 'localhost:4222'],
   ])('stop %s at start with %s named and a non-zero exit', async (entry, name, value) => {
     const process = spawnNode(entry, { [name]: value });
     expect(await process.exited).toBe(2);

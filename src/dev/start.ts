@@ -18,6 +18,7 @@ import { prebuiltBundle } from '../workers/bundle';
 import { createFulfillmentWorker } from '../workers/worker';
 import { mailRelay } from '../mail/mailer';
 import { eventPublisher } from '../events/publishing';
+import { shownNatsUrl } from '../events/stream';
 import { startLocalTemporal, temporalAnswers } from './dev-server';
 import { listening, startMailpit } from './mailpit';
 import { startNatsServer } from './nats';
@@ -55,7 +56,7 @@ async function main(): Promise<void> {
   console.log(`
   Shop         ${api.url}/ (customers) and ${api.url}/barista (staff, with a token)
   API          ${api.url} (reference: ${api.url}/docs)
-  Events       ${nats ? 'nats-server' : 'NATS'} at ${settings.NATS_URL}, stream ${settings.NATS_STREAM}: npm run events:tail
+  Events       ${nats ? 'nats-server' : 'NATS'} at ${shownNatsUrl(settings.NATS_URL)}, stream ${settings.NATS_STREAM}: npm run events:tail
   Mail         ${mailpit ? `Mailpit, ${settings.MAILPIT_UI_URL} (SMTP ${new URL(settings.SMTP_URL).host})` : `relayed to ${new URL(settings.SMTP_URL).host}`}
   Temporal UI  ${settings.TEMPORAL_UI_URL} (decodes orders for staff signed in at ${api.url}/staff/sign-in)
   Temporal     ${settings.TEMPORAL_ADDRESS} (namespace ${settings.TEMPORAL_NAMESPACE})

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Settings } from '../config';
 import type { EventOutbox } from '../services';
 import { EventPublisher } from './publisher';
-import { connectToNats, ensureStreams } from './stream';
+import { connectToNats, ensureStreams, shownNatsUrl } from './stream';
 
 export interface RunningPublisher {
   stop(): Promise<void>;
@@ -24,7 +24,7 @@ export function eventPublisher(settings: Settings, outbox: EventOutbox, logger: 
   const report = (err: unknown) => {
     if (Date.now() - lastLogged < 30_000) return;
     lastLogged = Date.now();
-    logger.warn({ nats: settings.NATS_URL, err: err instanceof Error ? err.message : String(err) }, 'events not published yet; retrying');
+    logger.warn({ nats: shownNatsUrl(settings.NATS_URL), err: err instanceof Error ? err.message : String(err) }, 'events not published yet; retrying');
   };
   const started = (async () => {
     for (let wait = 500; !stopped; wait = Math.min(wait * 2, 10_000)) {

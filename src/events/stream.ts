@@ -34,9 +34,19 @@ export function deadLetterStream(stream: string): string {
 /**
  * Connects (failing if NATS does not answer within 5 s), then keeps reconnecting for as long as
  * the process runs: a NATS restart costs a few failed publishes (retried), never the process.
+ * Credentials come in the URL: `nats://user:password@host:4222`, or `nats://token@host:4222`.
  */
 export function connectToNats(url: string, name: string): Promise<NatsConnection> {
-  return connect({ servers: url, name, maxReconnectAttempts: -1, reconnectTimeWait: 500, timeout: 5000 });
+  const parsed = new URL(url);
+  const [user, pass] = [decodeURIComponent(parsed.username), decodeURIComponent(parsed.password)];
+  const credentials = user && pass ? { user, pass } : user ? { token: user } : {};
+  return connect({ servers: `${parsed.protocol}//${parsed.host}`, name, maxReconnectAttempts: -1, reconnectTimeWait: 500, timeout: 5000, ...credentials });
+}
+
+/** The URL to show in logs and messages: its credentials hidden. */
+export function shownNatsUrl(url: string): string {
+  const parsed = new URL(url);
+  return parsed.username ? `${parsed.protocol}//(credentials)@${parsed.host}` : `${parsed.protocol}//${parsed.host}`;
 }
 
 /** The events stream and its dead-letter stream, as the settings say. */

@@ -8,7 +8,7 @@ import { settingsOrExit } from '../config';
 import { formatCents, type ShopEvent } from '../domain';
 import { consumeEvents } from './consumer';
 import { ProcessedEvents } from './processed-events';
-import { connectToNats, deadLetterSubject } from './stream';
+import { connectToNats, deadLetterSubject, shownNatsUrl } from './stream';
 
 export function describeEvent(event: ShopEvent): string {
   const total = event.totalCents === null ? '-' : formatCents(event.totalCents);
@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   }
   const settings = settingsOrExit();
   const store = new ProcessedEvents(values.store ?? path.resolve(settings.DATA_DIR, `${durable}.db`));
-  console.error(`following ${settings.NATS_STREAM} at ${settings.NATS_URL} as "${durable}"; dead letters go to ${deadLetterSubject(durable)}`);
+  console.error(`following ${settings.NATS_STREAM} at ${shownNatsUrl(settings.NATS_URL)} as "${durable}"; dead letters go to ${deadLetterSubject(durable)}`);
   const nc = await connectToNats(settings.NATS_URL, `temporal-fulfillment ${durable}`);
   const consumer = await consumeEvents(nc, {
     stream: settings.NATS_STREAM,

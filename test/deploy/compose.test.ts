@@ -58,6 +58,8 @@ describe('docker-compose.yml', () => {
     expect(services[nats.hostname]?.image).toMatch(/^nats:2\.15\./);
     expect(services[nats.hostname]?.command).toEqual(expect.arrayContaining(['-js', '-sd', '/data']));
     expect(services[nats.hostname]?.volumes).toEqual(['nats-data:/data']);
+    // No users: reachable on the compose network, not published on the host.
+    expect(services[nats.hostname]?.ports).toBeUndefined();
     expect(compose.volumes).toHaveProperty('nats-data');
     expect([nats.port, settings.NATS_STREAM, settings.NATS_STREAM_MAX_AGE_DAYS]).toEqual(['4222', 'SHOP_EVENTS', 30]);
   });

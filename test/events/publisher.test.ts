@@ -1,9 +1,13 @@
 // The event publisher against a real nats-server with JetStream: each event on the stream once,
 // in order per order, with its id as Nats-Msg-Id; through a publisher killed mid-way, a resend
 // after a crash between publishing and marking, and a NATS restart.
-import { jetstream } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadSettings } from '../../src/config';
@@ -11,8 +15,9 @@ import { eventSubject } from '../../src/domain';
 import { EventPublisher } from '../../src/events/publisher';
 import { eventPublisher } from '../../src/events/publishing';
 import { ensureStreams } from '../../src/events/stream';
+import { startNatsServer } from '../../src/dev/nats';
 import { outOfOrder, startTestNats, streamContents, type TestNats } from '../support/nats';
-import { spawnNode } from '../support/processes';
+import { freePort, spawnNode } from '../support/processes';
 import { freshOutbox, orderEvent, writeEvents } from './fixtures';
 
 // A stream owns its subjects on a server, so each test has a server of its own.
@@ -111,6 +116,36 @@ describe('the event publisher', () => {
       expect(await onStream([...before, ...during, ...after])).toHaveLength(30);
     } finally {
       await running.stop();
+      await db.destroy();
+    }
+  });
+
+  it('connects with the credentials in NATS_URL, and never shows them', async () => {
+    const port = await freePort();
+    const secured = await startNatsServer({ port, storeDir: fs.mkdtempSync(path.join(os.tmpdir(), 'tf-nats-auth-')), quiet: true, auth: { user: 'shop', pass: 's3cret-pass' } });
+    const { db, outbox } = await freshOutbox();
+    let logged = '';
+    const logger = pino({ level: 'info' }, new Writable({ write: (chunk, _enc, done) => void ((logged += String(chunk)), done()) }));
+    const publishWith = (credentials: string) => eventPublisher(loadSettings({ DATA_DIR: '/nonexistent', NATS_URL: `nats://${credentials}@127.0.0.1:${port}`, NATS_STREAM: stream }), outbox, logger);
+    try {
+      const orders = await writeEvents(outbox, 1, 2);
+      const refused = publishWith('shop:wrong-pass');
+      await until(async () => logged.includes('events not published yet'), 'the refusal in the log');
+      await refused.stop();
+      expect(logged).toMatch(/Authorization/i);
+      expect((await outbox.counts()).unpublished).toBe(2);
+
+      const running = publishWith('shop:s3cret-pass');
+      await until(async () => (await outbox.counts()).unpublished === 0, 'the events');
+      await running.stop();
+      expect(logged).toContain('nats://(credentials)@127.0.0.1');
+      expect(logged).not.toMatch(/s3cret-pass|wrong-pass/);
+      const nc2 = await connect({ servers: `127.0.0.1:${port}`, user: 'shop', pass: 's3cret-pass' });
+      expect((await (await jetstreamManager(nc2)).streams.info(stream)).state.messages).toBe(2);
+      await nc2.close();
+      expect(orders).toHaveLength(1);
+    } finally {
+      secured.kill('SIGKILL');
       await db.destroy();
     }
   });
