@@ -42,6 +42,11 @@ export interface RunningConsumer {
  */
 const ackWaitMs = 60_000;
 
+/**
+ * Creates (or brings in line) the durable consumer and handles its events one at a time until
+ * stopped. Each is acknowledged after its handler succeeds, asked for again after the backoff
+ * when it throws, and dead-lettered after its last delivery; the stream keeps the position.
+ */
 export async function consumeEvents(nc: NatsConnection, options: EventConsumerOptions): Promise<RunningConsumer> {
   const jsm = await ensureStreams(nc, { name: options.stream, maxAgeDays: options.maxAgeDays });
   const config = {
