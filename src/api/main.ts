@@ -1,6 +1,7 @@
 // API process entry point: serves HTTP until SIGINT/SIGTERM, then drains and exits.
 import { settingsOrExit } from '../config';
 import { createLogger } from '../observability/logger';
+import { stopOnSignals } from '../shutdown';
 import { startTracing } from '../observability/tracing';
 import { openDatabase } from '../db/database';
 import { encryptionCodec } from '../security/settings';
@@ -19,16 +20,13 @@ async function main(): Promise<void> {
   const api = await startApiServer(apiDeps(settings, { client, db, services: createServices(db), logger }), settings.PORT);
   logger.info({ url: api.url }, 'API listening');
   // Stop accepting, let requests in flight finish, then let go of Temporal and the database.
-  const stop = async () => {
+  stopOnSignals(async () => {
     logger.info('API stopping');
     await api.close();
     await connection.close();
     await db.destroy();
     await tracing.shutdown();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
+  });
 }
 
 main().catch((err) => {

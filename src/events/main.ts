@@ -3,6 +3,7 @@
 import { settingsOrExit } from '../config';
 import { openDatabase } from '../db/database';
 import { createLogger } from '../observability/logger';
+import { stopOnSignals } from '../shutdown';
 import { EventOutbox } from '../services';
 import { eventPublisher } from './publishing';
 
@@ -11,13 +12,10 @@ async function main(): Promise<void> {
   const logger = createLogger('publisher', settings.LOG_LEVEL);
   const db = await openDatabase(settings.database);
   const running = eventPublisher(settings, new EventOutbox(db), logger);
-  const stop = async () => {
+  stopOnSignals(async () => {
     await running.stop();
     await db.destroy();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
+  });
 }
 
 main().catch((err) => {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { settingsOrExit } from '../config';
 import { formatCents, type ShopEvent } from '../domain';
+import { stopOnSignals } from '../shutdown';
 import { consumeEvents } from './consumer';
 import { ProcessedEvents } from './processed-events';
 import { connectToNats, deadLetterSubject, shownNatsUrl } from './stream';
@@ -47,14 +48,11 @@ async function main(): Promise<void> {
     },
     onProblem: (p) => console.error(`event ${p.event}, delivery ${p.delivery}: ${p.error}${p.deadLettered ? ` (sent to ${deadLetterSubject(durable)})` : ''}`),
   });
-  const stop = async () => {
+  stopOnSignals(async () => {
     await consumer.stop();
     await nc.drain().catch(() => undefined);
     store.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
+  });
 }
 
 if (require.main === module) {

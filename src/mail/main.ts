@@ -2,6 +2,7 @@
 import { settingsOrExit } from '../config';
 import { openDatabase } from '../db/database';
 import { createLogger } from '../observability/logger';
+import { stopOnSignals } from '../shutdown';
 import { createServices } from '../services';
 import { mailRelay } from './mailer';
 
@@ -12,13 +13,10 @@ async function main(): Promise<void> {
   const relay = mailRelay(settings, createServices(db).notifier);
   relay.start();
   logger.info({ smtp: new URL(settings.SMTP_URL).host }, 'mail relay running');
-  const stop = async () => {
+  stopOnSignals(async () => {
     await relay.stop();
     await db.destroy();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
+  });
 }
 
 main().catch((err) => {
