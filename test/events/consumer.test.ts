@@ -13,6 +13,7 @@ import { consumeEvents, type EventConsumerOptions, type RunningConsumer } from '
 import { ProcessedEvents } from '../../src/events/processed-events';
 import { deadLetterStream, deadLetterSubject, ensureStreams } from '../../src/events/stream';
 import { uniqueId } from '../support/database';
+import { waitUntil } from '../support/worker-process';
 import { startTestNats, type TestNats } from '../support/nats';
 import { orderEvent } from './fixtures';
 
@@ -46,14 +47,6 @@ function processedStore(): ProcessedEvents {
   return new ProcessedEvents(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tf-consumer-')), 'seen.db'));
 }
 
-async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe('a consumer of order events', () => {
   it('gets an event its handler failed on again, after a backoff, and handles it once; the others go on', async () => {
     const order = uniqueId('o');
@@ -67,7 +60,7 @@ describe('a consumer of order events', () => {
     });
     await publish(first, second);
 
-    await until(() => handled.length === 2, 'both events handled');
+    await waitUntil(() => handled.length === 2, 'both events handled');
     const ofFirst = deliveries.filter((d) => d.id === first.eventId);
     expect(ofFirst.map((d) => d.count)).toEqual([1, 2, 3]);
     expect(ofFirst[1]!.at - ofFirst[0]!.at).toBeGreaterThanOrEqual(90);
@@ -89,7 +82,7 @@ describe('a consumer of order events', () => {
     );
     await publish(poison, fine);
 
-    await until(() => problems.some((p) => p.deadLettered), 'the dead letter');
+    await waitUntil(() => problems.some((p) => p.deadLettered), 'the dead letter');
     expect(problems).toEqual([
       { delivery: 1, deadLettered: false },
       { delivery: 2, deadLettered: false },
@@ -114,7 +107,7 @@ describe('a consumer of order events', () => {
     await jetstream(nc).publish('shop.order.received', 'not json at all');
     await jetstream(nc).publish('shop.order.received', JSON.stringify({ orderId: 'X1', status: 'RECEIVED' }));
 
-    await until(() => problems.length === 2, 'both dead letters');
+    await waitUntil(() => problems.length === 2, 'both dead letters');
     expect(problems.map((p) => [p.delivery, p.deadLettered])).toEqual([
       [1, true],
       [1, true],
@@ -136,7 +129,7 @@ describe('a consumer of order events', () => {
     });
     await publish(event);
 
-    await until(() => deliveries === 2, 'the redelivery');
+    await waitUntil(() => deliveries === 2, 'the redelivery');
     await new Promise((r) => setTimeout(r, 300));
     expect(deliveries).toBe(2);
     expect(effects).toBe(1);
@@ -158,7 +151,7 @@ describe('a consumer of order events', () => {
     });
     await publish(paid, shipped);
 
-    await until(() => store.count() === 2, 'both events handled');
+    await waitUntil(() => store.count() === 2, 'both events handled');
     expect(store.latestStatus('order', order)).toEqual({ status: shipped.status, sequence: 4 });
     store.close();
   });
@@ -168,12 +161,12 @@ describe('a consumer of order events', () => {
     const [a, b] = [orderEvent(uniqueId('o'), 1), orderEvent(uniqueId('o'), 1)];
     await consume(async (e) => void seen.push(e.eventId), { durable: 'restart' });
     await publish(a);
-    await until(() => seen.length === 1, 'the event before the restart');
+    await waitUntil(() => seen.length === 1, 'the event before the restart');
 
     await nats.stop('SIGKILL');
     await nats.start();
-    await until(async () => (await publish(b).then(() => true).catch(() => false)), 'NATS back');
-    await until(() => seen.length === 2, 'the event after the restart', 60_000);
+    await waitUntil(async () => (await publish(b).then(() => true).catch(() => false)), 'NATS back');
+    await waitUntil(() => seen.length === 2, 'the event after the restart', 60_000);
     expect(seen).toEqual([a.eventId, b.eventId]);
   }, 90_000);
 
@@ -182,12 +175,12 @@ describe('a consumer of order events', () => {
     const [a, b] = [orderEvent(uniqueId('o'), 1), orderEvent(uniqueId('o'), 1)];
     const first = await consume(async (e) => void seen.push(e.eventId), { durable: 'resume' });
     await publish(a);
-    await until(() => seen.length === 1, 'the first event');
+    await waitUntil(() => seen.length === 1, 'the first event');
     await first.stop();
 
     await publish(b);
     await consume(async (e) => void seen.push(e.eventId), { durable: 'resume' });
-    await until(() => seen.length === 2, 'the second event');
+    await waitUntil(() => seen.length === 2, 'the second event');
     await new Promise((r) => setTimeout(r, 300));
     expect(seen).toEqual([a.eventId, b.eventId]);
   });

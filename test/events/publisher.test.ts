@@ -16,6 +16,7 @@ import { EventPublisher } from '../../src/events/publisher';
 import { eventPublisher } from '../../src/events/publishing';
 import { ensureStreams } from '../../src/events/stream';
 import { startNatsServer } from '../../src/dev/nats';
+import { waitUntil } from '../support/worker-process';
 import { outOfOrder, startTestNats, streamContents, type TestNats } from '../support/nats';
 import { freePort, spawnNode } from '../support/processes';
 import { freshOutbox, orderEvent, writeEvents } from './fixtures';
@@ -33,14 +34,6 @@ afterEach(async () => {
   await nc?.close();
   await nats?.stop();
 });
-
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** The stream's events of these orders, checked: each id once, on its subject, in order per order. */
 async function onStream(orderIds: string[]) {
@@ -80,7 +73,7 @@ describe('the event publisher', () => {
     const env = { DATA_DIR: dataDir, NATS_URL: nats.url, NATS_STREAM: stream, LOG_LEVEL: 'warn' };
 
     const first = spawnNode('events/main.js', env);
-    await until(async () => (await outbox.counts()).published >= 20, 'the first events');
+    await waitUntil(async () => (await outbox.counts()).published >= 20, 'the first events');
     first.child.kill('SIGKILL');
     await first.exited;
     const left = (await outbox.counts()).unpublished;
@@ -88,7 +81,7 @@ describe('the event publisher', () => {
 
     const second = spawnNode('events/main.js', env);
     try {
-      await until(async () => (await outbox.counts()).unpublished === 0, 'the rest');
+      await waitUntil(async () => (await outbox.counts()).unpublished === 0, 'the rest');
     } finally {
       second.child.kill('SIGTERM');
       await second.exited;
@@ -103,7 +96,7 @@ describe('the event publisher', () => {
     const running = eventPublisher(settings, outbox, pino({ level: 'silent' }));
     try {
       const before = await writeEvents(outbox, 5, 2);
-      await until(async () => (await outbox.counts()).unpublished === 0, 'the events before the restart');
+      await waitUntil(async () => (await outbox.counts()).unpublished === 0, 'the events before the restart');
 
       await nats.stop('SIGKILL');
       const during = await writeEvents(outbox, 5, 2);
@@ -112,7 +105,7 @@ describe('the event publisher', () => {
       await nats.start();
       const after = await writeEvents(outbox, 5, 2);
 
-      await until(async () => (await outbox.counts()).unpublished === 0, 'the events after the restart');
+      await waitUntil(async () => (await outbox.counts()).unpublished === 0, 'the events after the restart');
       expect(await onStream([...before, ...during, ...after])).toHaveLength(30);
     } finally {
       await running.stop();
@@ -130,13 +123,13 @@ describe('the event publisher', () => {
     try {
       const orders = await writeEvents(outbox, 1, 2);
       const refused = publishWith('shop:wrong-pass');
-      await until(async () => logged.includes('events not published yet'), 'the refusal in the log');
+      await waitUntil(async () => logged.includes('events not published yet'), 'the refusal in the log');
       await refused.stop();
       expect(logged).toMatch(/Authorization/i);
       expect((await outbox.counts()).unpublished).toBe(2);
 
       const running = publishWith('shop:s3cret-pass');
-      await until(async () => (await outbox.counts()).unpublished === 0, 'the events');
+      await waitUntil(async () => (await outbox.counts()).unpublished === 0, 'the events');
       await running.stop();
       expect(logged).toContain('nats://(credentials)@127.0.0.1');
       expect(logged).not.toMatch(/s3cret-pass|wrong-pass/);
@@ -156,13 +149,13 @@ describe('the event publisher', () => {
     const running = eventPublisher(settings, outbox, pino({ level: 'silent' }));
     try {
       await writeEvents(outbox, 2, 2);
-      await until(async () => (await outbox.counts()).unpublished === 0, 'the first events');
+      await waitUntil(async () => (await outbox.counts()).unpublished === 0, 'the first events');
 
       await nats.stop('SIGKILL');
       const waited = await writeEvents(outbox, 3, 2);
       await nats.start(true);
 
-      await until(async () => (await outbox.counts()).unpublished === 0, 'the events that waited');
+      await waitUntil(async () => (await outbox.counts()).unpublished === 0, 'the events that waited');
       expect(await onStream(waited)).toHaveLength(6);
     } finally {
       await running.stop();

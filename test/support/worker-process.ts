@@ -66,7 +66,7 @@ export async function runningAttempt(handle: WorkflowHandle, activity: string): 
   return pending ? Number(pending.attempt) : undefined;
 }
 
-export async function waitUntil(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+export async function waitUntil(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
