@@ -5,13 +5,13 @@
 // --profile writes a V8 CPU profile of each worker and the API to bench/results/profiles/.
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { startDevServer, temporalAnswers, waitForTemporal } from '../dev/dev-server';
+import { freePort } from '../dev/ports';
 import { findTemporalCli } from '../dev/temporal-cli';
 import { type ClientCredentials, credentialHeaders } from '../security/client-credentials';
 import { ensureSecretsFile, readSecretsFile, secretNames } from '../security/secrets';
@@ -228,16 +228,6 @@ function positive(name: string, value: string | undefined): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a whole number of at least 1, not ${value}`);
   return n;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.once('error', reject);
-  });
 }
 
 main().catch((err) => {

@@ -24,11 +24,25 @@ export async function startMailpit(opts: MailpitOptions): Promise<ChildProcess> 
   if (opts.maxMessages !== undefined) args.push('--max', String(opts.maxMessages));
   const child = spawn(binary, args, { stdio: ['ignore', opts.quiet ? 'ignore' : 'inherit', opts.quiet ? 'ignore' : 'inherit'] });
   const deadline = Date.now() + 20_000;
-  while (!(await listening(opts.smtpPort)) || !(await listening(opts.httpPort))) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`mailpit did not start on ports ${opts.smtpPort}/${opts.httpPort}`);
+  // Something else on the web port would answer too: ready once it is Mailpit that answers.
+  while (!(await listening(opts.smtpPort)) || !(await isMailpit(opts.httpPort))) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`mailpit did not start on ports ${opts.smtpPort}/${opts.httpPort}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   return child;
+}
+
+/** True when Mailpit's API answers on the port of 127.0.0.1 with what only Mailpit says. */
+async function isMailpit(port: number): Promise<boolean> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/api/v1/info`, { signal: AbortSignal.timeout(1000) });
+    return res.ok && typeof ((await res.json()) as { Version?: unknown }).Version === 'string';
+  } catch {
+    return false;
+  }
 }
 
 /** True when something accepts connections on the port of 127.0.0.1. */

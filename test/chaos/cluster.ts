@@ -111,7 +111,10 @@ export class Cluster {
   /** The Message-IDs of every message the mail server holds, one entry per message. */
   async mailbox(): Promise<string[]> {
     const res = await fetch(`${this.env.MAILPIT_UI_URL}/api/v1/messages?limit=100000`);
-    return ((await res.json()) as { messages: { MessageID: string }[] }).messages.map((m) => `<${m.MessageID}>`);
+    const body = await res.text();
+    const listed = (res.ok ? JSON.parse(body) : {}) as { messages?: { MessageID: string }[] };
+    if (!listed.messages) throw new Error(`the mail server did not list its messages (mailpit ${this.mailpit?.exitCode === null ? 'running' : `exited with ${this.mailpit?.exitCode}`}): ${res.status} ${body.slice(0, 200)}`);
+    return listed.messages.map((m) => `<${m.MessageID}>`);
   }
 
   get businessDatabase(): string {

@@ -1,7 +1,7 @@
 // Spawning the project's built entry points (dist/) as a user would run them.
 import { type ChildProcess, spawn } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
+import { freePort } from '../../src/dev/ports';
 import { testSecrets } from './secrets';
 
 export const distEntry = (relative: string): string => path.resolve(__dirname, '..', '..', 'dist', relative);
@@ -33,16 +33,7 @@ export async function waitForOutput(spawned: Spawned, pattern: RegExp, timeoutMs
   throw new Error(`no ${pattern} in the output:\n${spawned.output()}`);
 }
 
-/** A port nobody listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.once('error', reject);
-  });
-}
+export { freePort };
 
 /**
  * SMTP, Mailpit's web page and NATS on free ports, for a test that runs `npm start` (which runs
