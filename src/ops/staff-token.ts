@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   const settings = settingsOrExit('STAFF_TOKEN_SECRET');
   const role = values.role as (typeof staffRoles)[number];
   const token = await new StaffTokens(settings.STAFF_TOKEN_SECRET!).mint({ name: name!, role }, hours);
-  console.error(`a ${role} token for ${name}, valid ${hours} h:`);
+  console.error(`${/^[aeiou]/.test(role) ? 'an' : 'a'} ${role} token for ${name}, valid ${hours} h:`);
   console.log(token);
 }
 
