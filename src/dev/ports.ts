@@ -1,6 +1,6 @@
 // Free loopback ports for servers that a test or the benchmark starts itself.
 // They come from below the kernel's ephemeral range: the Temporal dev server gives its inner
-// services (history, matching, its metrics) ports the kernel picks from that range, and does so
+// services (its HTTP API, history, matching, metrics) ports the kernel picks from that range, and does so
 // again on every restart, so a port taken from there could be taken by Temporal a moment later,
 // leaving Mailpit or nats-server unable to listen and requests meant for them answered by Temporal.
 import fs from 'node:fs';
