@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The service and API tests again, against a real PostgreSQL: Debian's postgresql package,
+# The database, service and API tests again, against a real PostgreSQL: Debian's postgresql package,
 # installed if missing, started on a free loopback port in a scratch folder, removed afterwards.
 # Where it cannot be installed, it says so and skips (exit 0), so it never fakes a pass.
 set -euo pipefail
@@ -30,5 +30,5 @@ as_pg "$PG_BIN/pg_ctl" -D "$scratch/data" -l "$scratch/server.log" -w start \
 stop() { as_pg "$PG_BIN/pg_ctl" -D "$scratch/data" -m immediate stop >/dev/null 2>&1 || true; rm -rf "$scratch"; }
 trap stop EXIT
 
-echo "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$port: service and API tests"
-TEST_DATABASE_URL="postgres://shop@127.0.0.1:$port/postgres" npx vitest run test/services test/api
+echo "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$port: database, service and API tests"
+TEST_DATABASE_URL="postgres://shop@127.0.0.1:$port/postgres" npx vitest run test/db test/services test/api
