@@ -4,15 +4,10 @@ import { z } from 'zod';
 import type { DatabaseOptions } from './db/database';
 import { EncryptionKeysError, parseEncryptionKeys } from './security/payload-encryption';
 import { readSecretsFile, type SecretSetting, secretNames, secretsFile } from './security/secrets';
-
-const hostPort = z
-  .string()
-  .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be host:port, such as localhost:7233');
+import { type TemporalTarget, TemporalSettingsError, temporalTarget } from './temporal-connection';
 
 const settingsSchema = z.object({
   PORT: z.coerce.number().int('must be a whole number').min(1).max(65535).default(3000),
-  TEMPORAL_ADDRESS: hostPort.default('localhost:7233'),
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   /** Workers poll it and the API starts workflows on it; both must agree. */
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('fulfillment'),
   TEMPORAL_UI_URL: z.url().default('http://localhost:8233'),
@@ -56,6 +51,29 @@ const settingsSchema = z.object({
   NATS_STREAM_MAX_AGE_DAYS: z.coerce.number().int('must be a whole number').min(1).max(3650).default(30),
   /** Requests per minute one client may make to the customers' endpoints; 0 turns the limit off. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int('must be a whole number').min(0).default(300),
+  /**
+   * Which proxies in front of the API are believed about the client's address (X-Forwarded-For,
+   * Express's `trust proxy`), so that the rate limit counts customers and not the ingress: a hop
+   * count (1: one ingress), loopback, linklocal, uniquelocal, or IPs and CIDRs, comma-separated.
+   * Unset (or 0): none; the address that connected counts, and a forged header changes nothing.
+   * Never `true`: trusting every hop lets any client pick the address it is counted under.
+   */
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((value, ctx): false | number | string[] => {
+      if (value === undefined || value.trim() === '0') return false;
+      if (/^\s*\d+\s*$/.test(value)) return Number(value);
+      const entries = value.split(',').map((entry) => entry.trim());
+      const trusted = z.union([z.enum(['loopback', 'linklocal', 'uniquelocal']), z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()]);
+      const wrong = entries.filter((entry) => !trusted.safeParse(entry).success);
+      if (wrong.length === 0) return entries;
+      const why = /^(true|yes|on|all|\*)$/i.test(value.trim())
+        ? 'trusting every proxy would let any client choose its own address; give the number of proxies in front of the API (such as 1) or their addresses'
+        : `${wrong.map((entry) => JSON.stringify(entry)).join(', ')} ${wrong.length === 1 ? 'is' : 'are'} not a hop count, loopback, linklocal, uniquelocal, an IP address or a CIDR (a list is comma-separated, such as 10.0.0.0/8,loopback)`;
+      ctx.addIssue({ code: 'custom', message: why });
+      return z.NEVER;
+    }),
   /** Origins allowed to call the codec endpoints from a browser (the Temporal Web UI); default: TEMPORAL_UI_URL's. */
   CODEC_CORS_ORIGINS: z.string().optional(),
   // Secrets: the setting, else DATA_DIR/secrets.json (src/security/secrets.ts). Never echoed.
@@ -78,6 +96,8 @@ const settingsSchema = z.object({
 export type Settings = z.infer<typeof settingsSchema> & {
   /** The business database: PostgreSQL at DATABASE_URL, else a SQLite file under DATA_DIR. */
   database: DatabaseOptions;
+  /** Temporal's address, namespace and credentials: temporal.toml and TEMPORAL_* (src/temporal-connection.ts). */
+  temporal: TemporalTarget;
 };
 
 export class SettingsError extends Error {}
@@ -86,16 +106,23 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const fromFile = readSecretsFile(present.DATA_DIR ?? '.data');
   const parsed = settingsSchema.safeParse({ ...fromFile, ...present });
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => {
-      const name = String(i.path[0]);
-      const shown = secretNames.includes(name as SecretSetting) ? '(hidden)' : JSON.stringify(env[name]);
-      return `${i.path.join('.')}=${shown}: ${i.message}`;
-    });
-    throw new SettingsError(`invalid setting ${problems.join('; ')}`);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((i) => {
+        const name = String(i.path[0]);
+        const shown = secretNames.includes(name as SecretSetting) ? '(hidden)' : JSON.stringify(env[name]);
+        return `${i.path.join('.')}=${shown}: ${i.message}`;
+      });
+  let temporal: TemporalTarget | undefined;
+  try {
+    temporal = temporalTarget(present);
+  } catch (err) {
+    if (!(err instanceof TemporalSettingsError)) throw err;
+    problems.push(err.message);
   }
+  if (!parsed.success || !temporal) throw new SettingsError(`invalid setting ${problems.join('; ')}`);
   const { DATABASE_URL, DATA_DIR } = parsed.data;
-  return { ...parsed.data, database: DATABASE_URL ? { url: DATABASE_URL } : { filename: path.resolve(DATA_DIR, 'business.db') } };
+  return { ...parsed.data, temporal, database: DATABASE_URL ? { url: DATABASE_URL } : { filename: path.resolve(DATA_DIR, 'business.db') } };
 }
 
 /** A secret the process cannot run without: the setting, else the one `npm start` keeps under DATA_DIR. */

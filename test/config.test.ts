@@ -12,8 +12,7 @@ describe('settings', () => {
     const settings = loadSettings({});
     expect(settings).toMatchObject({
       PORT: 3000,
-      TEMPORAL_ADDRESS: 'localhost:7233',
-      TEMPORAL_NAMESPACE: 'default',
+      temporal: { namespace: 'default', connection: { address: 'localhost:7233' } },
       TEMPORAL_UI_URL: 'http://localhost:8233',
       DATA_DIR: '.data',
     });
@@ -48,6 +47,34 @@ describe('settings', () => {
     const process = spawnNode(entry, { [name]: value });
     expect(await process.exited).toBe(2);
     expect(process.output()).toContain(name);
+  });
+
+  it.each([
+    [undefined, false],
+    ['', false],
+    ['0', false],
+    ['1', 1],
+    ['2', 2],
+    ['loopback', ['loopback']],
+    ['linklocal,uniquelocal', ['linklocal', 'uniquelocal']],
+    ['10.0.0.0/8, loopback', ['10.0.0.0/8', 'loopback']],
+    ['192.168.1.7,fd00::/8,::1', ['192.168.1.7', 'fd00::/8', '::1']],
+  ])('trust no proxy unless TRUST_PROXY names them: %j is read as %j', (value, expected) => {
+    expect(loadSettings(value === undefined ? {} : { TRUST_PROXY: value }).TRUST_PROXY).toEqual(expected);
+  });
+
+  it.each([
+    ['true', /trusting every proxy would let any client choose its own address/],
+    ['*', /trusting every proxy/],
+    ['proxy.internal', /"proxy\.internal" is not a hop count, loopback, linklocal, uniquelocal, an IP address or a CIDR/],
+    ['10.0.0.0/33', /"10\.0\.0\.0\/33" is not a hop count/],
+    ['loopback,,10.0.0.1', /"" is not a hop count/],
+    ['-1', /"-1" is not/],
+    ['1.5', /"1\.5" is not/],
+    ['loopback,privatenet,300.1.1.1', /"privatenet", "300\.1\.1\.1" are not/],
+  ])('refuse TRUST_PROXY=%s, naming the setting and what is wrong with it', (value, why) => {
+    expect(() => loadSettings({ TRUST_PROXY: value })).toThrow(`TRUST_PROXY=${JSON.stringify(value)}`);
+    expect(() => loadSettings({ TRUST_PROXY: value })).toThrow(why);
   });
 
   it('never repeat a secret setting in a complaint about it', () => {

@@ -23,6 +23,9 @@ export function createApp(deps: ApiDeps): Express {
   const app = express();
   const metrics = createApiMetrics(deps);
   app.disable('x-powered-by');
+  // Behind an ingress every request comes from the proxy: only the proxies named here are
+  // believed about the client's address (req.ip), which the rate limit counts by.
+  app.set('trust proxy', deps.security.trustProxy ?? false);
   app.use(metrics.middleware);
   if (deps.logger) app.use(requestLog(deps.logger));
   app.use(protections());

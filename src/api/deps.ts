@@ -17,6 +17,8 @@ export interface ApiSecurity {
   codecOrigins: string[];
   /** Requests a minute per client on customers' endpoints; 0: no limit. */
   rateLimitPerMinute: number;
+  /** Express's `trust proxy` (TRUST_PROXY): the proxies believed about the client's address; false or absent: none. */
+  trustProxy?: Settings['TRUST_PROXY'];
 }
 
 export interface ApiDeps {
@@ -45,7 +47,7 @@ export function apiDeps(settings: Settings, parts: Pick<ApiDeps, 'client' | 'db'
   return {
     ...parts,
     taskQueue: settings.TEMPORAL_TASK_QUEUE,
-    namespace: settings.TEMPORAL_NAMESPACE,
+    namespace: settings.temporal.namespace,
     temporalUiUrl: settings.TEMPORAL_UI_URL,
     coffeeClaimSlaSeconds: settings.COFFEE_CLAIM_SLA_SECONDS,
     dispatchDeadlineHours: settings.DISPATCH_DEADLINE_HOURS,
@@ -60,5 +62,6 @@ export function apiSecurity(settings: Settings): ApiSecurity {
     codec: encryptionCodec(settings),
     codecOrigins: (settings.CODEC_CORS_ORIGINS ?? new URL(settings.TEMPORAL_UI_URL).origin).split(',').map((o) => o.trim()).filter(Boolean),
     rateLimitPerMinute: settings.RATE_LIMIT_PER_MINUTE,
+    trustProxy: settings.TRUST_PROXY,
   };
 }

@@ -15,8 +15,8 @@ async function main(): Promise<void> {
   const logger = createLogger('api', settings.LOG_LEVEL);
   const tracing = startTracing('temporal-fulfillment-api', settings.OTEL_EXPORTER_OTLP_ENDPOINT);
   const db = await openDatabase(settings.database);
-  const connection = connectLazily(settings.TEMPORAL_ADDRESS);
-  const client = createTemporalClient(connection, settings.TEMPORAL_NAMESPACE, encryptionCodec(settings));
+  const connection = connectLazily(settings.temporal.connection);
+  const client = createTemporalClient(connection, settings.temporal.namespace, encryptionCodec(settings));
   const api = await startApiServer(apiDeps(settings, { client, db, services: createServices(db), logger }), settings.PORT);
   logger.info({ url: api.url }, 'API listening');
   // Stop accepting, let requests in flight finish, then let go of Temporal and the database.

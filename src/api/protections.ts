@@ -17,8 +17,8 @@ export function protections(): RequestHandler[] {
 /**
  * Customers' endpoints allow `perMinute` requests a minute per client address (0: no limit).
  * Kept in this process's memory: with several API instances each counts its own, which bounds a
- * client at `perMinute` times the instances. Behind a proxy, let Express trust it (`trust proxy`)
- * or every client shares the proxy's address.
+ * client at `perMinute` times the instances. Behind a proxy, set TRUST_PROXY (Express's
+ * `trust proxy`, applied in app.ts) or every client shares the proxy's address.
  */
 export function customerRateLimit(perMinute: number): RequestHandler {
   if (perMinute === 0) return (_req, _res, next) => next();
@@ -27,6 +27,9 @@ export function customerRateLimit(perMinute: number): RequestHandler {
     limit: perMinute,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
+    // Whether X-Forwarded-For is believed is TRUST_PROXY's decision. With no proxy trusted, a
+    // client that sends the header anyway is ignored as intended, not a misconfiguration to log.
+    validate: { xForwardedForHeader: false },
     handler: (_req, res, next) =>
       next(new HttpProblem(429, 'Too many requests', `more than ${perMinute} requests a minute from this client; try again after ${res.get('Retry-After') ?? 60} seconds`)),
   });

@@ -3,6 +3,7 @@
 import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
+import type { TemporalConnectionOptions } from '../temporal-connection';
 
 /**
  * Lazy: the API comes up even while Temporal is away, and /readyz says so. By default the client
@@ -10,9 +11,9 @@ import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors
  * reconnection attempts. A request should rather hear 503 within about a second (its caller
  * retries), and the API should be back within seconds of the server, without a restart.
  */
-export function connectLazily(address: string): Connection {
+export function connectLazily(options: TemporalConnectionOptions): Connection {
   return Connection.lazy({
-    address,
+    ...options,
     interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 4 }))],
     channelArgs: { 'grpc.initial_reconnect_backoff_ms': 500, 'grpc.max_reconnect_backoff_ms': 3000 },
   });

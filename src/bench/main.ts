@@ -12,6 +12,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { startDevServer, temporalAnswers, waitForTemporal } from '../dev/dev-server';
 import { freePort } from '../dev/ports';
+import { type TemporalTarget, temporalTarget } from '../temporal-connection';
 import { findTemporalCli } from '../dev/temporal-cli';
 import { type ClientCredentials, credentialHeaders } from '../security/client-credentials';
 import { ensureSecretsFile, readSecretsFile, secretNames } from '../security/secrets';
@@ -44,11 +45,15 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-bench-'));
-  const address = process.env.TEMPORAL_ADDRESS ?? `127.0.0.1:${await freePort()}`;
+  // A Temporal named by the settings (TEMPORAL_ADDRESS, a profile), else a dev server of the run's own.
+  const named = ['TEMPORAL_ADDRESS', 'TEMPORAL_PROFILE', 'TEMPORAL_CONFIG_FILE'].some((name) => process.env[name]);
+  const temporal = named ? temporalTarget(process.env) : { namespace: 'default', connection: { address: `127.0.0.1:${await freePort()}` } };
+  const { address } = temporal.connection;
   const processes: ChildProcess[] = [];
   try {
     let server: ChildProcess | undefined;
-    if (!(await temporalAnswers(address))) {
+    if (!(await temporalAnswers(temporal.connection))) {
+      if (named) throw new Error(`nothing answers at ${address}: start that Temporal, or unset TEMPORAL_ADDRESS for a dev server of the run's own`);
       const cliPath = await findTemporalCli();
       if (!cliPath) throw new Error('no temporal CLI and nothing answering at TEMPORAL_ADDRESS');
       server = startDevServer({ cliPath, dataDir, address, uiPort: await freePort(), ownProcessGroup: true, quiet: true });
@@ -88,7 +93,7 @@ async function main(): Promise<void> {
     const after = [...workerProcs, api].map((p) => processStats(p.pid!));
     const [serverAfter, ownAfter] = [serverCpu(), ownCpu()];
 
-    const floor = await runFloor(address, flow, count, concurrency);
+    const floor = await runFloor(temporal, flow, count, concurrency);
     const [serverAfterFloor, ownAfterFloor] = [serverCpu(), ownCpu()];
 
     // Orders left open where they wait for someone else stay in the workers' caches. Fresh
@@ -149,13 +154,13 @@ function stopProcess(child: ChildProcess): Promise<void> {
 }
 
 /** The same number of floor workflows of the flow's shape at the same concurrency, on a worker in this process. */
-async function runFloor(address: string, flow: Flow, count: number, concurrency: number): Promise<{ perSecond: number }> {
+async function runFloor(temporal: Pick<TemporalTarget, 'namespace' | 'connection'>, flow: Flow, count: number, concurrency: number): Promise<{ perSecond: number }> {
   const taskQueue = `bench-floor-${Date.now()}`;
-  const nativeConnection = await NativeConnection.connect({ address });
-  const worker = await Worker.create({ connection: nativeConnection, taskQueue, workflowsPath: require.resolve('./floor-workflow'), activities: floorActivities });
+  const nativeConnection = await NativeConnection.connect(temporal.connection);
+  const worker = await Worker.create({ connection: nativeConnection, namespace: temporal.namespace, taskQueue, workflowsPath: require.resolve('./floor-workflow'), activities: floorActivities });
   const running = worker.run();
-  const connection = await Connection.connect({ address });
-  const client = new Client({ connection });
+  const connection = await Connection.connect(temporal.connection);
+  const client = new Client({ connection, namespace: temporal.namespace });
   const progress = progressBar('floor ', count);
   const started = performance.now();
   await atConcurrency(count, concurrency, async (i) => void (await oneFloor(client, flow, taskQueue, `bench-floor-${Date.now()}-${i}`, started)), progress);

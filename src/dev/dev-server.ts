@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import type { Settings } from '../config';
+import type { TemporalConnectionOptions } from '../temporal-connection';
 import { searchAttributeKeys } from '../domain';
 import { findTemporalCli } from './temporal-cli';
 
@@ -74,10 +75,10 @@ export function startDevServer(opts: DevServerOptions): ChildProcess {
   return server;
 }
 
-/** True when a Temporal frontend answers at the address within the timeout. */
-export async function temporalAnswers(address: string, timeoutMs = 1000): Promise<boolean> {
+/** True when a Temporal frontend answers at the address (reached with these options) within the timeout. */
+export async function temporalAnswers(target: string | TemporalConnectionOptions, timeoutMs = 1000): Promise<boolean> {
   try {
-    const connection = await Connection.connect({ address, connectTimeout: timeoutMs });
+    const connection = await Connection.connect({ ...(typeof target === 'string' ? { address: target } : target), connectTimeout: timeoutMs });
     try {
       await connection.workflowService.getSystemInfo({});
       return true;
@@ -89,10 +90,10 @@ export async function temporalAnswers(address: string, timeoutMs = 1000): Promis
   }
 }
 
-export async function waitForTemporal(address: string, timeoutMs = 60_000): Promise<void> {
+export async function waitForTemporal(target: string | TemporalConnectionOptions, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!(await temporalAnswers(address))) {
-    if (Date.now() > deadline) throw new Error(`Temporal did not answer at ${address} within ${timeoutMs / 1000} s`);
+  while (!(await temporalAnswers(target))) {
+    if (Date.now() > deadline) throw new Error(`Temporal did not answer at ${typeof target === 'string' ? target : target.address} within ${timeoutMs / 1000} s`);
     await new Promise((r) => setTimeout(r, 250));
   }
 }
@@ -113,9 +114,10 @@ export async function startLocalTemporal(settings: Settings, ownProcessGroup: bo
   const ui = new URL(settings.TEMPORAL_UI_URL);
   const uiPort = Number(ui.port || (ui.protocol === 'https:' ? 443 : 80));
   const codecEndpoint = `http://localhost:${settings.PORT}/codec`;
-  const server = startDevServer({ cliPath, dataDir: settings.DATA_DIR, address: settings.TEMPORAL_ADDRESS, uiPort, ownProcessGroup, codecEndpoint });
+  const { address } = settings.temporal.connection;
+  const server = startDevServer({ cliPath, dataDir: settings.DATA_DIR, address, uiPort, ownProcessGroup, codecEndpoint });
   const exited = new Promise<never>((_, reject) => server.once('exit', (code) => reject(new Error(`the Temporal dev server exited (code ${code}) before it answered`))));
   exited.catch(() => undefined); // once it has answered, its exit is the caller's business
-  await Promise.race([waitForTemporal(settings.TEMPORAL_ADDRESS), exited]);
+  await Promise.race([waitForTemporal(address), exited]);
   return server;
 }

@@ -6,7 +6,7 @@ async function main(): Promise<void> {
   const settings = settingsOrExit();
   const server = await startLocalTemporal(settings, false);
   server.on('exit', (code) => process.exit(code ?? 0));
-  console.log(`Temporal ${settings.TEMPORAL_ADDRESS}, Web UI ${settings.TEMPORAL_UI_URL} (Ctrl-C stops it)`);
+  console.log(`Temporal ${settings.temporal.connection.address}, Web UI ${settings.TEMPORAL_UI_URL} (Ctrl-C stops it)`);
   // The server is in our process group, so Ctrl-C reaches it directly; SIGTERM we pass on.
   process.on('SIGTERM', () => server.kill('SIGTERM'));
   process.on('SIGINT', () => undefined);

@@ -36,17 +36,17 @@ async function main(): Promise<void> {
 
   const db = await openDatabase(settings.database);
   const services = createServices(db, { gatewayLatencyMs: settings.SIMULATED_GATEWAY_LATENCY_MS });
-  const workerConnection = await NativeConnection.connect({ address: settings.TEMPORAL_ADDRESS });
+  const workerConnection = await NativeConnection.connect(settings.temporal.connection);
   const codec = encryptionCodec(settings);
-  const worker = await createFulfillmentWorker({ connection: workerConnection, namespace: settings.TEMPORAL_NAMESPACE, taskQueue: settings.TEMPORAL_TASK_QUEUE, services, codec, workflowBundle: prebuiltBundle(traced), tracing, traced });
+  const worker = await createFulfillmentWorker({ connection: workerConnection, namespace: settings.temporal.namespace, taskQueue: settings.TEMPORAL_TASK_QUEUE, services, codec, workflowBundle: prebuiltBundle(traced), tracing, traced });
   const workerStopped = worker.run();
   const relay = mailRelay(settings, services.notifier);
   relay.start();
   const publisher = eventPublisher(settings, services.events, logger);
 
   // The API's connection as in production: 503 within a second or two while Temporal is away.
-  const connection = connectLazily(settings.TEMPORAL_ADDRESS);
-  const client = createTemporalClient(connection, settings.TEMPORAL_NAMESPACE, codec);
+  const connection = connectLazily(settings.temporal.connection);
+  const client = createTemporalClient(connection, settings.temporal.namespace, codec);
   const api = await startApiServer(
     apiDeps(settings, { client, db, services, logger }),
     settings.PORT,
@@ -59,7 +59,7 @@ async function main(): Promise<void> {
   Events       ${nats ? 'nats-server' : 'NATS'} at ${shownNatsUrl(settings.NATS_URL)}, stream ${settings.NATS_STREAM}: npm run events:tail
   Mail         ${mailpit ? `Mailpit, ${settings.MAILPIT_UI_URL} (SMTP ${new URL(settings.SMTP_URL).host})` : `relayed to ${new URL(settings.SMTP_URL).host}`}
   Temporal UI  ${settings.TEMPORAL_UI_URL} (decodes orders for staff signed in at ${api.url}/staff/sign-in)
-  Temporal     ${settings.TEMPORAL_ADDRESS} (namespace ${settings.TEMPORAL_NAMESPACE})
+  Temporal     ${settings.temporal.description}
   Data         ${settings.DATA_DIR}
   Secrets      ${created.length > 0 ? `created ${created.join(', ')} in ${secrets}` : `from the settings and ${secrets}`}
   Staff token  npm run --silent staff:token -- --name <you> --role admin
@@ -118,8 +118,8 @@ async function ensureNats(settings: Settings): Promise<ChildProcess | undefined>
 
 /** Uses a Temporal that already answers at TEMPORAL_ADDRESS, or starts the dev server. */
 async function ensureTemporal(settings: Settings): Promise<ChildProcess | undefined> {
-  if (await temporalAnswers(settings.TEMPORAL_ADDRESS)) {
-    console.log(`using the Temporal server already at ${settings.TEMPORAL_ADDRESS}`);
+  if (await temporalAnswers(settings.temporal.connection)) {
+    console.log(`using the Temporal server already at ${settings.temporal.description}`);
     return undefined;
   }
   return startLocalTemporal(settings, true);

@@ -166,12 +166,12 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { 'task-queue': { type: 'string' }, limit: { type: 'string', default: String(DEFAULT_SCAN_LIMIT) } } });
   const limit = Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1) throw new Error('--limit must be a positive whole number');
-  const connection = await Connection.connect({ address: settings.TEMPORAL_ADDRESS });
+  const connection = await Connection.connect(settings.temporal.connection);
   try {
     // Listing reads each workflow's memo, which is sealed like every payload.
-    const client = new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE, dataConverter: { payloadCodecs: [encryptionCodec(settings)] } });
+    const client = new Client({ connection, namespace: settings.temporal.namespace, dataConverter: { payloadCodecs: [encryptionCodec(settings)] } });
     const scan = await findStuckWorkflows(client, { taskQueue: values['task-queue'], limit });
-    console.log(report(scan, settings.TEMPORAL_ADDRESS));
+    console.log(report(scan, settings.temporal.description));
     process.exitCode = scan.stuck.length > 0 ? EXIT_STUCK : 0;
   } finally {
     await connection.close();

@@ -3,6 +3,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NativeConnection } from '@temporalio/worker';
 import { settingsOrExit } from '../config';
+import type { TemporalTarget } from '../temporal-connection';
 import { createLogger, type Logger } from '../observability/logger';
 import { installTemporalRuntime } from '../observability/runtime';
 import { startTracing } from '../observability/tracing';
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
   const tracing = startTracing('temporal-fulfillment-worker', settings.OTEL_EXPORTER_OTLP_ENDPOINT);
   const traced = settings.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined;
   const db = await openDatabase(settings.database);
-  const connection = await connectPatiently(settings.TEMPORAL_ADDRESS, logger);
+  const connection = await connectPatiently(settings.temporal, logger);
   if (!connection) {
     await db.destroy();
     logger.info('worker stopped before Temporal answered');
@@ -27,7 +28,7 @@ async function main(): Promise<void> {
   }
   const worker = await createFulfillmentWorker({
     connection,
-    namespace: settings.TEMPORAL_NAMESPACE,
+    namespace: settings.temporal.namespace,
     taskQueue: settings.TEMPORAL_TASK_QUEUE,
     services: createServices(db, { gatewayLatencyMs: settings.SIMULATED_GATEWAY_LATENCY_MS }),
     codec: encryptionCodec(settings),
@@ -35,7 +36,7 @@ async function main(): Promise<void> {
     tracing,
     traced,
   });
-  logger.info({ taskQueue: settings.TEMPORAL_TASK_QUEUE, temporal: settings.TEMPORAL_ADDRESS, metricsPort: settings.WORKER_METRICS_PORT }, 'worker polling');
+  logger.info({ taskQueue: settings.TEMPORAL_TASK_QUEUE, temporal: settings.temporal.description, metricsPort: settings.WORKER_METRICS_PORT }, 'worker polling');
   // The SDK begins shutdown on SIGINT/SIGTERM: polling stops, running activities finish (up to
   // shutdownGraceTime), then run() returns.
   await worker.run();
@@ -55,16 +56,16 @@ const MAX_CONNECT_BACKOFF_MS = 10_000;
  * SIGINT or SIGTERM while it waits ends the wait: undefined. Once connected, the SDK rides out
  * later outages by itself.
  */
-async function connectPatiently(address: string, logger: Logger): Promise<NativeConnection | undefined> {
+async function connectPatiently(temporal: TemporalTarget, logger: Logger): Promise<NativeConnection | undefined> {
   const stopped = new AbortController();
   const stop = () => stopped.abort();
   process.once('SIGINT', stop).once('SIGTERM', stop);
   try {
     for (let attempt = 1, waitMs = 500; !stopped.signal.aborted; attempt++, waitMs = Math.min(waitMs * 2, MAX_CONNECT_BACKOFF_MS)) {
       try {
-        return await NativeConnection.connect({ address });
+        return await NativeConnection.connect(temporal.connection);
       } catch (err) {
-        logger.warn({ temporal: address, attempt, retryInMs: waitMs, error: String(err) }, 'waiting for Temporal');
+        logger.warn({ temporal: temporal.description, attempt, retryInMs: waitMs, error: String(err) }, 'waiting for Temporal');
         await sleep(waitMs, undefined, { signal: stopped.signal }).catch(() => undefined);
       }
     }

@@ -46,7 +46,7 @@ describe('service endpoints', () => {
     beforeAll(async () => {
       // Nothing listens on port 1: every call to this client fails to connect. The API's own
       // connection settings, as in production.
-      connection = connectLazily('127.0.0.1:1');
+      connection = connectLazily({ address: '127.0.0.1:1' });
       unreachable = await serveApi({ client: new Client({ connection }), db: api.db, services: api.services, taskQueue: uniqueId('tq') });
     });
     afterAll(async () => {

@@ -72,7 +72,7 @@ describe('docker-compose.yml', () => {
     const database = new URL((settings.database as { url: string }).url);
     const postgres = services[database.hostname]!.environment!;
     expect([database.username, database.password, database.pathname.slice(1)]).toEqual([postgres.POSTGRES_USER, postgres.POSTGRES_PASSWORD, postgres.POSTGRES_DB]);
-    expect(settings.TEMPORAL_ADDRESS).toBe('temporal:7233');
+    expect(settings.temporal.connection.address).toBe('temporal:7233');
     expect(settings.TEMPORAL_UI_URL).toBe(`http://localhost:${services['temporal-ui']!.ports![0]!.split(':')[0]}`);
     expect(app.depends_on).toEqual({ postgres: { condition: 'service_healthy' }, 'temporal-namespace': { condition: 'service_completed_successfully' } });
   });
