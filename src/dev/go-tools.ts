@@ -17,6 +17,8 @@ export interface GoTool {
   pathSetting: string;
   /** Where a build is kept, under the project (git-ignored). */
   cacheDir: string;
+  /** The name `go install` gives the binary, when it is not `binary` (two of them are called `server`). */
+  installedAs?: string;
 }
 
 export const goTools = {
@@ -24,6 +26,14 @@ export const goTools = {
   temporal: { binary: 'temporal', module: 'github.com/temporalio/cli/cmd/temporal@v1.5.1', pathSetting: 'TEMPORAL_CLI_PATH', cacheDir: '.temporal/bin' },
   mailpit: { binary: 'mailpit', module: 'github.com/axllent/mailpit@v1.27.11', pathSetting: 'MAILPIT_PATH', cacheDir: '.tools/bin' },
   natsServer: { binary: 'nats-server', module: 'github.com/nats-io/nats-server/v2@v2.15.2', pathSetting: 'NATS_SERVER_PATH', cacheDir: '.tools/bin' },
+  /** The production Temporal server, each service a process of its own (`npm run test:cluster`, `npm start -- --cluster`). */
+  temporalServer: { binary: 'temporal-server', installedAs: 'server', module: 'go.temporal.io/server/cmd/server@v1.32.1', pathSetting: 'TEMPORAL_SERVER_PATH', cacheDir: '.tools/bin' },
+  /** Creates and upgrades the Temporal server's schemas on PostgreSQL (the schemas are built into it). */
+  temporalSqlTool: { binary: 'temporal-sql-tool', installedAs: 'sql', module: 'go.temporal.io/server/cmd/tools/sql@v1.32.1', pathSetting: 'TEMPORAL_SQL_TOOL_PATH', cacheDir: '.tools/bin' },
+  /** The standalone Temporal Web UI, for a server that is not the dev server. */
+  temporalUiServer: { binary: 'temporal-ui-server', installedAs: 'server', module: 'github.com/temporalio/ui-server/v2/cmd/server@v2.55.0', pathSetting: 'TEMPORAL_UI_SERVER_PATH', cacheDir: '.tools/bin' },
+  /** Renders and lints the chart in deploy/helm. */
+  helm: { binary: 'helm', module: 'helm.sh/helm/v4/cmd/helm@v4.3.2', pathSetting: 'HELM_PATH', cacheDir: '.tools/bin' },
 } satisfies Record<string, GoTool>;
 
 /**
@@ -56,7 +66,7 @@ export async function buildWithGo(tool: GoTool): Promise<string> {
   console.error(`Building ${tool.binary} with Go (${tool.module}); the first time takes a few minutes...`);
   try {
     await run('go', ['install', tool.module], { ...process.env, GOBIN: scratch });
-    fs.renameSync(path.join(scratch, tool.binary), target);
+    fs.renameSync(path.join(scratch, tool.installedAs ?? tool.binary), target);
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }

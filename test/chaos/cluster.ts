@@ -1,6 +1,7 @@
-// The system as separate processes on loopback, for chaos: a Temporal dev server persisted to
-// its SQLite file, the API and a worker from dist/, sharing one business database file; Mailpit
-// and the mail relay; nats-server with JetStream and the event publisher.
+// The system as separate processes on loopback, for chaos: Temporal (the dev server on its
+// SQLite file, or a real cluster on PostgreSQL), API instances and workers from dist/ sharing one
+// business database (a SQLite file, or PostgreSQL beside the cluster's); Mailpit and the mail
+// relay; nats-server with JetStream and the event publisher.
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,46 +12,57 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { workflowSinks } from '../../src/workers/worker';
-import { startDevServer, waitForTemporal } from '../../src/dev/dev-server';
+import type { DatabaseOptions } from '../../src/db/database';
 import { startMailpit } from '../../src/dev/mailpit';
 import { startNatsServer } from '../../src/dev/nats';
-import { findTemporalCli } from '../../src/dev/temporal-cli';
+import type { TemporalService } from '../../src/dev/temporal-cluster';
+import { temporalTarget } from '../../src/temporal-connection';
 import { type Answer, HttpClient, type RequestOptions } from '../api/helpers';
 import { freePort, type Spawned, spawnNode, waitForOutput } from '../support/processes';
 import { testCodec } from '../support/secrets';
+import { type ChaosTemporal, startChaosTemporal } from './temporal';
+
+export interface ClusterShape {
+  /** The dev server (one process) or a real cluster (four services on PostgreSQL, mTLS). */
+  temporal: 'dev-server' | 'cluster';
+  apis: number;
+  workers: number;
+  gatewayLatencyMs: number;
+}
 
 export class Cluster {
-  private temporal?: ChildProcess;
-  private api?: Spawned;
+  private readonly apis: Spawned[] = [];
   private earlierApiOutput = '';
-  private worker?: Spawned;
+  private readonly workers: Spawned[] = [];
+  private earlierWorkerOutput = '';
   private mailpit?: ChildProcess;
   private relay?: Spawned;
   private nats?: ChildProcess;
   private publisher?: Spawned;
   http!: WatchedHttp;
-  readonly counts = { workerKills: 0, serverRestarts: 0, workerStartsDuringOutage: 0, apiRestarts: 0, relayKills: 0, publisherKills: 0, natsRestarts: 0 };
+  readonly counts = { workerKills: 0, serverRestarts: 0, serviceRestarts: 0, workerStartsDuringOutage: 0, apiRestarts: 0, relayKills: 0, publisherKills: 0, natsRestarts: 0 };
   /** Every answer the API gave the shop, whichever API process gave it. */
   readonly answers = new AnswerLog();
 
   private constructor(
     readonly dataDir: string,
-    private readonly cliPath: string,
+    private readonly temporal: ChaosTemporal,
     private readonly env: Record<string, string>,
+    private readonly apiPorts: number[],
   ) {}
 
-  static async start(dataDir: string, gatewayLatencyMs = 0): Promise<Cluster> {
-    const cliPath = await findTemporalCli();
-    if (!cliPath) throw new Error('no temporal CLI');
-    const [apiPort, temporalPort, uiPort, smtpPort, mailpitPort, natsPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+  static async start(dataDir: string, shape: ClusterShape): Promise<Cluster> {
+    const [uiPort, smtpPort, mailpitPort, natsPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+    const apiPorts: number[] = [];
+    for (let i = 0; i < shape.apis; i++) apiPorts.push(await freePort());
+    const temporal = await startChaosTemporal(shape.temporal, dataDir);
     const env = {
-      PORT: String(apiPort),
-      TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
+      ...temporal.env,
       TEMPORAL_UI_URL: `http://localhost:${uiPort}`,
       DATA_DIR: dataDir,
       WORKER_METRICS_PORT: '0',
       LOG_LEVEL: 'warn',
-      SIMULATED_GATEWAY_LATENCY_MS: String(gatewayLatencyMs),
+      SIMULATED_GATEWAY_LATENCY_MS: String(shape.gatewayLatencyMs),
       // One test client plays every customer.
       RATE_LIMIT_PER_MINUTE: '0',
       SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
@@ -59,10 +71,10 @@ export class Cluster {
       MAIL_LEASE_SECONDS: '2',
       NATS_URL: `nats://127.0.0.1:${natsPort}`,
     };
-    const cluster = new Cluster(dataDir, cliPath, env);
-    await cluster.startTemporal();
-    await cluster.startWorker();
-    await cluster.startApi();
+    const cluster = new Cluster(dataDir, temporal, env, apiPorts);
+    cluster.http = new WatchedHttp(apiPorts.map((port) => `http://127.0.0.1:${port}`), cluster.answers);
+    for (let i = 0; i < shape.workers; i++) await cluster.startWorker(i);
+    for (let i = 0; i < shape.apis; i++) await cluster.startApi(i);
     cluster.mailpit = await startMailpit({ smtpPort, httpPort: mailpitPort, quiet: true, maxMessages: 0 });
     cluster.startRelay();
     await cluster.startNats();
@@ -117,78 +129,88 @@ export class Cluster {
     return listed.messages.map((m) => `<${m.MessageID}>`);
   }
 
-  get businessDatabase(): string {
-    return path.join(this.dataDir, 'business.db');
+  /** Where the shop's processes keep the business data: the PostgreSQL beside the cluster, else a SQLite file. */
+  get businessDatabase(): DatabaseOptions {
+    return this.env.DATABASE_URL ? { url: this.env.DATABASE_URL } : { filename: path.join(this.dataDir, 'business.db') };
   }
 
-  async startTemporal(): Promise<void> {
-    const uiPort = Number(new URL(this.env.TEMPORAL_UI_URL!).port);
-    this.temporal = startDevServer({ cliPath: this.cliPath, dataDir: this.dataDir, address: this.env.TEMPORAL_ADDRESS!, uiPort, ownProcessGroup: true, quiet: true });
-    await waitForTemporal(this.env.TEMPORAL_ADDRESS!, 60_000);
+  private async startWorker(index: number): Promise<void> {
+    this.workers[index] = spawnNode('workers/main.js', { ...this.env, LOG_LEVEL: 'info' });
+    await waitForOutput(this.workers[index]!, /worker polling/);
   }
 
-  async startWorker(): Promise<void> {
-    this.worker = spawnNode('workers/main.js', { ...this.env, LOG_LEVEL: 'info' });
-    await waitForOutput(this.worker, /worker polling/);
-  }
-
-  async startApi(): Promise<void> {
-    this.api = spawnNode('api/main.js', this.env);
-    this.http = new WatchedHttp(`http://127.0.0.1:${this.env.PORT}`, this.answers);
+  private async startApi(index: number): Promise<void> {
+    const api = spawnNode('api/main.js', { ...this.env, PORT: String(this.apiPorts[index]) });
+    this.apis[index] = api;
+    const http = new HttpClient(`http://127.0.0.1:${this.apiPorts[index]}`);
     const deadline = Date.now() + 30_000;
-    while ((await this.http.get('/healthz').catch(() => undefined))?.status !== 200) {
-      if (Date.now() > deadline || this.api.child.exitCode !== null) throw new Error(`the API did not come up:\n${this.api.output()}`);
+    while ((await http.get('/healthz').catch(() => undefined))?.status !== 200) {
+      if (Date.now() > deadline || api.child.exitCode !== null) throw new Error(`the API did not come up:\n${api.output()}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }
 
-  /** SIGKILL: no draining, activities in flight are lost mid-way; a new worker takes over. */
+  /** SIGKILL: no draining, activities in flight are lost mid-way; a new worker takes its place. */
   async killWorker(): Promise<void> {
-    await kill(this.worker?.child, 'SIGKILL');
+    const index = this.counts.workerKills % this.workers.length;
+    await kill(this.workers[index]?.child, 'SIGKILL');
+    this.earlierWorkerOutput += this.workers[index]?.output() ?? '';
     this.counts.workerKills += 1;
-    await this.startWorker();
+    await this.startWorker(index);
   }
 
-  /** The Temporal server stops and starts again on its SQLite file. */
+  /** The whole Temporal server (the dev server; the cluster's frontend) stops and starts again on what it stored. */
   async restartTemporal(downMs: number): Promise<void> {
-    await kill(this.temporal, 'SIGTERM');
-    await new Promise((r) => setTimeout(r, downMs));
-    await this.startTemporal();
+    await this.temporal.restart(downMs);
     this.counts.serverRestarts += 1;
   }
 
+  /** One of the cluster's services SIGKILLed and started again a second later. */
+  async restartTemporalService(service: TemporalService): Promise<void> {
+    await this.temporal.restartService(service);
+    this.counts.serviceRestarts += 1;
+  }
+
   /**
-   * Temporal goes away, the worker is killed, and a new worker starts while the server is still
+   * Temporal goes away, a worker is killed, and a new worker starts while the server is still
    * down: it must wait for the server (not exit), then poll once it is back.
    */
   async startWorkerDuringOutage(downMs: number): Promise<void> {
-    await kill(this.temporal, 'SIGTERM');
-    await kill(this.worker?.child, 'SIGKILL');
-    this.worker = spawnNode('workers/main.js', { ...this.env, LOG_LEVEL: 'info' });
-    await waitForOutput(this.worker, /waiting for Temporal/);
+    await this.temporal.down();
+    await kill(this.workers[0]?.child, 'SIGKILL');
+    this.earlierWorkerOutput += this.workers[0]?.output() ?? '';
+    this.workers[0] = spawnNode('workers/main.js', { ...this.env, LOG_LEVEL: 'info' });
+    await waitForOutput(this.workers[0], /waiting for Temporal/);
     await new Promise((r) => setTimeout(r, downMs));
-    await this.startTemporal();
-    await waitForOutput(this.worker, /worker polling/);
+    await this.temporal.up();
+    await waitForOutput(this.workers[0], /worker polling/);
     this.counts.workerStartsDuringOutage += 1;
   }
 
+  /** An API instance SIGKILLed and started again; the others keep answering. */
   async restartApi(): Promise<void> {
-    await kill(this.api?.child, 'SIGKILL');
-    this.earlierApiOutput += this.api?.output() ?? '';
-    await this.startApi();
+    const index = this.counts.apiRestarts % this.apis.length;
+    await kill(this.apis[index]?.child, 'SIGKILL');
+    this.earlierApiOutput += this.apis[index]?.output() ?? '';
+    await this.startApi(index);
     this.counts.apiRestarts += 1;
   }
 
-  /** The last lines the API (every process of it) and the worker wrote that mention a problem: for a failed run's report. */
+  /** The last lines the API and worker processes (every one of them) wrote that mention a problem, and Temporal's errors: for a failed run's report. */
   problems(): string[] {
     const interesting = (text: string) => text.split('\n').filter((l) => /error|fail|nondetermin|warn/i.test(l)).slice(-6);
-    const api = this.earlierApiOutput + (this.api?.output() ?? '');
-    return [...interesting(api).map((l) => `api: ${l.slice(0, 400)}`), ...interesting(this.worker?.output() ?? '').map((l) => `worker: ${l.slice(0, 400)}`)];
+    const api = this.earlierApiOutput + this.apis.map((a) => a.output()).join('');
+    const workers = this.earlierWorkerOutput + this.workers.map((w) => w.output()).join('');
+    return [...interesting(api).map((l) => `api: ${l.slice(0, 400)}`), ...interesting(workers).map((l) => `worker: ${l.slice(0, 400)}`), ...this.temporal.problems()];
+  }
+
+  private connect(): Promise<Connection> {
+    return Connection.connect(temporalTarget(this.env).connection);
   }
 
   /** What the server knows of a workflow that did not end: for the report of a failed run. */
   async diagnose(workflowId: string): Promise<string> {
-    const connection = await Connection.connect({ address: this.env.TEMPORAL_ADDRESS! });
+    const connection = await this.connect();
     try {
       const handle = new Client({ connection, dataConverter: { payloadCodecs: [testCodec] } }).workflow.getHandle(workflowId);
       const { raw, status } = await handle.describe();
@@ -215,7 +237,7 @@ export class Cluster {
    * replayed and each one that did not replay on either; their histories are kept in the temp folder.
    */
   async replayAll(): Promise<{ replayed: number; failures: { workflowId: string; error: string }[] }> {
-    const connection = await Connection.connect({ address: this.env.TEMPORAL_ADDRESS! });
+    const connection = await this.connect();
     try {
       const histories: HistoryAndWorkflowId[] = [];
       for await (const history of new Client({ connection, dataConverter: { payloadCodecs: [testCodec] } }).workflow.list().intoHistories()) histories.push(history);
@@ -240,9 +262,9 @@ export class Cluster {
     await kill(this.mailpit, 'SIGTERM');
     await kill(this.publisher?.child, 'SIGTERM');
     await kill(this.nats, 'SIGTERM');
-    await kill(this.api?.child, 'SIGTERM');
-    await kill(this.worker?.child, 'SIGTERM');
-    await kill(this.temporal, 'SIGTERM');
+    for (const api of this.apis) await kill(api.child, 'SIGTERM');
+    for (const worker of this.workers) await kill(worker.child, 'SIGTERM');
+    await this.temporal.stop();
   }
 }
 
@@ -270,18 +292,26 @@ export class AnswerLog {
   }
 }
 
-/** The shop's HTTP client, noting every answer and how long it took. */
+/**
+ * The shop's HTTP client, noting every answer and how long it took. With several API instances it
+ * sends each request to the next one in turn, as a load balancer would.
+ */
 class WatchedHttp extends HttpClient {
+  private readonly instances: HttpClient[];
+  private next = 0;
+
   constructor(
-    baseUrl: string,
+    baseUrls: string[],
     private readonly log: AnswerLog,
   ) {
-    super(baseUrl);
+    super(baseUrls[0]!);
+    this.instances = baseUrls.map((url) => new HttpClient(url));
   }
 
   override async send(method: string, path: string, options?: RequestOptions): Promise<Answer> {
+    const instance = this.instances[this.next++ % this.instances.length]!;
     const started = Date.now();
-    const answer = await super.send(method, path, options);
+    const answer = await instance.send(method, path, options);
     this.log.note(`${method} ${path}`, answer, Date.now() - started);
     return answer;
   }

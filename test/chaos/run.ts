@@ -8,7 +8,8 @@ import { messageId } from '../../src/mail/relay';
 import { NotificationOutbox } from '../../src/services/notifications';
 import { EventOutbox } from '../../src/services';
 import { streamContents } from '../support/nats';
-import { Cluster } from './cluster';
+import type { TemporalService } from '../../src/dev/temporal-cluster';
+import { Cluster, type ClusterShape } from './cluster';
 import { checkInvariants, type Verdict } from './invariants';
 import { drive, openShop, placeOrders, type ShopDay } from './shop';
 
@@ -28,6 +29,10 @@ export interface ChaosPlan {
   natsRestarts: number;
   /** A slower gateway widens the windows in which a kill lands mid-activity. */
   gatewayLatencyMs?: number;
+  /** Which Temporal, and how many API instances and workers: the dev server, one and one by default. */
+  shape?: Omit<ClusterShape, 'gatewayLatencyMs'>;
+  /** On the cluster: services SIGKILLed and started again a second later, each once. */
+  serviceRestarts?: TemporalService[];
   /** Bounds the whole run: orders not settled by then are violations. */
   timeLimitMs: number;
 }
@@ -38,10 +43,12 @@ export interface ChaosSummary {
   workerKills: number;
   serverRestarts: number;
   workerStartsDuringOutage: number;
+  serviceRestarts: number;
   apiRestarts: number;
   relayKills: number;
   publisherKills: number;
   natsRestarts: number;
+  shape: Omit<ClusterShape, 'gatewayLatencyMs'>;
   /** Messages the mail server received, each once. */
   emails: number;
   /** Order events on the stream, each once. */
@@ -69,7 +76,8 @@ const SLOWEST_ANSWER_MS = 20_000;
 export async function runChaos(plan: ChaosPlan): Promise<ChaosSummary> {
   const started = Date.now();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-chaos-'));
-  const cluster = await Cluster.start(dataDir, plan.gatewayLatencyMs);
+  const shape = plan.shape ?? { temporal: 'dev-server', apis: 1, workers: 1 };
+  const cluster = await Cluster.start(dataDir, { ...shape, gatewayLatencyMs: plan.gatewayLatencyMs ?? 0 });
   try {
     const day = await openShop(cluster, { orders: plan.orders, coffees: plan.coffees });
     const deadline = started + plan.timeLimitMs;
@@ -83,7 +91,7 @@ export async function runChaos(plan: ChaosPlan): Promise<ChaosSummary> {
       await new Promise((r) => setTimeout(r, 250));
     }
     await chaos;
-    const db = await openDatabase({ filename: cluster.businessDatabase });
+    const db = await openDatabase(cluster.businessDatabase);
     try {
       const verdict = await checkInvariants(db, day);
       const mail = await checkMail(db, cluster);
@@ -103,6 +111,7 @@ export async function runChaos(plan: ChaosPlan): Promise<ChaosSummary> {
         orders: plan.orders,
         coffees: plan.coffees,
         ...cluster.counts,
+        shape,
         emails: mail.emails,
         events: events.events,
         invariantsChecked: verdict.checked,
@@ -183,6 +192,7 @@ async function breakThings(cluster: Cluster, plan: ChaosPlan): Promise<void> {
     ...Array<() => Promise<void>>(plan.serverRestarts).fill(() => cluster.restartTemporal(1000)),
     ...Array<() => Promise<void>>(plan.workerStartsDuringOutage).fill(() => cluster.startWorkerDuringOutage(3000)),
     ...Array<() => Promise<void>>(plan.apiRestarts).fill(() => cluster.restartApi()),
+    ...(plan.serviceRestarts ?? []).map((service) => () => cluster.restartTemporalService(service)),
     ...Array<() => Promise<void>>(plan.relayKills).fill(() => cluster.killRelay()),
     ...Array<() => Promise<void>>(plan.publisherKills).fill(() => cluster.killPublisher()),
     ...Array<() => Promise<void>>(plan.natsRestarts).fill(() => cluster.restartNats(1000)),
@@ -195,11 +205,14 @@ async function breakThings(cluster: Cluster, plan: ChaosPlan): Promise<void> {
 
 export function summaryTable(s: ChaosSummary): string {
   const rows: [string, string | number][] = [
+    ['Temporal', s.shape.temporal],
+    ['API instances, workers', `${s.shape.apis}, ${s.shape.workers}`],
     ['orders', s.orders],
     ['coffee orders', s.coffees],
     ['worker kills (SIGKILL)', s.workerKills],
     ['Temporal server restarts', s.serverRestarts],
     ['  worker started while it was down', s.workerStartsDuringOutage],
+    ['Temporal services killed (SIGKILL), restarted', s.serviceRestarts],
     ['API restarts', s.apiRestarts],
     ['mail relay kills (SIGKILL)', s.relayKills],
     ['emails received', s.emails],

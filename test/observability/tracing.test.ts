@@ -43,7 +43,7 @@ describe('traces', () => {
     const stack = spawnNode('dev/start.js', {
       ...(await localServerPorts()),
       PORT: String(await freePort()),
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      ...inject('temporalEnv'),
       TEMPORAL_TASK_QUEUE: uniqueId('tq-tracing'),
       DATA_DIR: dataDir,
       WORKER_METRICS_PORT: '0',

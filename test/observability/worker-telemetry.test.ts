@@ -21,7 +21,7 @@ describe('a worker process', () => {
     const taskQueue = uniqueId('tq-telemetry');
     const metricsPort = await freePort();
     const worker = spawnNode('workers/main.js', {
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      ...inject('temporalEnv'),
       TEMPORAL_TASK_QUEUE: taskQueue,
       DATA_DIR: dataDir,
       LOG_LEVEL: 'info',

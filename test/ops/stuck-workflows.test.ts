@@ -68,7 +68,7 @@ async function orderLeftByCarelessDeploy(taskQueue: string) {
 
 async function startRealWorker(taskQueue: string, metricsPort: number): Promise<Spawned> {
   const worker = spawnNode('workers/main.js', {
-    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    ...inject('temporalEnv'),
     TEMPORAL_TASK_QUEUE: taskQueue,
     DATA_DIR: fixture.dataDir,
     WORKER_METRICS_PORT: String(metricsPort),
@@ -149,7 +149,7 @@ describe('a workflow stuck on a nondeterminism', () => {
       // The command prints the same, with the reset line an operator copies.
       const cli = await run(process.execPath, [distEntry('ops/stuck-workflows.js'), '--task-queue', taskQueue], {
         PATH: process.env.PATH,
-        TEMPORAL_ADDRESS: inject('temporalAddress'),
+        ...inject('temporalEnv'),
         PAYLOAD_ENCRYPTION_KEYS: testSecrets.PAYLOAD_ENCRYPTION_KEYS,
       });
       expect(cli.code, cli.output).toBe(3);

@@ -1,4 +1,6 @@
-// Starts one real Temporal dev server and bundles the workflow code once for every test file.
+// Starts the run's one Temporal and bundles the workflow code once for every test file. By
+// default Temporal is the CLI's dev server; with TEST_TEMPORAL=cluster (`npm run test:cluster`) it
+// is a real cluster: the Temporal server's four services as processes on PostgreSQL, mTLS on.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,8 +10,25 @@ import { devServerDynamicConfig } from '../../src/dev/dev-server';
 import { findTemporalCli } from '../../src/dev/temporal-cli';
 import { searchAttributeKeys } from '../../src/domain';
 import { bundleWorkflows } from '../../src/workers/bundle';
+import { startTestCluster } from './cluster';
 
 export default async function setup(project: TestProject) {
+  const temporal = process.env.TEST_TEMPORAL === 'cluster' ? await startTestCluster() : await startDevServer();
+  const { code } = await bundleWorkflows();
+  const bundleDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-bundle-'));
+  const workflowBundlePath = path.join(bundleDir, 'workflows.js');
+  fs.writeFileSync(workflowBundlePath, code);
+
+  project.provide('temporalAddress', temporal.env.TEMPORAL_ADDRESS);
+  project.provide('temporalEnv', temporal.env);
+  project.provide('workflowBundlePath', workflowBundlePath);
+  return async () => {
+    await temporal.stop();
+    fs.rmSync(bundleDir, { recursive: true, force: true });
+  };
+}
+
+async function startDevServer() {
   const cli = await findTemporalCli();
   const env = await TestWorkflowEnvironment.createLocal({
     server: {
@@ -19,15 +38,5 @@ export default async function setup(project: TestProject) {
       searchAttributes: searchAttributeKeys,
     },
   });
-  const { code } = await bundleWorkflows();
-  const bundleDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-bundle-'));
-  const workflowBundlePath = path.join(bundleDir, 'workflows.js');
-  fs.writeFileSync(workflowBundlePath, code);
-
-  project.provide('temporalAddress', env.address);
-  project.provide('workflowBundlePath', workflowBundlePath);
-  return async () => {
-    await env.teardown();
-    fs.rmSync(bundleDir, { recursive: true, force: true });
-  };
+  return { env: { TEMPORAL_ADDRESS: env.address }, stop: () => env.teardown() };
 }

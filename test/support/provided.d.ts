@@ -4,6 +4,8 @@ import 'vitest';
 declare module 'vitest' {
   export interface ProvidedContext {
     temporalAddress: string;
+    /** The TEMPORAL_* settings that reach the run's Temporal (address; certificates on the cluster). */
+    temporalEnv: Record<string, string>;
     workflowBundlePath: string;
   }
 }

@@ -8,6 +8,7 @@ import { createServices, type Services } from '../../src/services';
 import { createFulfillmentWorker } from '../../src/workers/worker';
 import { temporaryDatabase, uniqueId } from './database';
 import { testCodec } from './secrets';
+import { temporalTarget } from '../../src/temporal-connection';
 
 export interface TestTemporal {
   client: Client;
@@ -23,9 +24,9 @@ export async function connectTestTemporal(): Promise<TestTemporal> {
     Runtime.install({ logger: new DefaultLogger('WARN') });
     runtimeInstalled = true;
   }
-  const address = inject('temporalAddress');
-  const connection = await Connection.connect({ address });
-  const nativeConnection = await NativeConnection.connect({ address });
+  const { connection: options } = temporalTarget(inject('temporalEnv'));
+  const connection = await Connection.connect(options);
+  const nativeConnection = await NativeConnection.connect(options);
   return {
     client: new Client({ connection, dataConverter: { payloadCodecs: [testCodec] } }),
     nativeConnection,

@@ -12,7 +12,7 @@ import { connectTestTemporal, type TestTemporal } from './temporal';
 
 export async function startWorkerProcess(opts: { taskQueue: string; dataDir: string; gatewayLatencyMs?: number }): Promise<Spawned> {
   const worker = spawnNode('workers/main.js', {
-    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    ...inject('temporalEnv'),
     TEMPORAL_TASK_QUEUE: opts.taskQueue,
     DATA_DIR: opts.dataDir,
     SIMULATED_GATEWAY_LATENCY_MS: String(opts.gatewayLatencyMs ?? 0),

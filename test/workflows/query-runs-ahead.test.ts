@@ -108,7 +108,7 @@ async function killWorkerAThenQueryAndClaim(workerB: { maxCachedWorkflows?: numb
   const taskQueue = uniqueId('tq-query-ahead');
   const tokenFile = path.join(scratchDir, `${taskQueue}.token`);
   const workerA = spawnNode(WORKER_A_ENTRY, {
-    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    ...inject('temporalEnv'),
     TASK_QUEUE: taskQueue,
     WORKFLOW_BUNDLE: bundlePath,
     PAYMENT_TOKEN_FILE: tokenFile,

@@ -4,11 +4,14 @@ const fs = require('node:fs');
 const { CompleteAsyncError, Context } = require('@temporalio/activity');
 const { DefaultLogger, NativeConnection, Runtime, Worker } = require('@temporalio/worker');
 
-const { TEMPORAL_ADDRESS, TASK_QUEUE, WORKFLOW_BUNDLE, PAYMENT_TOKEN_FILE, STICKY_TIMEOUT_MS } = process.env;
+// The project's one reading of TEMPORAL_* (address, and certificates on the cluster).
+const { temporalTarget } = require('../../../dist/temporal-connection');
+
+const { TASK_QUEUE, WORKFLOW_BUNDLE, PAYMENT_TOKEN_FILE, STICKY_TIMEOUT_MS } = process.env;
 
 async function main() {
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  const connection = await NativeConnection.connect({ address: TEMPORAL_ADDRESS });
+  const connection = await NativeConnection.connect(temporalTarget(process.env).connection);
   const worker = await Worker.create({
     connection,
     taskQueue: TASK_QUEUE,

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+import base from './vitest.config';
+
+// `npm run test:cluster`: on a real Temporal cluster (TEST_TEMPORAL=cluster: the server's four
+// services as processes on PostgreSQL, mTLS): the API and workflow tests, mTLS itself, and the
+// chaos run at scale on a cluster of its own. Same pool and global setup as npm test.
+export default defineConfig({
+  test: {
+    ...base.test,
+    include: ['test/api/**/*.test.ts', 'test/workflows/**/*.test.ts', 'test/cluster/**/*.test.ts', 'test/chaos/**/*.cluster-chaos.ts'],
+  },
+});
