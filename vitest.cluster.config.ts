@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 import base from './vitest.config';
 
 // `npm run test:cluster`: on a real Temporal cluster (TEST_TEMPORAL=cluster: the server's four
@@ -7,6 +7,7 @@ import base from './vitest.config';
 export default defineConfig({
   test: {
     ...base.test,
+    exclude: configDefaults.exclude,
     include: ['test/api/**/*.test.ts', 'test/workflows/**/*.test.ts', 'test/cluster/**/*.test.ts', 'test/chaos/**/*.cluster-chaos.ts'],
   },
 });

@@ -1,5 +1,6 @@
 // `npm start`: the whole local stack in one command — Temporal dev server (unless one already
-// answers), a worker and the API — and a clean stop of all of it on Ctrl-C.
+// answers), a worker and the API — and a clean stop of all of it on Ctrl-C. `npm start -- --cluster`
+// runs a real Temporal cluster on PostgreSQL instead, with the standalone Web UI (local-cluster.ts).
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
@@ -20,6 +21,7 @@ import { mailRelay } from '../mail/mailer';
 import { eventPublisher } from '../events/publishing';
 import { shownNatsUrl } from '../events/stream';
 import { startLocalTemporal, temporalAnswers } from './dev-server';
+import { startLocalCluster } from './local-cluster';
 import { listening, startMailpit } from './mailpit';
 import { startNatsServer } from './nats';
 
@@ -30,7 +32,11 @@ async function main(): Promise<void> {
   installTemporalRuntime(logger, { metricsPort: settings.WORKER_METRICS_PORT, workerStopsOnSignals: false });
   const tracing = startTracing('temporal-fulfillment', settings.OTEL_EXPORTER_OTLP_ENDPOINT);
   const traced = settings.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined;
-  const temporal = await ensureTemporal(settings);
+  const onCluster = process.argv.slice(2).includes('--cluster');
+  const cluster = onCluster && !(await temporalAnswers(settings.temporal.connection)) ? await startLocalCluster(settings) : undefined;
+  // On the cluster the shop's data sits beside Temporal's, on its PostgreSQL, unless DATABASE_URL says otherwise.
+  if (cluster && !settings.DATABASE_URL) settings.database = { url: cluster.databaseUrl };
+  const temporal = cluster ? undefined : await ensureTemporal(settings);
   const mailpit = await ensureMailpit(settings);
   const nats = await ensureNats(settings);
 
@@ -59,8 +65,8 @@ async function main(): Promise<void> {
   Events       ${nats ? 'nats-server' : 'NATS'} at ${shownNatsUrl(settings.NATS_URL)}, stream ${settings.NATS_STREAM}: npm run events:tail
   Mail         ${mailpit ? `Mailpit, ${settings.MAILPIT_UI_URL} (SMTP ${new URL(settings.SMTP_URL).host})` : `relayed to ${new URL(settings.SMTP_URL).host}`}
   Temporal UI  ${settings.TEMPORAL_UI_URL} (decodes orders for staff signed in at ${api.url}/staff/sign-in)
-  Temporal     ${settings.temporal.description}
-  Data         ${settings.DATA_DIR}
+  Temporal     ${settings.temporal.description}${cluster ? `\n               ${cluster.description}` : ''}
+  Data         ${settings.DATA_DIR}${cluster ? ` (business data in PostgreSQL ${cluster.databaseUrl})` : ''}
   Secrets      ${created.length > 0 ? `created ${created.join(', ')} in ${secrets}` : `from the settings and ${secrets}`}
   Staff token  npm run --silent staff:token -- --name <you> --role admin
 Ctrl-C stops everything.`);
@@ -82,6 +88,7 @@ Ctrl-C stops everything.`);
     await db.destroy();
     await tracing.shutdown();
     await stopChild(temporal);
+    await cluster?.stop();
     await stopChild(mailpit);
     await stopChild(nats);
     console.log('stopped.');

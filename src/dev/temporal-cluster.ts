@@ -51,15 +51,14 @@ const TEMPORAL_DATABASES = { temporal: 'postgresql/v12/temporal', temporal_visib
 
 const execFileAsync = promisify(execFile);
 
-/** Standard ports for the cluster of `npm start -- --cluster`, where the frontend takes TEMPORAL_ADDRESS's. */
+/**
+ * The ports of `npm start -- --cluster`, at Temporal's usual offsets from the frontend's (for
+ * 7233: history 7234, matching 7235, worker 7239, membership 6933-6939, HTTP API 7243, metrics
+ * 8000-8003), so that one setting, TEMPORAL_ADDRESS, moves the whole cluster.
+ */
 export function standardClusterPorts(frontend: number): ClusterPorts {
-  return {
-    frontend: { grpc: frontend, membership: 6933, metrics: 9090 },
-    history: { grpc: 7234, membership: 6934, metrics: 9091 },
-    matching: { grpc: 7235, membership: 6935, metrics: 9092 },
-    worker: { grpc: 7239, membership: 6939, metrics: 9093 },
-    frontendHttp: 7243,
-  };
+  const service = (offset: number, index: number) => ({ grpc: frontend + offset, membership: frontend - 300 + offset, metrics: frontend + 767 + index });
+  return { frontend: service(0, 0), history: service(1, 1), matching: service(2, 2), worker: service(6, 3), frontendHttp: frontend + 10 };
 }
 
 export class TemporalCluster {
@@ -76,6 +75,7 @@ export class TemporalCluster {
     if (!serverBinary) throw new Error(`no Temporal server: set ${goTools.temporalServer.pathSetting}, or install Go to build one (npm run tools:build)`);
     fs.mkdirSync(opts.dir, { recursive: true });
     await setUpSchemas(opts.postgres);
+    await forgetEarlierMembers(opts.postgres);
     const cluster = new TemporalCluster(opts, serverBinary);
     for (const service of temporalServices) cluster.writeConfig(service);
     try {
@@ -241,6 +241,23 @@ export async function setUpSchemas(pg: LocalPostgres): Promise<void> {
   }
 }
 
+/**
+ * The services find each other through the membership table, which keeps the previous run's
+ * members until their records expire. A frontend started alone on a cluster that was stopped a
+ * moment ago would wait for those (same addresses, nobody answering) until ringpop gives up and
+ * the process exits. Nothing of this cluster runs yet, so every row is stale.
+ */
+async function forgetEarlierMembers(pg: LocalPostgres): Promise<void> {
+  const { Client } = await import('pg');
+  const client = new Client({ connectionString: pg.url('temporal') });
+  await client.connect();
+  try {
+    await client.query('DELETE FROM cluster_membership');
+  } finally {
+    await client.end();
+  }
+}
+
 async function hasSchemaVersionTable(pg: LocalPostgres, database: string): Promise<boolean> {
   const { Client } = await import('pg');
   const client = new Client({ connectionString: pg.url(database) });
@@ -276,16 +293,33 @@ export async function registerNamespace(connection: Connection, namespace: strin
  */
 async function waitForNamespace(connection: Connection, namespace: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await connection.workflowService.describeWorkflowExecution({ namespace, execution: { workflowId: 'no-such-workflow' } });
-      return;
-    } catch (err) {
-      if (/workflow.*not found|not found.*workflow/i.test(String(err)) && !/namespace/i.test(String(err))) return;
-      if (Date.now() > deadline) throw new Error(`namespace ${namespace} was not served within ${timeoutMs / 1000} s: ${String(err)}`);
+  const wait = async (what: string, served: () => Promise<boolean>) => {
+    for (;;) {
+      const error = await served().then(
+        (ok) => (ok ? undefined : 'not yet'),
+        (err: unknown) => String(err),
+      );
+      if (error === undefined) return;
+      if (Date.now() > deadline) throw new Error(`${what} within ${timeoutMs / 1000} s: ${error}`);
       await new Promise((r) => setTimeout(r, 500));
     }
-  }
+  };
+  await wait(`namespace ${namespace} was not served`, () =>
+    connection.workflowService.describeWorkflowExecution({ namespace, execution: { workflowId: 'no-such-workflow' } }).then(
+      () => true,
+      (err: unknown) => {
+        if (/workflow.*not found|not found.*workflow/i.test(String(err)) && !/namespace/i.test(String(err))) return true;
+        throw err;
+      },
+    ),
+  );
+  // The search attributes reach the frontend with the namespace's next refresh: until then a start
+  // that sets one is refused. A query that names each of them tells when it has.
+  const query = searchAttributeKeys.map((key) => `${key.name} = 'probe'`).join(' OR ');
+  await wait(`the search attributes of ${namespace} were not known`, async () => {
+    await connection.workflowService.listWorkflowExecutions({ namespace, query, pageSize: 1 });
+    return true;
+  });
 }
 
 function isAlreadyExists(err: unknown): boolean {

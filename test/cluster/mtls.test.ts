@@ -12,7 +12,6 @@ import { uniqueId } from '../support/database';
 import { freePort, type Spawned, spawnNode, waitForOutput } from '../support/processes';
 
 const env = inject('temporalEnv');
-const onCluster = env.TEMPORAL_TLS_CLIENT_CERT_PATH !== undefined;
 const answers = async (options: Parameters<typeof Connection.connect>[0]) => {
   const connection = await Connection.connect({ ...options, connectTimeout: 5000 });
   try {
@@ -23,7 +22,8 @@ const answers = async (options: Parameters<typeof Connection.connect>[0]) => {
   }
 };
 
-describe.runIf(onCluster)('mTLS on the Temporal cluster', () => {
+describe('mTLS on the Temporal cluster', () => {
+  if (env.TEMPORAL_TLS_CLIENT_CERT_PATH === undefined) throw new Error('run by npm run test:cluster, whose Temporal has mTLS on');
   const { connection: withCertificate } = temporalTarget(env);
   const tls = withCertificate.tls as { serverNameOverride: string; serverRootCACertificate: Uint8Array };
   const spawned: Spawned[] = [];
