@@ -1,8 +1,11 @@
 // `npm run bench`: orders through the HTTP API at a fixed concurrency, against the floor of the
 // same shape straight through Temporal. Headline: ratio = orders/s ÷ floor/s. Then the memory a
 // worker spends per open order in its cache, and how soon a worker polls after it starts.
-//   npm run bench -- --count 400 --concurrency 20 --workflow orders|coffee --workers 1 --cached 500 [--profile]
+//   npm run bench -- --count 400 --concurrency 20 --workflow orders|coffee --workers 1 --cached 500 [--profile] [--cluster]
 // --profile writes a V8 CPU profile of each worker and the API to bench/results/profiles/.
+// --cluster measures on a Temporal cluster of the run's own (the server's four services on
+// PostgreSQL, src/dev/temporal-cluster.ts) instead of the dev server; TEMPORAL_ADDRESS (or a
+// profile) measures on a Temporal that already runs.
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -19,6 +22,7 @@ import { ensureSecretsFile, readSecretsFile, secretNames } from '../security/sec
 import { StaffTokens } from '../security/staff-tokens';
 import { floorActivities } from './floor-activities';
 import { atConcurrency, type Flow, oneFloor, oneOrder, oneWaitingOrder, type Sample } from './load';
+import { startBenchCluster } from './cluster';
 import { processStats } from './process-stats';
 import { chartSvg, percentile, round, table, writeResults } from './report';
 
@@ -34,6 +38,7 @@ async function main(): Promise<void> {
       workers: { type: 'string', default: '1' },
       cached: { type: 'string', default: '500' },
       profile: { type: 'boolean', default: false },
+      cluster: { type: 'boolean', default: false },
     },
   });
   const count = positive('count', values.count);
@@ -50,19 +55,25 @@ async function main(): Promise<void> {
   const temporal = named ? temporalTarget(process.env) : { namespace: 'default', connection: { address: `127.0.0.1:${await freePort()}` } };
   const { address } = temporal.connection;
   const processes: ChildProcess[] = [];
+  const stops: (() => Promise<void>)[] = [];
   try {
-    let server: ChildProcess | undefined;
-    if (!(await temporalAnswers(temporal.connection))) {
+    // The CPU of the Temporal this run started (every service and its database), else unknown.
+    let serverCpu = () => Number.NaN;
+    if (values.cluster && !named) {
+      const cluster = await startBenchCluster(dataDir, Number(address.split(':').pop()));
+      stops.push(cluster.stop);
+      serverCpu = cluster.cpuSeconds;
+    } else if (!(await temporalAnswers(temporal.connection))) {
       if (named) throw new Error(`nothing answers at ${address}: start that Temporal, or unset TEMPORAL_ADDRESS for a dev server of the run's own`);
       const cliPath = await findTemporalCli();
       if (!cliPath) throw new Error('no temporal CLI and nothing answering at TEMPORAL_ADDRESS');
-      server = startDevServer({ cliPath, dataDir, address, uiPort: await freePort(), ownProcessGroup: true, quiet: true });
+      const server = startDevServer({ cliPath, dataDir, address, uiPort: await freePort(), ownProcessGroup: true, quiet: true });
       processes.push(server);
       await waitForTemporal(address);
+      serverCpu = () => processStats(server.pid!).cpuSeconds;
     }
     // Where the CPU goes: the server's (when this run started it) and this process's own.
     const per1000 = (cpuSeconds: number) => round((cpuSeconds / count) * 1000);
-    const serverCpu = () => (server ? processStats(server.pid!).cpuSeconds : Number.NaN);
     const ownCpu = () => {
       const { user, system } = process.cpuUsage();
       return (user + system) / 1e6;
@@ -130,7 +141,7 @@ async function main(): Promise<void> {
       workerRssBeforeCachedMb: rssBeforeCached,
       workerRssWithCachedMb: rssWithCached,
       workerReadyMs: Math.round(Math.max(...startedWorkers.map((w) => w.readyMs))),
-      settings: { count, concurrency, workflow: flow, workers, cached, cpus: os.cpus().length, node: process.version, temporal: address, at: new Date().toISOString() },
+      settings: { count, concurrency, workflow: flow, workers, cached, cpus: os.cpus().length, node: process.version, temporal: values.cluster ? `cluster at ${address}` : address, at: new Date().toISOString() },
     };
     console.log(`\n${table(Object.entries(results).filter(([k]) => k !== 'settings') as [string, number][])}`);
     console.log(`  (${count} ${flow} at concurrency ${concurrency}, ${workers} worker(s); results in ${path.relative(process.cwd(), resultsDir)}/)`);
@@ -138,6 +149,7 @@ async function main(): Promise<void> {
   } finally {
     // API, then workers, then the server; each drains and exits (and writes its profile).
     for (const p of processes.reverse()) await stopProcess(p);
+    for (const stop of stops) await stop();
   }
 }
 
@@ -234,6 +246,7 @@ function positive(name: string, value: string | undefined): number {
   if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a whole number of at least 1, not ${value}`);
   return n;
 }
+
 
 main().catch((err) => {
   console.error(err instanceof Error ? err.message : err);

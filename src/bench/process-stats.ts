@@ -21,3 +21,31 @@ export function processStats(pid: number): ProcessStats {
   const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
   return { cpuSeconds: ticks / TICKS_PER_SECOND, peakRssMb: Math.round(kb('VmHWM') / 1024), rssMb: Math.round(kb('VmRSS') / 1024) };
 }
+
+/**
+ * CPU seconds of a process and all its descendants, the exited ones included (a parent's reaped
+ * children are in its cutime and cstime): PostgreSQL's postmaster and its backends, for instance.
+ */
+export function processTreeCpuSeconds(pid: number): number {
+  const children = new Map<number, number[]>();
+  const times = new Map<number, number>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ppid = Number(fields[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+      times.set(Number(entry), fields.slice(11, 15).reduce((sum, f) => sum + Number(f), 0));
+    } catch {
+      // Gone between the listing and the read.
+    }
+  }
+  let ticks = 0;
+  for (const queue = [pid]; queue.length > 0; ) {
+    const next = queue.pop()!;
+    ticks += times.get(next) ?? 0;
+    queue.push(...(children.get(next) ?? []));
+  }
+  return ticks / TICKS_PER_SECOND;
+}

@@ -118,6 +118,11 @@ export class TemporalCluster {
     this.processes.set(service, child);
   }
 
+  /** The services' process ids, for a measurement of what the cluster costs. */
+  pids(): number[] {
+    return [...this.processes.values()].flatMap((child) => (child.pid === undefined ? [] : [child.pid]));
+  }
+
   /** SIGKILL, as a crashed node or an evicted pod: nothing is flushed, in-memory state is lost. */
   async killService(service: TemporalService): Promise<void> {
     await stopProcess(this.processes.get(service), 'SIGKILL');
