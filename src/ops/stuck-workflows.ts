@@ -171,7 +171,8 @@ async function main(): Promise<void> {
     // Listing reads each workflow's memo, which is sealed like every payload.
     const client = new Client({ connection, namespace: settings.temporal.namespace, dataConverter: { payloadCodecs: [encryptionCodec(settings)] } });
     const scan = await findStuckWorkflows(client, { taskQueue: values['task-queue'], limit });
-    console.log(report(scan, settings.temporal.description));
+    // The printed reset names the address; the `temporal` CLI reads the same TEMPORAL_* settings and profile for the rest (TLS, API key).
+    console.log(report(scan, settings.temporal.connection.address));
     process.exitCode = scan.stuck.length > 0 ? EXIT_STUCK : 0;
   } finally {
     await connection.close();

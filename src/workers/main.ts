@@ -36,7 +36,7 @@ async function main(): Promise<void> {
     tracing,
     traced,
   });
-  logger.info({ taskQueue: settings.TEMPORAL_TASK_QUEUE, temporal: settings.temporal.description, metricsPort: settings.WORKER_METRICS_PORT }, 'worker polling');
+  logger.info({ taskQueue: settings.TEMPORAL_TASK_QUEUE, temporal: settings.temporal.connection.address, connection: settings.temporal.description, metricsPort: settings.WORKER_METRICS_PORT }, 'worker polling');
   // The SDK begins shutdown on SIGINT/SIGTERM: polling stops, running activities finish (up to
   // shutdownGraceTime), then run() returns.
   await worker.run();
@@ -65,7 +65,7 @@ async function connectPatiently(temporal: TemporalTarget, logger: Logger): Promi
       try {
         return await NativeConnection.connect(temporal.connection);
       } catch (err) {
-        logger.warn({ temporal: temporal.description, attempt, retryInMs: waitMs, error: String(err) }, 'waiting for Temporal');
+        logger.warn({ temporal: temporal.connection.address, connection: temporal.description, attempt, retryInMs: waitMs, error: String(err) }, 'waiting for Temporal');
         await sleep(waitMs, undefined, { signal: stopped.signal }).catch(() => undefined);
       }
     }
