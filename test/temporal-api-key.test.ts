@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestCertificates, type TestCertificates } from './support/certificates';
+import { staffToken } from './support/secrets';
 import { freePort, type Spawned, spawnNode, waitForOutput } from './support/processes';
 
 /** What the fake endpoint saw of one request. */
@@ -167,6 +168,27 @@ describe('a Temporal API key', () => {
       await stop(api);
     }
     expect(api.output()).not.toContain(key);
+  });
+
+  it('refused by Temporal, makes the API answer a new order with 503 naming the refusal, never 500, and say why in its log', async () => {
+    const apiPort = await freePort();
+    const api = start('api/main.js', temporalEnv({ TEMPORAL_API_KEY: newKey(), PORT: String(apiPort), RATE_LIMIT_PER_MINUTE: '0' }));
+    try {
+      await waitForOutput(api, /API listening/, 30_000);
+      const token = await staffToken('admin');
+      const send = (method: string, url: string, body: object, headers: Record<string, string> = {}) =>
+        fetch(`http://127.0.0.1:${apiPort}${url}`, { method, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...headers }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
+      const sku = `KEY-MUG-${randomBytes(4).toString('hex')}`;
+      expect((await send('PUT', `/inventory/${sku}`, { name: 'Mug', priceCents: 1250, available: 5 })).status).toBe(200);
+      const order = { customerId: 'c-key', email: 'key@example.com', items: [{ sku, quantity: 1 }], shippingAddress: { name: 'Ada', line1: '1 Loop Rd', city: 'London', postalCode: 'N1', country: 'GB' }, paymentToken: 'tok_ok' };
+      const placed = await send('POST', '/orders', order, { 'Idempotency-Key': `key-${randomBytes(4).toString('hex')}` });
+      expect(placed.status).toBe(503);
+      expect(placed.headers.get('retry-after')).toBeTruthy();
+      expect(await placed.text()).toContain("Temporal refused this service's credentials");
+      await waitForOutput(api, /Temporal refused this service's credentials \(gRPC code 16: test server\): check TEMPORAL_API_KEY/, 5_000);
+    } finally {
+      await stop(api);
+    }
   });
 
   it('is absent when none is set: the worker reaches the same TLS server without an authorization header', async () => {

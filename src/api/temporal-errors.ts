@@ -39,6 +39,13 @@ const UNREACHABLE = new Set([4 /* DEADLINE_EXCEEDED */, 14 /* UNAVAILABLE */]);
  * a worker restarts it), ABORTED, INTERNAL. Trying again later is the answer to each.
  */
 const NOT_NOW = new Set([1, 2, 8, 9, 10, 13]);
+/**
+ * PERMISSION_DENIED and UNAUTHENTICATED: Temporal refuses this service's credentials (an expired
+ * or revoked API key, a client certificate it does not trust). Nothing the caller sent is wrong,
+ * and it comes right once the operator fixes the credentials.
+ */
+const REFUSED = new Set([7, 16]);
+const NOT_FOUND = 5;
 
 /**
  * The 503 for an error that says Temporal is away or could not do it now, naming which; undefined
@@ -50,6 +57,13 @@ export function temporalUnavailableFor(err: unknown): Unavailable | undefined {
   const { code, details } = (err.cause ?? {}) as { code?: number; details?: string };
   if (code !== undefined && UNREACHABLE.has(code)) return temporalUnavailable();
   if (code !== undefined && NOT_NOW.has(code)) return new Unavailable(`Temporal could not complete the request now (${details || `gRPC code ${code}`}); try again shortly`);
+  if (code !== undefined && REFUSED.has(code)) {
+    // The caller hears 503; whoever runs the shop must hear why, or nothing gets fixed.
+    console.error(`Temporal refused this service's credentials (gRPC code ${code}: ${details}): check TEMPORAL_API_KEY or the client certificate`);
+    return new Unavailable(`Temporal refused this service's credentials (${details || `gRPC code ${code}`}); try again later`);
+  }
+  // A namespace that is not (yet) there: a deployment mistake, or one still being registered.
+  if (code === NOT_FOUND && /namespace/i.test(details ?? '')) return new Unavailable(`Temporal does not serve this shop's namespace (${details}); try again later`);
   return undefined;
 }
 

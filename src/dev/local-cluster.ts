@@ -5,6 +5,7 @@
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { Settings } from '../config';
+import { stopChild } from './child-process';
 import { ensureDatabase, type LocalPostgres, startPostgres } from './postgres';
 import { standardClusterPorts, TemporalCluster } from './temporal-cluster';
 import { startUiServer } from './ui-server';
@@ -40,7 +41,7 @@ export async function startLocalCluster(settings: Settings): Promise<LocalCluste
     databaseUrl: postgres.url('shop'),
     description: `cluster of 4 services on PostgreSQL 127.0.0.1:${postgres.port}, logs in ${path.join(dataDir, 'temporal')}`,
     stop: async () => {
-      running.ui.kill('SIGTERM');
+      await stopChild(running.ui);
       await running.cluster.stop();
       await postgres.stop();
     },

@@ -20,6 +20,7 @@ import { createFulfillmentWorker } from '../workers/worker';
 import { mailRelay } from '../mail/mailer';
 import { eventPublisher } from '../events/publishing';
 import { shownNatsUrl } from '../events/stream';
+import { stopChild } from './child-process';
 import { startLocalTemporal, temporalAnswers } from './dev-server';
 import { startLocalCluster } from './local-cluster';
 import { listening, startMailpit } from './mailpit';
@@ -130,14 +131,6 @@ async function ensureTemporal(settings: Settings): Promise<ChildProcess | undefi
     return undefined;
   }
   return startLocalTemporal(settings, true);
-}
-
-function stopChild(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
 }
 
 main().catch((err) => {

@@ -12,6 +12,7 @@ import { msToTs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 import { searchAttributeKeys } from '../domain';
 import type { TemporalConnectionOptions } from '../temporal-connection';
+import { stopChild } from './child-process';
 import { findGoTool, goTools, projectRoot } from './go-tools';
 import { ensureDatabase, type LocalPostgres } from './postgres';
 
@@ -125,7 +126,7 @@ export class TemporalCluster {
 
   /** SIGKILL, as a crashed node or an evicted pod: nothing is flushed, in-memory state is lost. */
   async killService(service: TemporalService): Promise<void> {
-    await stopProcess(this.processes.get(service), 'SIGKILL');
+    await stopChild(this.processes.get(service), 'SIGKILL');
   }
 
   async restartService(service: TemporalService, downMs = 0): Promise<void> {
@@ -143,7 +144,7 @@ export class TemporalCluster {
 
   async stop(): Promise<void> {
     // Frontend first, so no new work arrives; each service drains on SIGTERM.
-    for (const service of temporalServices) await stopProcess(this.processes.get(service), 'SIGTERM');
+    for (const service of temporalServices) await stopChild(this.processes.get(service), 'SIGTERM');
   }
 
   private configFile(service: TemporalService): string {
@@ -329,12 +330,4 @@ async function waitForNamespace(connection: Connection, namespace: string, timeo
 
 function isAlreadyExists(err: unknown): boolean {
   return (err as { code?: number }).code === 6 || /already exists|already registered/i.test(String(err));
-}
-
-function stopProcess(child: ChildProcess | undefined, signal: NodeJS.Signals): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill(signal);
-  });
 }

@@ -13,6 +13,7 @@ import { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { workflowSinks } from '../../src/workers/worker';
 import type { DatabaseOptions } from '../../src/db/database';
+import { stopChild } from '../../src/dev/child-process';
 import { startMailpit } from '../../src/dev/mailpit';
 import { startNatsServer } from '../../src/dev/nats';
 import type { TemporalService } from '../../src/dev/temporal-cluster';
@@ -92,14 +93,14 @@ export class Cluster {
 
   /** SIGKILL: an event on the stream may not be marked published yet, and is published again. */
   async killPublisher(): Promise<void> {
-    await kill(this.publisher?.child, 'SIGKILL');
+    await stopChild(this.publisher?.child, 'SIGKILL');
     this.counts.publisherKills += 1;
     this.startPublisher();
   }
 
   /** NATS SIGKILLed, down for a while, and started again on its store: the publisher rides it out. */
   async restartNats(downMs: number): Promise<void> {
-    await kill(this.nats, 'SIGKILL');
+    await stopChild(this.nats, 'SIGKILL');
     await new Promise((r) => setTimeout(r, downMs));
     await this.startNats();
     this.counts.natsRestarts += 1;
@@ -115,7 +116,7 @@ export class Cluster {
 
   /** SIGKILL: a message being sent may have reached the mail server without being marked sent. */
   async killRelay(): Promise<void> {
-    await kill(this.relay?.child, 'SIGKILL');
+    await stopChild(this.relay?.child, 'SIGKILL');
     this.counts.relayKills += 1;
     this.startRelay();
   }
@@ -153,7 +154,7 @@ export class Cluster {
   /** SIGKILL: no draining, activities in flight are lost mid-way; a new worker takes its place. */
   async killWorker(): Promise<void> {
     const index = this.counts.workerKills % this.workers.length;
-    await kill(this.workers[index]?.child, 'SIGKILL');
+    await stopChild(this.workers[index]?.child, 'SIGKILL');
     this.earlierWorkerOutput += this.workers[index]?.output() ?? '';
     this.counts.workerKills += 1;
     await this.startWorker(index);
@@ -177,7 +178,7 @@ export class Cluster {
    */
   async startWorkerDuringOutage(downMs: number): Promise<void> {
     await this.temporal.down();
-    await kill(this.workers[0]?.child, 'SIGKILL');
+    await stopChild(this.workers[0]?.child, 'SIGKILL');
     this.earlierWorkerOutput += this.workers[0]?.output() ?? '';
     this.workers[0] = spawnNode('workers/main.js', { ...this.env, LOG_LEVEL: 'info' });
     await waitForOutput(this.workers[0], /waiting for Temporal/);
@@ -190,7 +191,7 @@ export class Cluster {
   /** An API instance SIGKILLed and started again; the others keep answering. */
   async restartApi(): Promise<void> {
     const index = this.counts.apiRestarts % this.apis.length;
-    await kill(this.apis[index]?.child, 'SIGKILL');
+    await stopChild(this.apis[index]?.child, 'SIGKILL');
     this.earlierApiOutput += this.apis[index]?.output() ?? '';
     await this.startApi(index);
     this.counts.apiRestarts += 1;
@@ -258,22 +259,14 @@ export class Cluster {
   }
 
   async stop(): Promise<void> {
-    await kill(this.relay?.child, 'SIGTERM');
-    await kill(this.mailpit, 'SIGTERM');
-    await kill(this.publisher?.child, 'SIGTERM');
-    await kill(this.nats, 'SIGTERM');
-    for (const api of this.apis) await kill(api.child, 'SIGTERM');
-    for (const worker of this.workers) await kill(worker.child, 'SIGTERM');
+    await stopChild(this.relay?.child, 'SIGTERM');
+    await stopChild(this.mailpit, 'SIGTERM');
+    await stopChild(this.publisher?.child, 'SIGTERM');
+    await stopChild(this.nats, 'SIGTERM');
+    for (const api of this.apis) await stopChild(api.child, 'SIGTERM');
+    for (const worker of this.workers) await stopChild(worker.child, 'SIGTERM');
     await this.temporal.stop();
   }
-}
-
-function kill(child: ChildProcess | undefined, signal: NodeJS.Signals): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill(signal);
-  });
 }
 
 /** What the API answered during the run: a 500 or a hang is a violation, whatever was broken. */

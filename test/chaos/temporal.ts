@@ -1,6 +1,7 @@
 // The Temporal a chaos run breaks: the CLI's dev server (npm test, test:chaos), restarted whole
 // on its SQLite file; or a real cluster (test:cluster), whose services are SIGKILLed one by one.
 import type { ChildProcess } from 'node:child_process';
+import { stopChild } from '../../src/dev/child-process';
 import { startDevServer, waitForTemporal } from '../../src/dev/dev-server';
 import { ensureDatabase } from '../../src/dev/postgres';
 import { findTemporalCli } from '../../src/dev/temporal-cli';
@@ -51,7 +52,7 @@ class DevServerTemporal implements ChaosTemporal {
   }
 
   down(): Promise<void> {
-    return stop(this.server, 'SIGTERM');
+    return stopChild(this.server);
   }
 
   async restart(downMs: number): Promise<void> {
@@ -118,12 +119,4 @@ class ClusterTemporal implements ChaosTemporal {
   stop(): Promise<void> {
     return this.test.stop();
   }
-}
-
-function stop(child: ChildProcess | undefined, signal: NodeJS.Signals): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill(signal);
-  });
 }
