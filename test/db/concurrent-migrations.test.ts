@@ -1,5 +1,6 @@
 // Processes that open one fresh business database at the same moment (APIs, workers, the migration Job): all start, each migration runs once.
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
@@ -8,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database';
 import { migrations } from '../../src/db/migrations';
 import { uniqueId } from '../support/database';
-import { type Spawned, spawnNode, waitForOutput } from '../support/processes';
+import { freePort, type Spawned, spawnNode, waitForOutput } from '../support/processes';
 
 /** As many as a Temporal cluster's 2 APIs and 3 workers, plus the Kubernetes migration Job. */
 const RACERS = 6;
@@ -129,6 +130,22 @@ describe('node dist/db/migrate.js, as the migration Job runs it', () => {
     expect(await again.exited).toBe(0);
     expect(again.output().trim()).toBe(`SQLite ${file}: applied 0 migrations, ${all.length} already there`);
   });
+
+  it('exits 1 within seconds when the database host accepts the connection and then says nothing, instead of hanging', async () => {
+    // A host that drops packets after the handshake, as a firewall or a frozen server does.
+    const silent = net.createServer((socket) => socket.on('error', () => undefined));
+    const port = await freePort();
+    await new Promise<void>((resolve) => silent.listen(port, '127.0.0.1', () => resolve()));
+    try {
+      const started = Date.now();
+      const failed = spawnNode('db/migrate.js', { DATA_DIR: dir, DATABASE_URL: `postgres://nobody@127.0.0.1:${port}/x` });
+      expect(await failed.exited).toBe(1);
+      expect(Date.now() - started).toBeLessThan(20_000);
+      expect(failed.output()).toMatch(/database migration failed: .*(timeout|terminated)/i);
+    } finally {
+      silent.close();
+    }
+  }, 30_000);
 
   it('exits 1 at once with the reason when the database cannot be reached, and never shows its password', async () => {
     const started = Date.now();
