@@ -10,8 +10,13 @@ import { READ_DEADLINE_MS, readView, type WorkflowOrder } from './workflow-view'
 
 /** A worker takes an Update in milliseconds; one that has not in this long is not coming soon. */
 const ACCEPT_DEADLINE_MS = 5000;
-/** How long the API waits for an accepted request to be carried out before answering 202. */
-const ANSWER_DEADLINE_MS = 10_000;
+/**
+ * How long the API waits for an accepted request to be carried out before answering 202. With
+ * the read that finds the order before and the one that answers the 202 after (3 s each at most)
+ * and the 5 s for a worker to accept, an action is answered within 19 s, under the 20 s any
+ * answer may take, even when every step runs to its deadline (a history service restarting).
+ */
+const ANSWER_DEADLINE_MS = 8000;
 /** How long the check for a polling worker may take. */
 const POLLER_CHECK_MS = 2000;
 /**

@@ -59,6 +59,8 @@ export interface ChaosSummary {
   /** Of those, 503s: what the shop heard while something was down. */
   unavailableAnswers: number;
   slowestAnswerMs: number;
+  /** Which request that was. */
+  slowestAnswer: string;
   violations: string[];
   /** Workflows whose history was replayed after the run, as a worker without a cache would. */
   historiesReplayed: number;
@@ -69,7 +71,7 @@ export interface ChaosSummary {
 
 /**
  * The longest the API may take to answer anything, whatever is broken: an action waits at most
- * 5 s for a worker to take it and 10 s for its outcome (then answers 202).
+ * 5 s for a worker to take it and 8 s for its outcome (then answers 202), a read on either side.
  */
 const SLOWEST_ANSWER_MS = 20_000;
 
@@ -118,6 +120,7 @@ export async function runChaos(plan: ChaosPlan): Promise<ChaosSummary> {
         answers: cluster.answers.count,
         unavailableAnswers: cluster.answers.byStatus.get(503) ?? 0,
         slowestAnswerMs: cluster.answers.slowest.ms,
+        slowestAnswer: cluster.answers.slowest.what,
         violations: verdict.violations,
         historiesReplayed: replay.replayed,
         historiesNotReplaying: replay.failures,
@@ -223,6 +226,7 @@ export function summaryTable(s: ChaosSummary): string {
     ['HTTP answers', s.answers],
     ['  503 (with Retry-After)', s.unavailableAnswers],
     ['  slowest (ms)', s.slowestAnswerMs],
+    [`    ${s.slowestAnswer}`, ''],
     ['violations', s.violations.length],
     ['histories replayed', s.historiesReplayed],
     ['  of which do not replay', s.historiesNotReplaying.length],
