@@ -4,16 +4,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { freePort } from '../dev/ports';
 import { startPostgres } from '../dev/postgres';
-import { TemporalCluster, temporalServices } from '../dev/temporal-cluster';
+import { freeClusterPorts, TemporalCluster, temporalServices } from '../dev/temporal-cluster';
 import { processStats, processTreeCpuSeconds } from './process-stats';
 
-export /** A Temporal cluster for this run alone, plaintext on loopback, its frontend at the given port; what it spends in CPU, PostgreSQL included. */
-async function startBenchCluster(dataDir: string, frontendPort: number): Promise<{ cpuSeconds: () => number; stop: () => Promise<void> }> {
+/** A Temporal cluster for this run alone, plaintext on loopback, its frontend at the given port; what it spends in CPU, PostgreSQL included. */
+export async function startBenchCluster(dataDir: string, frontendPort: number): Promise<{ cpuSeconds: () => number; stop: () => Promise<void> }> {
   // PostgreSQL runs as its own user, who must be able to enter the folder.
   fs.chmodSync(dataDir, 0o755);
   const postgres = await startPostgres({ dir: path.join(dataDir, 'postgres'), port: await freePort(), throwaway: true, quiet: true });
-  const service = async () => ({ grpc: await freePort(), membership: await freePort(), metrics: await freePort() });
-  const ports = { frontend: { ...(await service()), grpc: frontendPort }, history: await service(), matching: await service(), worker: await service(), frontendHttp: await freePort() };
+  const free = await freeClusterPorts();
+  const ports = { ...free, frontend: { ...free.frontend, grpc: frontendPort } };
   const cluster = await TemporalCluster.start({ dir: path.join(dataDir, 'temporal'), postgres, ports, namespace: 'default', retentionDays: 1 });
   console.log(`Temporal cluster (${temporalServices.join(', ')}) on PostgreSQL at ${cluster.address}`);
   return {

@@ -24,7 +24,7 @@ import { floorActivities } from './floor-activities';
 import { atConcurrency, type Flow, oneFloor, oneOrder, oneWaitingOrder, type Sample } from './load';
 import { startBenchCluster } from './cluster';
 import { processStats } from './process-stats';
-import { chartSvg, percentile, round, table, writeResults } from './report';
+import { chartSvg, percentile, progressBar, round, table, writeResults } from './report';
 
 const dist = path.resolve(__dirname, '..');
 const resultsDir = path.resolve(dist, '..', 'bench', 'results');
@@ -230,15 +230,6 @@ async function startProcess(entry: string, env: NodeJS.ProcessEnv, ready: RegExp
     child.once('exit', (code) => reject(new Error(`${entry} exited (${code}) before it was ready:\n${seen}`)));
   });
   return { child, readyMs: performance.now() - t0 };
-}
-
-function progressBar(label: string, total: number): () => void {
-  let done = 0;
-  return () => {
-    done += 1;
-    const filled = Math.round((done / total) * 30);
-    process.stderr.write(`\r  ${label} [${'#'.repeat(filled)}${'.'.repeat(30 - filled)}] ${done}/${total}${done === total ? '\n' : ''}`);
-  };
 }
 
 function positive(name: string, value: string | undefined): number {

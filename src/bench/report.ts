@@ -50,3 +50,13 @@ export function writeResults(dir: string, results: object, svg: string): void {
   fs.writeFileSync(path.join(dir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
   fs.writeFileSync(path.join(dir, 'latest.svg'), `${svg}\n`);
 }
+
+/** A bar on stderr that fills as `total` steps are counted; the returned function counts one. */
+export function progressBar(label: string, total: number): () => void {
+  let done = 0;
+  return () => {
+    done += 1;
+    const filled = Math.round((done / total) * 30);
+    process.stderr.write(`\r  ${label} [${'#'.repeat(filled)}${'.'.repeat(30 - filled)}] ${done}/${total}${done === total ? '\n' : ''}`);
+  };
+}

@@ -85,17 +85,24 @@ export async function startPostgres(opts: LocalPostgresOptions): Promise<LocalPo
   };
 }
 
+/** Runs `use` on a connection of its own to the database at `url`, closed afterwards whatever happens. */
+export async function withPostgres<T>(url: string, use: (client: import('pg').Client) => Promise<T>, connectTimeoutMs = 10_000): Promise<T> {
+  const { Client } = await import('pg');
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: connectTimeoutMs });
+  try {
+    await client.connect();
+    return await use(client);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
 /** Creates the database unless it exists. */
 export async function ensureDatabase(pg: LocalPostgres, database: string): Promise<void> {
-  const { Client } = await import('pg');
-  const client = new Client({ connectionString: pg.url('postgres') });
-  await client.connect();
-  try {
+  await withPostgres(pg.url('postgres'), async (client) => {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
     if (found.rowCount === 0) await client.query(`CREATE DATABASE "${database.replaceAll('"', '""')}"`);
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 /** The `postgres` user must be able to walk down to its folder: a 0700 temp folder above would stop it. */
@@ -106,16 +113,6 @@ function assertReachableByPostgres(dir: string): void {
 }
 
 /** True once the server takes a query (it accepts connections a moment before, to say it is starting). */
-async function answers(url: string): Promise<boolean> {
-  const { Client } = await import('pg');
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 1000 });
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
+function answers(url: string): Promise<boolean> {
+  return withPostgres(url, async (client) => (await client.query('SELECT 1'), true), 1000).catch(() => false);
 }

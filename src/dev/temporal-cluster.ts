@@ -3,18 +3,16 @@
 // PostgreSQL of the project's own, its schemas set up and upgraded by Temporal's SQL tool, the
 // namespace and the shop's search attributes registered; optionally mTLS on the frontend.
 // Used by `npm start -- --cluster` and `npm run test:cluster`.
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { Connection } from '@temporalio/client';
-import { msToTs } from '@temporalio/common/lib/time';
-import { temporal } from '@temporalio/proto';
-import { searchAttributeKeys } from '../domain';
 import type { TemporalConnectionOptions } from '../temporal-connection';
 import { stopChild } from './child-process';
 import { findGoTool, goTools, projectRoot } from './go-tools';
-import { ensureDatabase, type LocalPostgres } from './postgres';
+import { freePort } from './ports';
+import type { LocalPostgres } from './postgres';
+import { forgetEarlierMembers, registerNamespace, setUpSchemas, waitForNamespace } from './temporal-setup';
 
 export const temporalServices = ['frontend', 'history', 'matching', 'worker'] as const;
 export type TemporalService = (typeof temporalServices)[number];
@@ -47,11 +45,6 @@ export interface TemporalClusterOptions {
   historyShards?: number;
 }
 
-/** The two databases Temporal keeps on the PostgreSQL. */
-const TEMPORAL_DATABASES = { temporal: 'postgresql/v12/temporal', temporal_visibility: 'postgresql/v12/visibility' } as const;
-
-const execFileAsync = promisify(execFile);
-
 /**
  * The ports of `npm start -- --cluster`, at Temporal's usual offsets from the frontend's (for
  * 7233: history 7234, matching 7235, worker 7239, membership 6933-6939, HTTP API 7243, metrics
@@ -60,6 +53,12 @@ const execFileAsync = promisify(execFile);
 export function standardClusterPorts(frontend: number): ClusterPorts {
   const service = (offset: number, index: number) => ({ grpc: frontend + offset, membership: frontend - 300 + offset, metrics: frontend + 767 + index });
   return { frontend: service(0, 0), history: service(1, 1), matching: service(2, 2), worker: service(6, 3), frontendHttp: frontend + 10 };
+}
+
+/** Free loopback ports for every service: a cluster that shares the machine with others (tests, the bench). */
+export async function freeClusterPorts(): Promise<ClusterPorts> {
+  const service = async () => ({ grpc: await freePort(), membership: await freePort(), metrics: await freePort() });
+  return { frontend: await service(), history: await service(), matching: await service(), worker: await service(), frontendHttp: await freePort() };
 }
 
 export class TemporalCluster {
@@ -229,105 +228,4 @@ export class TemporalCluster {
       await connection.close();
     }
   }
-}
-
-/**
- * Creates Temporal's two databases if missing, then brings each schema to the newest version the
- * SQL tool carries: setting up the versioning tables the first time, applying only what is new
- * after that. The same command upgrades the schema after a server upgrade.
- */
-export async function setUpSchemas(pg: LocalPostgres): Promise<void> {
-  const tool = await findGoTool(goTools.temporalSqlTool);
-  if (!tool) throw new Error(`no Temporal SQL tool: set ${goTools.temporalSqlTool.pathSetting}, or install Go to build one (npm run tools:build)`);
-  for (const [database, schema] of Object.entries(TEMPORAL_DATABASES)) {
-    await ensureDatabase(pg, database);
-    const sql = (args: string[]) => execFileAsync(tool, ['--plugin', 'postgres12', '--ep', '127.0.0.1', '-p', String(pg.port), '-u', pg.user, '--db', database, ...args]);
-    if (!(await hasSchemaVersionTable(pg, database))) await sql(['setup-schema', '-v', '0.0']);
-    await sql(['update-schema', '--schema-name', schema]);
-  }
-}
-
-/**
- * The services find each other through the membership table, which keeps the previous run's
- * members until their records expire. A frontend started alone on a cluster that was stopped a
- * moment ago would wait for those (same addresses, nobody answering) until ringpop gives up and
- * the process exits. Nothing of this cluster runs yet, so every row is stale.
- */
-async function forgetEarlierMembers(pg: LocalPostgres): Promise<void> {
-  const { Client } = await import('pg');
-  const client = new Client({ connectionString: pg.url('temporal') });
-  await client.connect();
-  try {
-    await client.query('DELETE FROM cluster_membership');
-  } finally {
-    await client.end();
-  }
-}
-
-async function hasSchemaVersionTable(pg: LocalPostgres, database: string): Promise<boolean> {
-  const { Client } = await import('pg');
-  const client = new Client({ connectionString: pg.url(database) });
-  await client.connect();
-  try {
-    const found = await client.query("SELECT 1 FROM information_schema.tables WHERE table_name = 'schema_version'");
-    return (found.rowCount ?? 0) > 0;
-  } finally {
-    await client.end();
-  }
-}
-
-/** The namespace (unless it exists) and the shop's search attributes (those missing). */
-export async function registerNamespace(connection: Connection, namespace: string, retentionDays: number): Promise<void> {
-  try {
-    await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs(`${retentionDays} days`) });
-  } catch (err) {
-    if (!isAlreadyExists(err)) throw err;
-  }
-  const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
-  const missing = searchAttributeKeys.filter((key) => !customAttributes?.[key.name]);
-  if (missing.length === 0) return;
-  await connection.operatorService.addSearchAttributes({
-    namespace,
-    searchAttributes: Object.fromEntries(missing.map((key) => [key.name, temporal.api.enums.v1.IndexedValueType[`INDEXED_VALUE_TYPE_${key.type}`]])),
-  });
-}
-
-/**
- * A new namespace reaches each service's cache within seconds: until the frontend and history
- * both know it, starting a workflow would fail. Asking for a workflow that does not exist tells
- * them apart: "namespace not found" until then, "workflow not found" after.
- */
-async function waitForNamespace(connection: Connection, namespace: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  const wait = async (what: string, served: () => Promise<boolean>) => {
-    for (;;) {
-      const error = await served().then(
-        (ok) => (ok ? undefined : 'not yet'),
-        (err: unknown) => String(err),
-      );
-      if (error === undefined) return;
-      if (Date.now() > deadline) throw new Error(`${what} within ${timeoutMs / 1000} s: ${error}`);
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  };
-  await wait(`namespace ${namespace} was not served`, () =>
-    connection.workflowService.describeWorkflowExecution({ namespace, execution: { workflowId: 'no-such-workflow' } }).then(
-      () => true,
-      (err: unknown) => {
-        if (/workflow.*not found|not found.*workflow/i.test(String(err)) && !/namespace/i.test(String(err))) return true;
-        throw err;
-      },
-    ),
-  );
-  // The search attributes reach the frontend with the namespace's next refresh: until then a start
-  // that sets one is refused. A query that names each of them tells when it has.
-  const query = searchAttributeKeys.map((key) => `${key.name} = 'probe'`).join(' OR ');
-  await wait(`the search attributes of ${namespace} were not known`, async () => {
-    await connection.workflowService.listWorkflowExecutions({ namespace, query, pageSize: 1 });
-    return true;
-  });
-}
-
-function isAlreadyExists(err: unknown): boolean {
-  return (err as { code?: number }).code === 6 || /already exists|already registered/i.test(String(err));
 }

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../src/dev/ports';
 import { startPostgres, type LocalPostgres } from '../../src/dev/postgres';
-import { type ClusterPorts, TemporalCluster } from '../../src/dev/temporal-cluster';
+import { freeClusterPorts, TemporalCluster } from '../../src/dev/temporal-cluster';
 import { makeTestCertificates, type TestCertificates } from './certificates';
 
 export interface TestCluster {
@@ -18,11 +18,6 @@ export interface TestCluster {
   stop: () => Promise<void>;
 }
 
-export async function clusterPorts(): Promise<ClusterPorts> {
-  const service = async () => ({ grpc: await freePort(), membership: await freePort(), metrics: await freePort() });
-  return { frontend: await service(), history: await service(), matching: await service(), worker: await service(), frontendHttp: await freePort() };
-}
-
 export async function startTestCluster(): Promise<TestCluster> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-cluster-'));
   // PostgreSQL runs as its own user, who must be able to enter the folder.
@@ -31,7 +26,7 @@ export async function startTestCluster(): Promise<TestCluster> {
   const postgres = await startPostgres({ dir: path.join(dir, 'postgres'), port: await freePort(), throwaway: true, quiet: true });
   try {
     const tls = { serverCert: certificates.server.cert, serverKey: certificates.server.key, clientCa: certificates.ca.cert };
-    const cluster = await TemporalCluster.start({ dir: path.join(dir, 'temporal'), postgres, ports: await clusterPorts(), namespace: 'default', retentionDays: 1, tls });
+    const cluster = await TemporalCluster.start({ dir: path.join(dir, 'temporal'), postgres, ports: await freeClusterPorts(), namespace: 'default', retentionDays: 1, tls });
     const env = {
       TEMPORAL_ADDRESS: cluster.address,
       TEMPORAL_NAMESPACE: 'default',
