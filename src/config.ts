@@ -11,6 +11,29 @@ const settingsSchema = z.object({
   /** Workers poll it and the API starts workflows on it; both must agree. */
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('fulfillment'),
   TEMPORAL_UI_URL: z.url().default('http://localhost:8233'),
+  /** The Worker Deployment the workers belong to (Temporal's worker controller sets it). */
+  TEMPORAL_DEPLOYMENT_NAME: z
+    .string()
+    .min(1)
+    .max(200)
+    .regex(/^[^.:\s]+$/, 'must not contain ".", ":" or spaces (Temporal joins the name and the build id with them)')
+    .default('temporal-fulfillment'),
+  /** The worker's build id; unset: derived from the workflow bundle's content (`npm run --silent build:id`). */
+  TEMPORAL_WORKER_BUILD_ID: z
+    .string()
+    .min(1)
+    .max(200)
+    .regex(/^[^:\s]+$/, 'must not contain ":" or spaces')
+    .optional(),
+  /**
+   * When the deployment has no current version yet, the worker makes its own version current as
+   * it starts, so a first install needs no extra step. Later versions wait for an explicit
+   * promote. Off when Temporal's worker controller manages the rollout.
+   */
+  TEMPORAL_PROMOTE_FIRST_VERSION: z
+    .enum(['true', 'false'], 'must be true or false')
+    .default('true')
+    .transform((v) => v === 'true'),
   TEMPORAL_CLI_PATH: z.string().min(1).optional(),
   DATA_DIR: z.string().min(1).default('.data'),
   COFFEE_CLAIM_SLA_SECONDS: z.coerce.number().int('must be a whole number').min(1).default(300),

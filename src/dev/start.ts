@@ -15,7 +15,9 @@ import { apiDeps } from '../api/deps';
 import { startApiServer } from '../api/server';
 import { connectLazily, createTemporalClient } from '../api/temporal-client';
 import { createServices } from '../services';
-import { prebuiltBundle } from '../workers/bundle';
+import { prebuiltBundle, workflowBuildId } from '../workers/bundle';
+import { type DeploymentApi, deploymentStatus, makeCurrent } from '../workers/deployment';
+import { versionName, type WorkerVersion, workerVersion } from '../workers/versioning';
 import { createFulfillmentWorker } from '../workers/worker';
 import { mailRelay } from '../mail/mailer';
 import { eventPublisher } from '../events/publishing';
@@ -45,8 +47,12 @@ async function main(): Promise<void> {
   const services = createServices(db, { gatewayLatencyMs: settings.SIMULATED_GATEWAY_LATENCY_MS });
   const workerConnection = await NativeConnection.connect(settings.temporal.connection);
   const codec = encryptionCodec(settings);
-  const worker = await createFulfillmentWorker({ connection: workerConnection, namespace: settings.temporal.namespace, taskQueue: settings.TEMPORAL_TASK_QUEUE, services, codec, workflowBundle: prebuiltBundle(traced), tracing, traced });
+  const version = workerVersion(settings, await workflowBuildId());
+  const worker = await createFulfillmentWorker({ connection: workerConnection, namespace: settings.temporal.namespace, taskQueue: settings.TEMPORAL_TASK_QUEUE, version, services, codec, workflowBundle: prebuiltBundle(traced), tracing, traced });
   const workerStopped = worker.run();
+  // Locally this worker is the only one: its version is current, whatever ran before.
+  const deployment = { workflowService: workerConnection.workflowService, namespace: settings.temporal.namespace };
+  await makeCurrent(deployment, version);
   const relay = mailRelay(settings, services.notifier);
   relay.start();
   const publisher = eventPublisher(settings, services.events, logger);
@@ -67,10 +73,12 @@ async function main(): Promise<void> {
   Mail         ${mailpit ? `Mailpit, ${settings.MAILPIT_UI_URL} (SMTP ${new URL(settings.SMTP_URL).host})` : `relayed to ${new URL(settings.SMTP_URL).host}`}
   Temporal UI  ${settings.TEMPORAL_UI_URL} (decodes orders for staff signed in at ${api.url}/staff/sign-in)
   Temporal     ${settings.temporal.description}${cluster ? `\n               ${cluster.description}` : ''}
+  Workers      version ${versionName(version)}, current (npm run deploy:status)
   Data         ${settings.DATA_DIR}${cluster ? ` (business data in PostgreSQL ${cluster.databaseUrl})` : ''}
   Secrets      ${created.length > 0 ? `created ${created.join(', ')} in ${secrets}` : `from the settings and ${secrets}`}
   Staff token  npm run --silent staff:token -- --name <you> --role admin
 Ctrl-C stops everything.`);
+  await warnOfStrandedOrders(deployment, version, settings.TEMPORAL_TASK_QUEUE);
 
   // In order: the API stops taking requests and finishes those in flight (they may wait on
   // workflows, so the worker still runs), then the worker drains, then Temporal stops.
@@ -101,6 +109,24 @@ Ctrl-C stops everything.`);
     console.error(`the Temporal dev server exited (${code}); stopping`);
     void stop().finally(() => process.exit(1));
   });
+}
+
+/**
+ * Orders are pinned to the version they started on. After a change to the workflow code, the
+ * orders of the earlier code wait for a worker of it; says so, and what to do, rather than leave
+ * them silently stuck.
+ */
+async function warnOfStrandedOrders(api: DeploymentApi, version: WorkerVersion, taskQueue: string): Promise<void> {
+  const status = await deploymentStatus(api, version.deploymentName, taskQueue).catch(() => undefined);
+  for (const other of status?.versions ?? []) {
+    const { orders, coffeeOrders } = other.pinned;
+    if (other.buildId === version.buildId || orders + coffeeOrders === 0) continue;
+    console.warn(`
+  ${orders} order(s) and ${coffeeOrders} coffee order(s) run on an earlier version of the workflow code,
+  ${versionName({ ...version, buildId: other.buildId })}, and wait for a worker of it. Run that code's worker beside this one
+  (git worktree; npm run start:worker with TEMPORAL_WORKER_BUILD_ID=${other.buildId}), or, when the change
+  replays them, move them here: README, "Deploying a change".`);
+  }
 }
 
 /**

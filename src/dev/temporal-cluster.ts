@@ -43,6 +43,8 @@ export interface TemporalClusterOptions {
   tls?: ClusterTls;
   /** Temporal's history shards: fixed for the life of a cluster. Production sizes it for its load (512 and up). */
   historyShards?: number;
+  /** Dynamic config values on top of the project's (deploy/temporal/dynamicconfig/fulfillment.yaml): a test's shorter intervals. */
+  dynamicConfig?: Record<string, string | number | boolean>;
 }
 
 /**
@@ -191,10 +193,21 @@ export class TemporalCluster {
         clusterInformation: { active: { enabled: true, initialFailoverVersion: 1, rpcName: 'frontend', rpcAddress: `127.0.0.1:${ports.frontend.grpc}` } },
       },
       dcRedirectionPolicy: { policy: 'noop' },
-      dynamicConfigClient: { filepath: path.join(projectRoot, 'deploy', 'temporal', 'dynamicconfig', 'fulfillment.yaml'), pollInterval: '10s' },
+      dynamicConfigClient: { filepath: this.dynamicConfigFile(), pollInterval: '10s' },
     };
     // JSON is YAML: the server reads it as its config file.
     fs.writeFileSync(this.configFile(service), JSON.stringify(config, null, 2));
+  }
+
+  /** The project's dynamic config, or a copy of it with the options' values added. */
+  private dynamicConfigFile(): string {
+    const project = path.join(projectRoot, 'deploy', 'temporal', 'dynamicconfig', 'fulfillment.yaml');
+    const extra = Object.entries(this.opts.dynamicConfig ?? {});
+    if (extra.length === 0) return project;
+    const file = path.join(this.opts.dir, 'dynamicconfig.yaml');
+    const added = extra.map(([key, value]) => `${key}:\n  - value: ${JSON.stringify(value)}\n`).join('');
+    fs.writeFileSync(file, `${fs.readFileSync(project, 'utf8')}\n${added}`);
+    return file;
   }
 
   private async waitForFrontend(timeoutMs: number): Promise<void> {

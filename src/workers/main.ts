@@ -10,7 +10,9 @@ import { startTracing } from '../observability/tracing';
 import { openDatabase } from '../db/database';
 import { createServices } from '../services';
 import { encryptionCodec } from '../security/settings';
-import { prebuiltBundle } from './bundle';
+import { prebuiltBundle, workflowBuildId } from './bundle';
+import { type DeploymentApi, promoteIfFirst } from './deployment';
+import { versionName, type WorkerVersion, workerVersion } from './versioning';
 import { createFulfillmentWorker } from './worker';
 
 async function main(): Promise<void> {
@@ -26,25 +28,43 @@ async function main(): Promise<void> {
     logger.info('worker stopped before Temporal answered');
     process.exit(0);
   }
+  const version = workerVersion(settings, await workflowBuildId());
   const worker = await createFulfillmentWorker({
     connection,
     namespace: settings.temporal.namespace,
     taskQueue: settings.TEMPORAL_TASK_QUEUE,
+    version,
     services: createServices(db, { gatewayLatencyMs: settings.SIMULATED_GATEWAY_LATENCY_MS }),
     codec: encryptionCodec(settings),
     workflowBundle: prebuiltBundle(traced),
     tracing,
     traced,
   });
-  logger.info({ taskQueue: settings.TEMPORAL_TASK_QUEUE, temporal: settings.temporal.connection.address, connection: settings.temporal.description, metricsPort: settings.WORKER_METRICS_PORT }, 'worker polling');
   // The SDK begins shutdown on SIGINT/SIGTERM: polling stops, running activities finish (up to
   // shutdownGraceTime), then run() returns.
-  await worker.run();
+  const running = worker.run();
+  const routing = settings.TEMPORAL_PROMOTE_FIRST_VERSION ? await promoteFirst({ workflowService: connection.workflowService, namespace: settings.temporal.namespace }, version, logger) : 'left to the operator';
+  logger.info({ taskQueue: settings.TEMPORAL_TASK_QUEUE, version: versionName(version), routing, temporal: settings.temporal.connection.address, connection: settings.temporal.description, metricsPort: settings.WORKER_METRICS_PORT }, 'worker polling');
+  await running;
   await connection.close();
   await db.destroy();
   await tracing.shutdown();
   logger.info('worker stopped');
   process.exit(0);
+}
+
+/**
+ * Makes this worker's version current when its deployment has none (a first install), before the
+ * worker says it is polling. A failure is logged, never fatal: the operator can promote by hand.
+ */
+async function promoteFirst(api: DeploymentApi, version: WorkerVersion, logger: Logger): Promise<string> {
+  try {
+    if (await promoteIfFirst(api, version)) return 'made current: the deployment had no current version';
+    return `not current until promoted: temporal worker deployment set-current-version --deployment-name ${version.deploymentName} --build-id ${version.buildId}`;
+  } catch (err) {
+    logger.warn({ version: versionName(version), error: String(err) }, 'could not make the first version current');
+    return 'unknown: see the warning above';
+  }
 }
 
 /** Between attempts to reach Temporal: from half a second, doubling, to at most this. */

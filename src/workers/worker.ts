@@ -6,6 +6,7 @@ import { type NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { startTracing, type Tracing } from '../observability/tracing';
 import type { Services } from '../services';
+import { deploymentOptions, type WorkerVersion } from './versioning';
 
 /** The workflows folder, found from here both in src/ (tests) and in dist/ (built). */
 export const WORKFLOWS_PATH = path.join(__dirname, '..', 'workflows');
@@ -17,6 +18,8 @@ export interface FulfillmentWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
+  /** The Worker Deployment Version it polls for (src/workers/versioning.ts). */
+  version: WorkerVersion;
   services: Services;
   /** Seals what the worker sends to Temporal and opens what it reads (src/security/payload-encryption.ts). */
   codec: PayloadCodec;
@@ -64,6 +67,7 @@ export async function createFulfillmentWorker(opts: FulfillmentWorkerOptions): P
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
+    workerDeploymentOptions: deploymentOptions(opts.version),
     activities: createActivities(opts.services),
     dataConverter: { payloadCodecs: [opts.codec] },
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),

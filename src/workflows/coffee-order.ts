@@ -1,7 +1,7 @@
 // The coffee-order saga: set the ingredients aside → take payment → queue for a barista →
 // preparing → ready → picked up. Until the drinks are made, a short ingredient, a declined
 // card, the barista's failure or a cancel gives back what was taken, newest first.
-import { setHandler } from '@temporalio/workflow';
+import { setHandler, setWorkflowOptions } from '@temporalio/workflow';
 import { checkCoffeeInput, type CoffeeInput, type CoffeeView, ingredientsFor } from '../domain';
 import { type CoffeeAction, CoffeeRecord } from './coffee-record';
 import { cancelCoffee, claimCoffee, getCoffeeOrder, markCoffeeReady, pickUpCoffee, reportCoffeeFailure } from './messages';
@@ -9,6 +9,8 @@ import { refuse, validInput } from './saga';
 
 export const SHIFT_MANAGER = 'shift-manager';
 
+/** Like an order, a coffee order finishes on the worker version it started on. */
+setWorkflowOptions({ versioningBehavior: 'PINNED' }, coffeeOrder);
 export async function coffeeOrder(rawInput: CoffeeInput): Promise<CoffeeView> {
   const order = new CoffeeRecord(validInput(checkCoffeeInput, rawInput));
   listenForMessages(order);

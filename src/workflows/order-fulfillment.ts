@@ -1,13 +1,18 @@
 // The order-fulfillment saga: reserve stock → authorize payment → book shipment → capture on
 // dispatch → delivered. Until dispatch, any failure or a cancel undoes the completed steps in
 // reverse; after dispatch the goods are gone, so the order can only be finished.
-import { log, patched, setHandler } from '@temporalio/workflow';
+import { log, patched, setHandler, setWorkflowOptions } from '@temporalio/workflow';
 import { checkOrderInput, type OrderInput, type OrderView } from '../domain';
 import { describeFailure } from './journal';
 import { cancelOrder, getOrder, reportShipmentEvent, shipmentEvent } from './messages';
 import { OrderRecord } from './order-record';
 import { refuse, validInput } from './saga';
 
+/**
+ * An order runs to its end on the worker version it started on (README, "Deploying a change"):
+ * a new version may change these steps without a patch; orders already running never see it.
+ */
+setWorkflowOptions({ versioningBehavior: 'PINNED' }, orderFulfillment);
 export async function orderFulfillment(rawInput: OrderInput): Promise<OrderView> {
   const order = new OrderRecord(validInput(checkOrderInput, rawInput));
   listenForMessages(order);

@@ -9,12 +9,11 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parse } from 'yaml';
 import { findTemporalCli, projectRoot } from '../../src/dev/temporal-cli';
 import { findStuckWorkflows, type HistoryEvent, NONDETERMINISM, resetPoint } from '../../src/ops/stuck-workflows';
-import { bundleWorkflows } from '../../src/workers/bundle';
-import { createFulfillmentWorker, WORKFLOWS_PATH } from '../../src/workers/worker';
 import { shipmentEvent } from '../../src/workflows/messages';
 import { uniqueId } from '../support/database';
 import { distEntry, freePort, type Spawned, spawnNode, waitForOutput } from '../support/processes';
-import { waitForOrder } from '../support/temporal';
+import { bundleWithChange } from '../support/changed-bundle';
+import { startVersionedWorker, waitForOrder } from '../support/temporal';
 import { stopWorkerProcess, useWorkerProcessFixture, waitUntil } from '../support/worker-process';
 import { orderInput, placeOrder, stockCatalog, stockOf } from '../workflows/order-fixtures';
 import { testCodec, testSecrets } from '../support/secrets';
@@ -24,18 +23,13 @@ const scratch = path.join(projectRoot, '.temporal', `careless-${process.pid}`); 
 
 /**
  * The workflows as a careless change would leave them: one more customer email between the
- * payment and the shipment, without patched(). Orders this code ran cannot replay on the real code.
+ * payment and the shipment, without patched(), and shipped under the build id of the code it
+ * replaced (TEMPORAL_WORKER_BUILD_ID set by hand and left as it was), so versioning cannot keep
+ * the two apart. Orders this code ran cannot replay on the real code.
  */
 async function carelessBundle(): Promise<string> {
-  fs.cpSync(path.dirname(WORKFLOWS_PATH), path.join(scratch, 'src'), { recursive: true });
-  const workflowFile = path.join(scratch, 'src', 'workflows', 'order-fulfillment.ts');
   const accepted = "await order.tellCustomer('order-accepted', { totalCents: reservation.totalCents });";
-  const code = fs.readFileSync(workflowFile, 'utf8');
-  expect(code).toContain(accepted);
-  fs.writeFileSync(workflowFile, code.replace(accepted, `${accepted}\n    await order.tellCustomer('order-being-packed');`));
-  const codePath = path.join(scratch, 'bundle.js');
-  fs.writeFileSync(codePath, (await bundleWorkflows(path.join(scratch, 'src', 'workflows'))).code);
-  return codePath;
+  return (await bundleWithChange(scratch, 'order-fulfillment.ts', accepted, "  await order.tellCustomer('order-being-packed');")).codePath;
 }
 
 let carelessBundlePath: string;
@@ -46,30 +40,34 @@ afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
 /** Runs an order on the careless code until it waits for the carrier, then stops that worker. */
 async function orderLeftByCarelessDeploy(taskQueue: string) {
-  const worker = await createFulfillmentWorker({
-    connection: fixture.temporal.nativeConnection,
-    namespace: 'default',
+  const { stop } = await startVersionedWorker(fixture.temporal, {
     taskQueue,
+    version: carelessVersion(taskQueue),
     services: fixture.services,
     codec: testCodec,
     workflowBundle: { codePath: carelessBundlePath },
   });
-  const running = worker.run();
   try {
     const catalog = await stockCatalog(fixture.services);
     const handle = await placeOrder(fixture.temporal.client, taskQueue, orderInput(catalog));
     const view = await waitForOrder(handle, (o) => o.status === 'SHIPMENT_CREATED');
     return { handle, catalog, view };
   } finally {
-    worker.shutdown();
-    await running;
+    await stop();
   }
+}
+
+/** The one version both the careless code and the real code claim to be. */
+function carelessVersion(taskQueue: string) {
+  return { deploymentName: `tf-${taskQueue}`, buildId: 'set-by-hand' };
 }
 
 async function startRealWorker(taskQueue: string, metricsPort: number): Promise<Spawned> {
   const worker = spawnNode('workers/main.js', {
     ...inject('temporalEnv'),
     TEMPORAL_TASK_QUEUE: taskQueue,
+    TEMPORAL_DEPLOYMENT_NAME: carelessVersion(taskQueue).deploymentName,
+    TEMPORAL_WORKER_BUILD_ID: carelessVersion(taskQueue).buildId,
     DATA_DIR: fixture.dataDir,
     WORKER_METRICS_PORT: String(metricsPort),
   });

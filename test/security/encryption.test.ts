@@ -9,12 +9,12 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { findTemporalCli } from '../../src/dev/temporal-cli';
 import { coffeeKind, orderKind } from '../../src/domain/workflow-kinds';
 import { EncryptionCodec, EncryptionKeysError, parseEncryptionKeys, sealedWith } from '../../src/security/payload-encryption';
-import { createFulfillmentWorker, workflowSinks } from '../../src/workers/worker';
+import { workflowSinks } from '../../src/workers/worker';
 import { reportShipmentEvent } from '../../src/workflows/messages';
 import { eventually, orderFor, startTestApi, type TestApi } from '../api/helpers';
 import { temporaryDatabase, uniqueId } from '../support/database';
 import { staffToken } from '../support/secrets';
-import { connectTestTemporal, type TestTemporal, waitForOrder } from '../support/temporal';
+import { connectTestTemporal, startVersionedWorker, type TestTemporal, waitForOrder } from '../support/temporal';
 import { createServices } from '../../src/services';
 import { orderInput, placeOrder, stockCatalog } from '../workflows/order-fixtures';
 
@@ -162,12 +162,8 @@ describe('rotating the encryption key', () => {
     return { codec, client: new Client({ connection: temporal.client.connection, dataConverter: { payloadCodecs: [codec] } }) };
   };
   async function runWorker(codec: EncryptionCodec, taskQueue: string) {
-    const worker = await createFulfillmentWorker({ connection: temporal.nativeConnection, namespace: 'default', taskQueue, services, codec, workflowBundle: { codePath: inject('workflowBundlePath') } });
-    const running = worker.run();
-    return async () => {
-      worker.shutdown();
-      await running;
-    };
+    const { stop } = await startVersionedWorker(temporal, { taskQueue, services, codec, workflowBundle: { codePath: inject('workflowBundlePath') } });
+    return stop;
   }
 
   it('finishes an order started under the old key once the new one seals, and its history replays with both keys and not without the old', async () => {

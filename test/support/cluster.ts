@@ -7,6 +7,7 @@ import { freePort } from '../../src/dev/ports';
 import { startPostgres, type LocalPostgres } from '../../src/dev/postgres';
 import { freeClusterPorts, TemporalCluster } from '../../src/dev/temporal-cluster';
 import { makeTestCertificates, type TestCertificates } from './certificates';
+import { testDynamicConfig } from './server-settings';
 
 export interface TestCluster {
   cluster: TemporalCluster;
@@ -26,7 +27,7 @@ export async function startTestCluster(): Promise<TestCluster> {
   const postgres = await startPostgres({ dir: path.join(dir, 'postgres'), port: await freePort(), throwaway: true, quiet: true });
   try {
     const tls = { serverCert: certificates.server.cert, serverKey: certificates.server.key, clientCa: certificates.ca.cert };
-    const cluster = await TemporalCluster.start({ dir: path.join(dir, 'temporal'), postgres, ports: await freeClusterPorts(), namespace: 'default', retentionDays: 1, tls });
+    const cluster = await TemporalCluster.start({ dir: path.join(dir, 'temporal'), postgres, ports: await freeClusterPorts(), namespace: 'default', retentionDays: 1, tls, dynamicConfig: testDynamicConfig });
     const env = {
       TEMPORAL_ADDRESS: cluster.address,
       TEMPORAL_NAMESPACE: 'default',

@@ -10,7 +10,9 @@ import { devServerDynamicConfig } from '../../src/dev/dev-server';
 import { findTemporalCli } from '../../src/dev/temporal-cli';
 import { searchAttributeKeys } from '../../src/domain';
 import { bundleWorkflows } from '../../src/workers/bundle';
+import { buildIdOf } from '../../src/workers/versioning';
 import { startTestCluster } from './cluster';
+import { testDynamicConfigFlags } from './server-settings';
 
 export default async function setup(project: TestProject) {
   const temporal = process.env.TEST_TEMPORAL === 'cluster' ? await startTestCluster() : await startDevServer();
@@ -22,6 +24,7 @@ export default async function setup(project: TestProject) {
   project.provide('temporalAddress', temporal.env.TEMPORAL_ADDRESS);
   project.provide('temporalEnv', temporal.env);
   project.provide('workflowBundlePath', workflowBundlePath);
+  project.provide('workflowBuildId', buildIdOf(code));
   return async () => {
     await temporal.stop();
     fs.rmSync(bundleDir, { recursive: true, force: true });
@@ -34,7 +37,7 @@ async function startDevServer() {
     server: {
       executable: cli ? { type: 'existing-path', path: cli } : undefined,
       ip: '127.0.0.1',
-      extraArgs: devServerDynamicConfig,
+      extraArgs: [...devServerDynamicConfig, ...testDynamicConfigFlags()],
       searchAttributes: searchAttributeKeys,
     },
   });

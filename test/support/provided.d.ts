@@ -7,5 +7,7 @@ declare module 'vitest' {
     /** The TEMPORAL_* settings that reach the run's Temporal (address; certificates on the cluster). */
     temporalEnv: Record<string, string>;
     workflowBundlePath: string;
+    /** The build id of that bundle: the version the tests' workers poll with. */
+    workflowBuildId: string;
   }
 }

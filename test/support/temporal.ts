@@ -5,7 +5,9 @@ import { inject } from 'vitest';
 import type { OrderView } from '../../src/domain';
 import type { Db } from '../../src/db/database';
 import { createServices, type Services } from '../../src/services';
-import { createFulfillmentWorker } from '../../src/workers/worker';
+import { makeCurrent } from '../../src/workers/deployment';
+import type { WorkerVersion } from '../../src/workers/versioning';
+import { createFulfillmentWorker, type FulfillmentWorkerOptions } from '../../src/workers/worker';
 import { temporaryDatabase, uniqueId } from './database';
 import { testCodec } from './secrets';
 import { temporalTarget } from '../../src/temporal-connection';
@@ -43,17 +45,32 @@ export interface RunningWorker {
   stop: () => Promise<void>;
 }
 
+/**
+ * A Worker Deployment of the task queue's own, on the run's workflow bundle unless another build
+ * is named: making a version current then touches no other test's workers.
+ */
+export function testVersion(taskQueue: string, buildId = inject('workflowBuildId')): WorkerVersion {
+  return { deploymentName: `tf-${taskQueue}`, buildId };
+}
+
 /** Starts the project's worker over the given services, on a fresh task queue unless one is given. */
-export async function startTestWorker(temporal: TestTemporal, services: Services, taskQueue = uniqueId('tq')): Promise<RunningWorker> {
-  const worker = await createFulfillmentWorker({
-    connection: temporal.nativeConnection,
-    namespace: 'default',
-    taskQueue,
-    services,
-    codec: testCodec,
-    workflowBundle: { codePath: inject('workflowBundlePath') },
-  });
+export function startTestWorker(temporal: TestTemporal, services: Services, taskQueue = uniqueId('tq')): Promise<RunningWorker> {
+  return startVersionedWorker(temporal, { taskQueue, services, codec: testCodec, workflowBundle: { codePath: inject('workflowBundlePath') } });
+}
+
+/**
+ * Starts a worker as npm start does: its version (the task queue's own deployment, unless given)
+ * is made current once it polls, so the workflows started next run on it.
+ */
+export async function startVersionedWorker(
+  temporal: TestTemporal,
+  opts: Omit<FulfillmentWorkerOptions, 'connection' | 'namespace' | 'version'> & { version?: WorkerVersion; current?: boolean },
+): Promise<RunningWorker> {
+  const { taskQueue } = opts;
+  const version = opts.version ?? testVersion(taskQueue);
+  const worker = await createFulfillmentWorker({ ...opts, connection: temporal.nativeConnection, namespace: 'default', version });
   const running = worker.run();
+  if (opts.current ?? true) await makeCurrent({ workflowService: temporal.client.workflowService, namespace: 'default' }, version);
   return {
     taskQueue,
     worker,
