@@ -33,6 +33,9 @@ describe('settings', () => {
     ['NATS_URL', 'nats://nats:4222/path'],
     ['NATS_STREAM', 'shop.events'],
     ['NATS_STREAM_MAX_AGE_DAYS', '0'],
+    ['TEMPORAL_DEPLOYMENT_NAME', 'shop.v2'],
+    ['TEMPORAL_WORKER_BUILD_ID', 'a:b'],
+    ['TEMPORAL_PROMOTE_FIRST_VERSION', 'yes'],
   ])('refuse %s=%s with a message that names it', (name, value) => {
     expect(() => loadSettings({ [name]: value })).toThrow(name);
   });
@@ -42,6 +45,7 @@ describe('settings', () => {
     ['api/main.js', 'DATABASE_URL', 'mysql://db/shop'],
     ['workers/main.js', 'TEMPORAL_ADDRESS', 'temporal'],
     ['workers/main.js', 'WORKER_METRICS_PORT', '-1'],
+    ['workers/main.js', 'TEMPORAL_DEPLOYMENT_NAME', 'shop:v2'],
     ['events/main.js', 'NATS_URL', 'localhost:4222'],
   ])('stop %s at start with %s named and a non-zero exit', async (entry, name, value) => {
     const process = spawnNode(entry, { [name]: value });

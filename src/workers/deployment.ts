@@ -18,6 +18,12 @@ const identity = `temporal-fulfillment@${os.hostname()}:${process.pid}`;
 const NOT_FOUND = 5;
 const FAILED_PRECONDITION = 9;
 
+/** The gRPC code and message of a failed call, from the client's connection or the worker's native one. */
+function grpcError(err: unknown): { code?: number; message: string } {
+  const { code, details, message } = err as { code?: number; details?: string; message?: string };
+  return { code, message: details || message || String(err) };
+}
+
 /**
  * A version exists once its first worker has polled; until then Temporal answers that there is
  * no such deployment or version. Retries `call` through that, for at most `timeoutMs`.
@@ -28,9 +34,9 @@ async function onceRegistered<T>(what: string, call: () => Promise<T>, timeoutMs
     try {
       return await call();
     } catch (err) {
-      const { code, details } = err as { code?: number; details?: string };
-      const notYet = (code === NOT_FOUND || code === FAILED_PRECONDITION) && /not found|no worker deployment/i.test(details ?? '');
-      if (!notYet || Date.now() > deadline) throw new Error(`${what}: ${details ?? String(err)}`);
+      const { code, message } = grpcError(err);
+      const notYet = (code === NOT_FOUND || code === FAILED_PRECONDITION) && /not found|no worker deployment/i.test(message);
+      if (!notYet || Date.now() > deadline) throw new Error(`${what}: ${message}`);
       await new Promise((r) => setTimeout(r, 250));
     }
   }
@@ -98,8 +104,8 @@ export interface DeploymentStatus {
 
 /** What the temporal CLI's describe does not show: per version, its pollers and the orders pinned to it. */
 export async function deploymentStatus(api: DeploymentApi, deploymentName: string, taskQueue: string): Promise<DeploymentStatus> {
-  const described = await api.workflowService.describeWorkerDeployment({ namespace: api.namespace, deploymentName }).catch((err: { code?: number }) => {
-    if (err.code === NOT_FOUND) return undefined; // no worker of it has polled yet
+  const described = await api.workflowService.describeWorkerDeployment({ namespace: api.namespace, deploymentName }).catch((err: unknown) => {
+    if (grpcError(err).code === NOT_FOUND) return undefined; // no worker of it has polled yet
     throw err;
   });
   const info = described?.workerDeploymentInfo;
@@ -183,9 +189,9 @@ export async function retireVersion(api: DeploymentApi, version: WorkerVersion, 
   try {
     await api.workflowService.deleteWorkerDeploymentVersion({ namespace: api.namespace, deploymentVersion: version, identity });
   } catch (err) {
-    const { code, details } = err as { code?: number; details?: string };
+    const { code, message } = grpcError(err);
     if (code === FAILED_PRECONDITION) {
-      const why = /poller/i.test(details ?? '') ? 'its workers are still polling (stop them; Temporal forgets a poller some minutes after it stops)' : details;
+      const why = /poller/i.test(message) ? 'its workers are still polling (stop them; Temporal forgets a poller some minutes after it stops)' : message;
       throw new RetireRefused(`${name} cannot be retired yet: ${why}`);
     }
     throw err;

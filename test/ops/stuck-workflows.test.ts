@@ -12,7 +12,7 @@ import { findStuckWorkflows, type HistoryEvent, NONDETERMINISM, resetPoint } fro
 import { shipmentEvent } from '../../src/workflows/messages';
 import { uniqueId } from '../support/database';
 import { distEntry, freePort, type Spawned, spawnNode, waitForOutput } from '../support/processes';
-import { bundleWithChange } from '../support/changed-bundle';
+import { addedAfter, bundleWithChange } from '../support/changed-bundle';
 import { startVersionedWorker, waitForOrder } from '../support/temporal';
 import { stopWorkerProcess, useWorkerProcessFixture, waitUntil } from '../support/worker-process';
 import { orderInput, placeOrder, stockCatalog, stockOf } from '../workflows/order-fixtures';
@@ -29,7 +29,7 @@ const scratch = path.join(projectRoot, '.temporal', `careless-${process.pid}`); 
  */
 async function carelessBundle(): Promise<string> {
   const accepted = "await order.tellCustomer('order-accepted', { totalCents: reservation.totalCents });";
-  return (await bundleWithChange(scratch, 'order-fulfillment.ts', accepted, "  await order.tellCustomer('order-being-packed');")).codePath;
+  return (await bundleWithChange(scratch, [addedAfter('order-fulfillment.ts', accepted, "  await order.tellCustomer('order-being-packed');")])).codePath;
 }
 
 let carelessBundlePath: string;

@@ -1,4 +1,4 @@
-// The workflows as a change would leave them: a copy of src/ with one line of a workflow file
+// The workflows as a change would leave them: a copy of src/ with lines of a workflow file
 // edited, bundled as the build bundles the real code. For tests that deploy a change.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,15 +11,29 @@ export interface ChangedBundle {
   code: string;
 }
 
-/** Copies src/ under `scratch` (inside the project, for the bundler to find node_modules), puts `added` on the line after `after` in src/workflows/`file`, and bundles it. */
-export async function bundleWithChange(scratch: string, file: string, after: string, added: string): Promise<ChangedBundle> {
+/** One edit: in src/workflows/`file`, `find` (which must be there) becomes `replace`. */
+export interface Edit {
+  file: string;
+  find: string;
+  replace: string;
+}
+
+/** Copies src/ under `scratch` (inside the project, for the bundler to find node_modules), edits it, and bundles it. */
+export async function bundleWithChange(scratch: string, edits: Edit[]): Promise<ChangedBundle> {
   fs.cpSync(path.dirname(WORKFLOWS_PATH), path.join(scratch, 'src'), { recursive: true });
-  const workflowFile = path.join(scratch, 'src', 'workflows', file);
-  const source = fs.readFileSync(workflowFile, 'utf8');
-  expect(source).toContain(after);
-  fs.writeFileSync(workflowFile, source.replace(after, `${after}\n  ${added}`));
+  for (const { file, find, replace } of edits) {
+    const workflowFile = path.join(scratch, 'src', 'workflows', file);
+    const source = fs.readFileSync(workflowFile, 'utf8');
+    expect(source).toContain(find);
+    fs.writeFileSync(workflowFile, source.replace(find, replace));
+  }
   const { code } = await bundleWorkflows(path.join(scratch, 'src', 'workflows'));
   const codePath = path.join(scratch, 'bundle.js');
   fs.writeFileSync(codePath, code);
   return { codePath, code };
+}
+
+/** A step added after the line `after`: the change that makes a history of the code before fail to replay. */
+export function addedAfter(file: string, after: string, added: string): Edit {
+  return { file, find: after, replace: `${after}\n  ${added}` };
 }

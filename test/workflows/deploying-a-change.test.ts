@@ -13,7 +13,7 @@ import { createServices } from '../../src/services';
 import { type DeploymentApi, deploymentStatus, makeCurrent, retireVersion, type VersionStatus } from '../../src/workers/deployment';
 import { buildIdOf, type WorkerVersion } from '../../src/workers/versioning';
 import { cancelOrder, reportShipmentEvent } from '../../src/workflows/messages';
-import { bundleWithChange, type ChangedBundle } from '../support/changed-bundle';
+import { addedAfter, bundleWithChange, type ChangedBundle } from '../support/changed-bundle';
 import { temporaryDatabase, uniqueId } from '../support/database';
 import { testCodec } from '../support/secrets';
 import { connectTestTemporal, type RunningWorker, startVersionedWorker, type TestTemporal, waitForOrder } from '../support/temporal';
@@ -44,7 +44,7 @@ beforeAll(async () => {
   api = { workflowService: temporal.client.workflowService, namespace: 'default' };
   // B: the customer hears that the order was received before anything else happens. A step
   // added at the start, without patched(): replaying an order of A's on B would fail.
-  bundleB = await bundleWithChange(scratch, 'order-fulfillment.ts', 'const { orderId, items, paymentToken, shippingAddress } = order.input;', "await order.tellCustomer('order-received');");
+  bundleB = await bundleWithChange(scratch, [addedAfter('order-fulfillment.ts', 'const { orderId, items, paymentToken, shippingAddress } = order.input;', "await order.tellCustomer('order-received');")]);
   versionA = { deploymentName, buildId: inject('workflowBuildId') };
   versionB = { deploymentName, buildId: buildIdOf(bundleB.code) };
   catalog = await stockCatalog(services, 200);
