@@ -26,6 +26,9 @@ interface Service {
   healthcheck?: { test: string[] };
   stop_grace_period?: string;
   container_name?: string;
+  profiles?: string[];
+  entrypoint?: string[];
+  expose?: string[];
 }
 const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, Service>; volumes: Record<string, unknown> };
 const { services } = compose;
@@ -64,7 +67,7 @@ describe('docker-compose.yml', () => {
     expect([nats.port, settings.NATS_STREAM, settings.NATS_STREAM_MAX_AGE_DAYS]).toEqual(['4222', 'SHOP_EVENTS', 30]);
   });
 
-  it.each(['worker', 'api', 'mailer', 'publisher'])('gives the %s settings the code accepts, pointing at the services that exist', (name) => {
+  it.each(['worker', 'worker-next', 'api', 'mailer', 'publisher'])('gives the %s settings the code accepts, pointing at the services that exist', (name) => {
     const app = services[name]!;
     const settings = loadSettings(withSecrets(app.environment!));
     expect('url' in settings.database).toBe(true);
@@ -77,7 +80,7 @@ describe('docker-compose.yml', () => {
     expect(app.depends_on).toEqual({ postgres: { condition: 'service_healthy' }, 'temporal-namespace': { condition: 'service_completed_successfully' } });
   });
 
-  it.each(['worker', 'api', 'mailer', 'publisher'])('requires every secret of the %s from the environment (.env), naming how to make one, and never holds a value itself', (name) => {
+  it.each(['worker', 'worker-next', 'api', 'mailer', 'publisher'])('requires every secret of the %s from the environment (.env), naming how to make one, and never holds a value itself', (name) => {
     const environment = services[name]!.environment!;
     for (const secret of secretNames) expect(environment[secret]).toBe(`\${${secret}:?run npm run --silent secrets:new > .env, or set it}`);
   });
@@ -98,10 +101,13 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('pins every image to a version', () => {
-    const images = Object.values(services).flatMap((s) => (s.image ? [s.image] : []));
-    expect(images.length).toBeGreaterThan(0);
-    for (const image of images) expect(image).toMatch(/^[\w./-]+:v?\d[\w.-]*$/);
+  it("pins every image it pulls to a version, and names the ones it builds, each overridable", () => {
+    const pulled = Object.values(services).flatMap((s) => (s.image && !s.build ? [s.image] : []));
+    expect(pulled.length).toBeGreaterThan(0);
+    for (const image of pulled) expect(image).toMatch(/^[\w./-]+:v?\d[\w.-]*$/);
+    const built = Object.entries(services).filter(([, s]) => s.build);
+    expect(built.map(([name]) => name).sort()).toEqual(['api', 'mailer', 'publisher', 'worker', 'worker-next']);
+    for (const [name, s] of built) expect(s.image, name).toMatch(/^\$\{\w+:-[\w./-]+:[\w.-]+\}$/);
   });
 
   it('keeps the databases in a named volume, so down && up loses nothing', () => {
@@ -109,12 +115,70 @@ describe('docker-compose.yml', () => {
     expect(compose.volumes).toHaveProperty('postgres-data');
   });
 
-  it('lets the worker scale out and stop gracefully', () => {
-    const worker = services.worker!;
+  it.each(['worker', 'worker-next'])('lets the %s scale out and stop gracefully', (name) => {
+    const worker = services[name]!;
     expect(worker.container_name).toBeUndefined();
     expect(worker.ports).toBeUndefined();
     expect(worker.command).toEqual(['node', 'dist/workers/main.js']);
     expect(seconds(worker.stop_grace_period!)).toBeGreaterThan(Number.parseInt(workerTuning.shutdownGraceTime, 10));
+  });
+
+  it('runs the worker as a version of the worker deployment, the first version making itself current, the build id left to the image', () => {
+    const env = services.worker!.environment!;
+    expect(env.TEMPORAL_DEPLOYMENT_NAME).toBe('temporal-fulfillment');
+    expect(env.TEMPORAL_DEPLOYMENT_NAME).not.toMatch(/[.:]/);
+    expect(env.TEMPORAL_PROMOTE_FIRST_VERSION).toBe('true');
+    expect(loadSettings(withSecrets(env))).toMatchObject({ TEMPORAL_DEPLOYMENT_NAME: 'temporal-fulfillment', TEMPORAL_PROMOTE_FIRST_VERSION: true });
+    // Derived from the workflow code in each image: a fixed value here would name two codes alike.
+    expect(env.TEMPORAL_WORKER_BUILD_ID).toBeUndefined();
+    expect(services.worker!.profiles).toBeUndefined();
+    // Only the workers are versions; the other processes do not register.
+    for (const name of ['api', 'mailer', 'publisher']) expect(services[name]!.environment!.TEMPORAL_DEPLOYMENT_NAME, name).toBeUndefined();
+  });
+
+  it('starts the next version only when asked (profile next), from its own image, next to the old workers, never promoting itself', () => {
+    const [worker, next] = [services.worker!, services['worker-next']!];
+    expect(next.profiles).toEqual(['next']);
+    expect(next.image).toMatch(/^\$\{NEXT_IMAGE:-[^}]+\}$/);
+    expect(next.image).not.toBe(worker.image);
+    expect(next.build).toEqual(worker.build);
+    const { TEMPORAL_PROMOTE_FIRST_VERSION, ...nextEnv } = next.environment!;
+    const { TEMPORAL_PROMOTE_FIRST_VERSION: _promote, ...workerEnv } = worker.environment!;
+    expect(TEMPORAL_PROMOTE_FIRST_VERSION).toBe('false');
+    expect(loadSettings(withSecrets(next.environment!))).toMatchObject({ TEMPORAL_DEPLOYMENT_NAME: 'temporal-fulfillment', TEMPORAL_PROMOTE_FIRST_VERSION: false });
+    // The same deployment, task queue, connection, database and secrets: only the image differs.
+    expect(nextEnv).toEqual(workerEnv);
+    expect(next.environment!.TEMPORAL_WORKER_BUILD_ID).toBeUndefined();
+    expect(next.depends_on).toEqual(worker.depends_on);
+  });
+
+  it('offers the temporal CLI against its server for the promote step, only when run', () => {
+    const admin = services['temporal-admin']!;
+    expect(admin.profiles).toEqual(['tools']);
+    expect(admin.image).toBe(services['temporal-namespace']!.image);
+    expect(admin.entrypoint).toEqual(['temporal']);
+    expect(admin.environment).toEqual({ TEMPORAL_ADDRESS: 'temporal:7233', TEMPORAL_NAMESPACE: services.worker!.environment!.TEMPORAL_NAMESPACE });
+    expect(admin.depends_on).toEqual({ temporal: { condition: 'service_healthy' } });
+  });
+
+  it('names the commands of a deploy and a rollback at the top', () => {
+    const header = read('docker-compose.yml').split(/^name:/m)[0]!;
+    const deploymentName = services.worker!.environment!.TEMPORAL_DEPLOYMENT_NAME;
+    for (const command of [
+      'docker compose --profile next up -d --build worker-next',
+      'docker compose exec worker-next node dist/workers/build-id.js',
+      'npm run --silent deploy:status',
+      `worker deployment set-ramping-version \\\n#     --deployment-name ${deploymentName} --build-id NEW --percentage 10`,
+      `worker deployment set-current-version \\\n#     --deployment-name ${deploymentName} --build-id NEW`,
+      'docker compose --profile next rm -sf worker-next',
+      'npm run --silent deploy:retire -- OLD',
+      'set-current-version --build-id OLD',
+    ]) {
+      expect(header).toContain(command);
+    }
+    // Each `docker compose run --rm` names a service that exists.
+    for (const [, name] of header.matchAll(/docker compose run --rm ([\w-]+)/g)) expect(services[name!], name).toBeDefined();
+    for (const [, name] of header.matchAll(/docker compose exec ([\w-]+)/g)) expect(services[name!], name).toBeDefined();
   });
 
   it('registers every search attribute the workflows upsert, and the server features they use', () => {

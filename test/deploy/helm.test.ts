@@ -14,6 +14,10 @@ import { workerTuning } from '../../src/workers/worker';
 const root = path.resolve(__dirname, '..', '..');
 const chart = path.join(root, 'deploy', 'helm', 'temporal-fulfillment');
 const SECRET = 'shop-secrets';
+/** The build id of the one worker version the tests install, as `node dist/workers/build-id.js` would print it. */
+const BUILD_ID = 'wf-3f9c2a1b7d4e';
+/** What every install passes: the Secret's name and the running version's build id. */
+const required = { existingSecret: SECRET, 'worker.versions[0].buildId': BUILD_ID };
 /** Every setting that must come from a Kubernetes Secret, never as a literal in the manifests. */
 const secretSettingNames = [...secretNames, 'DATABASE_URL', 'SMTP_URL', 'NATS_URL', 'TEMPORAL_API_KEY'];
 const valuesFiles = ['values.yaml', 'values-cloud-api-key.yaml', 'values-cloud-mtls.yaml', 'values-self-hosted.yaml'] as const;
@@ -76,10 +80,19 @@ function runHelm(args: string[]): Promise<{ code: number; stdout: string; stderr
 
 const setArgs = (sets: Record<string, string | number | boolean>) => Object.entries(sets).flatMap(([k, v]) => ['--set', `${k}=${v}`]);
 const fileArgs = (file: ValuesFile) => (file === 'values.yaml' ? [] : ['-f', path.join(chart, file)]);
+/** Values beyond what --set says easily (lists of objects), in a file of their own, layered last. */
+const scratchValues = fs.mkdtempSync(path.join(os.tmpdir(), 'helm-values-'));
+afterAll(() => fs.rmSync(scratchValues, { recursive: true, force: true }));
+let extraFiles = 0;
+function extraValues(values: Values): string[] {
+  const file = path.join(scratchValues, `extra-${++extraFiles}.json`);
+  fs.writeFileSync(file, JSON.stringify(values));
+  return ['-f', file];
+}
 
 /** What `helm template` renders for a values file (over values.yaml), as objects. */
-async function render(file: ValuesFile, sets: Record<string, string | number | boolean> = {}): Promise<K8sObject[]> {
-  const { code, stdout, stderr } = await runHelm(['template', 'shop', chart, ...fileArgs(file), ...setArgs({ existingSecret: SECRET, ...sets })]);
+async function render(file: ValuesFile, sets: Record<string, string | number | boolean> = {}, extra: Values = {}): Promise<K8sObject[]> {
+  const { code, stdout, stderr } = await runHelm(['template', 'shop', chart, ...fileArgs(file), ...extraValues(extra), ...setArgs({ ...required, ...sets })]);
   expect(code, stderr).toBe(0);
   return parseAllDocuments(stdout)
     .map((doc) => doc.toJS() as K8sObject | null)
@@ -105,7 +118,11 @@ const find = (objects: K8sObject[], kind: string, name: string) => {
   expect(found, `${kind} ${name} in [${objects.map((o) => `${o.kind} ${o.metadata.name}`).join(', ')}]`).toBeDefined();
   return found!;
 };
-const deployment = (objects: K8sObject[], component: string) => find(objects, 'Deployment', `shop-temporal-fulfillment-${component}`);
+/** A component's Deployment; the workers' is that of the version the tests install (BUILD_ID). */
+const deployment = (objects: K8sObject[], component: string) =>
+  find(objects, 'Deployment', `shop-temporal-fulfillment-${component === 'worker' ? `worker-${BUILD_ID}` : component}`);
+/** Every Deployment of worker pods, whatever their version. */
+const workerDeployments = (objects: K8sObject[]) => objects.filter((o) => o.kind === 'Deployment' && o.metadata.labels?.['app.kubernetes.io/component'] === 'worker');
 const podSpec = (workload: K8sObject): PodSpec => workload.spec.template.spec;
 const container = (workload: K8sObject): Container => podSpec(workload).containers[0]!;
 const envOf = (c: Container) => Object.fromEntries((c.env ?? []).map((e) => [e.name, e]));
@@ -139,12 +156,12 @@ describe('the Helm chart', () => {
   });
 
   it.each(valuesFiles)('passes helm lint --strict with %s', async (file) => {
-    const { code, stdout, stderr } = await runHelm(['lint', '--strict', chart, ...fileArgs(file), ...setArgs({ existingSecret: SECRET })]);
+    const { code, stdout, stderr } = await runHelm(['lint', '--strict', chart, ...fileArgs(file), ...setArgs(required)]);
     expect(code, stdout + stderr).toBe(0);
   });
 
   it.each(valuesFiles)('refuses to render %s without existingSecret, naming it and the keys it must hold', async (file) => {
-    const { code, stderr } = await runHelm(['template', 'shop', chart, ...fileArgs(file)]);
+    const { code, stderr } = await runHelm(['template', 'shop', chart, ...fileArgs(file), ...setArgs({ 'worker.versions[0].buildId': BUILD_ID })]);
     expect(code).not.toBe(0);
     expect(stderr).toMatch(/existingSecret is required/);
     for (const key of ['STAFF_TOKEN_SECRET', 'CARRIER_WEBHOOK_SECRET', 'PAYLOAD_ENCRYPTION_KEYS', 'DATABASE_URL', 'SMTP_URL', 'NATS_URL']) expect(stderr).toContain(key);
@@ -179,7 +196,7 @@ describe('the Helm chart', () => {
   });
 
   it('refuses a worker termination grace period that would cut the drain short', async () => {
-    const { code, stderr } = await runHelm(['template', 'shop', chart, ...setArgs({ existingSecret: SECRET, 'worker.terminationGracePeriodSeconds': 30 })]);
+    const { code, stderr } = await runHelm(['template', 'shop', chart, ...setArgs({ ...required, 'worker.terminationGracePeriodSeconds': 30 })]);
     expect(code).not.toBe(0);
     expect(stderr).toMatch(/worker\.terminationGracePeriodSeconds=30: must be longer than the worker's own shutdown grace/);
   });
@@ -227,7 +244,7 @@ describe('the Helm chart', () => {
   });
 
   it('refuses a secret put among the plain settings', async () => {
-    const { code, stderr } = await runHelm(['template', 'shop', chart, ...setArgs({ existingSecret: SECRET, 'settings.SMTP_URL': 'smtps://user:pw@mail:465' })]);
+    const { code, stderr } = await runHelm(['template', 'shop', chart, ...setArgs({ ...required, 'settings.SMTP_URL': 'smtps://user:pw@mail:465' })]);
     expect(code).not.toBe(0);
     expect(stderr).toMatch(/settings\.SMTP_URL: the chart sets SMTP_URL itself/);
   });
@@ -258,7 +275,7 @@ describe('the Helm chart', () => {
     expect(ingress.spec.tls).toEqual([{ hosts: ['shop.example.org'], secretName: 'shop-tls' }]);
     expect(rendered['values.yaml'].some((o) => o.kind === 'Ingress')).toBe(false);
 
-    const untrusted = await runHelm(['template', 'shop', chart, ...setArgs({ existingSecret: SECRET, 'ingress.enabled': true, 'api.trustProxy': '' })]);
+    const untrusted = await runHelm(['template', 'shop', chart, ...setArgs({ ...required, 'ingress.enabled': true, 'api.trustProxy': '' })]);
     expect(untrusted.code).not.toBe(0);
     expect(untrusted.stderr).toMatch(/api\.trustProxy/);
   });
@@ -343,8 +360,11 @@ describe('the Helm chart', () => {
       activationTargetQueueSize: String(values.worker.autoscaling.activationTargetQueueSize),
       queueTypes: 'workflow,activity',
     });
-    // The scaler watches the queue the workers poll.
-    expect(envOf(container(worker)).TEMPORAL_TASK_QUEUE?.value).toBe(trigger.metadata.taskQueue);
+    // The scaler watches the queue the workers poll, and only the version these workers are.
+    const env = envOf(container(worker));
+    expect(env.TEMPORAL_TASK_QUEUE?.value).toBe(trigger.metadata.taskQueue);
+    expect(env.TEMPORAL_WORKER_BUILD_ID?.value).toBe(BUILD_ID);
+    expect(trigger.metadata).toMatchObject({ workerDeploymentName: env.TEMPORAL_DEPLOYMENT_NAME!.value, workerDeploymentBuildId: BUILD_ID });
     if (values.temporal.tls.serverName) expect(trigger.metadata.tlsServerName).toBe(values.temporal.tls.serverName);
 
     const auth = objects.find((o) => o.kind === 'TriggerAuthentication');
@@ -375,7 +395,7 @@ describe('the Helm chart', () => {
   });
 
   it('refuses KEDA settings that would leave no worker polling', async () => {
-    const { code, stderr } = await runHelm(['template', 'shop', chart, ...setArgs({ existingSecret: SECRET, 'worker.autoscaling.enabled': true, 'worker.autoscaling.minReplicas': 0 })]);
+    const { code, stderr } = await runHelm(['template', 'shop', chart, ...setArgs({ ...required, 'worker.autoscaling.enabled': true, 'worker.autoscaling.minReplicas': 0 })]);
     expect(code).not.toBe(0);
     expect(stderr).toMatch(/minReplicas must be at least 1/);
   });
@@ -420,5 +440,316 @@ describe('the Helm chart', () => {
         expect(c.resources?.limits).toMatchObject({ memory: expect.any(String) });
       }
     }
+  });
+});
+
+describe('the Helm chart, running worker versions itself (worker.versions)', () => {
+  // A deploy in progress: the old version still drains its pinned orders while the new one takes new orders.
+  const OLD = BUILD_ID;
+  const NEW = 'Release_2.0/b7e1';
+  const rollout = {
+    worker: {
+      versions: [
+        { buildId: OLD, image: { tag: '0.1.0' }, autoscaling: { minReplicas: 1 } },
+        { buildId: NEW, image: { tag: '0.2.0' } },
+      ],
+    },
+  };
+  let objects: K8sObject[];
+  let scaledObjects: K8sObject[];
+  beforeAll(async () => {
+    objects = await render('values-cloud-api-key.yaml', {}, rollout);
+    scaledObjects = await render('values-cloud-api-key.yaml', { 'worker.autoscaling.enabled': true }, rollout);
+  });
+  const byBuildId = (list: K8sObject[]) => new Map(list.map((d) => [envOf(container(d)).TEMPORAL_WORKER_BUILD_ID?.value, d]));
+
+  it('runs each version in a Deployment of its own, named by a DNS-safe form of its build id, with its image, the deployment name and its build id', () => {
+    const values = valuesOf('values.yaml');
+    const workers = workerDeployments(objects);
+    expect(workers).toHaveLength(2);
+    const versions = byBuildId(workers);
+    expect([...versions.keys()].sort()).toEqual([OLD, NEW].sort());
+    for (const [buildId, tag] of [[OLD, '0.1.0'], [NEW, '0.2.0']] as const) {
+      const d = versions.get(buildId)!;
+      expect(d.metadata.name.length).toBeLessThanOrEqual(63);
+      expect(d.metadata.name).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+      const c = container(d);
+      expect(c.command).toEqual(['node', 'dist/workers/main.js']);
+      expect(c.image).toBe(`${values.image.repository}:${tag}`);
+      // As the worker reads them: its version, promoting itself only as the first one.
+      const settings = settingsFrom(c);
+      expect(settings.TEMPORAL_DEPLOYMENT_NAME).toBe(values.worker.deploymentName);
+      expect(settings.TEMPORAL_WORKER_BUILD_ID).toBe(buildId);
+      expect(settings.TEMPORAL_PROMOTE_FIRST_VERSION).toBe(true);
+      // The rest of the connection is the same as any worker's.
+      expect(settings.temporal.connection.apiKey).toBe('test-api-key');
+    }
+    expect(versions.get(OLD)!.metadata.name).toBe(`shop-temporal-fulfillment-worker-${OLD}`);
+    // Not a DNS label as it stands: a readable prefix and a hash, so that no other id gets the same name.
+    expect(versions.get(NEW)!.metadata.name).toMatch(/^shop-temporal-fulfillment-worker-release-2-0-b7e-[0-9a-f]{8}$/);
+  });
+
+  it("keeps each version's pods to its own Deployment, and one PodDisruptionBudget over all of them", () => {
+    const workers = workerDeployments(objects);
+    for (const d of workers) {
+      for (const other of workers) {
+        const own = matches(d.spec.selector.matchLabels, other.spec.template.metadata.labels);
+        expect(own, `${d.metadata.name} selects the pods of ${other.metadata.name}`).toBe(d === other);
+      }
+    }
+    const pdbs = objects.filter((o) => o.kind === 'PodDisruptionBudget' && workers.some((d) => matches(o.spec.selector.matchLabels, d.spec.template.metadata.labels)));
+    expect(pdbs).toHaveLength(1);
+    for (const d of workers) expect(matches(pdbs[0]!.spec.selector.matchLabels, d.spec.template.metadata.labels)).toBe(true);
+  });
+
+  it("scales each version on its own backlog: one ScaledObject per version, its trigger naming the deployment and build id its workers register", () => {
+    const values = valuesOf('values-cloud-api-key.yaml');
+    const workers = byBuildId(workerDeployments(scaledObjects));
+    const scaled = scaledObjects.filter((o) => o.kind === 'ScaledObject');
+    expect(scaled).toHaveLength(2);
+    for (const so of scaled) {
+      const [trigger] = so.spec.triggers;
+      const target = workers.get(trigger.metadata.workerDeploymentBuildId)!;
+      expect(target, trigger.metadata.workerDeploymentBuildId).toBeDefined();
+      expect(so.spec.scaleTargetRef.name).toBe(target.metadata.name);
+      expect(target.spec.replicas).toBeUndefined();
+      const env = envOf(container(target));
+      expect(trigger.metadata).toMatchObject({
+        endpoint: values.temporal.address,
+        namespace: values.temporal.namespace,
+        taskQueue: env.TEMPORAL_TASK_QUEUE!.value,
+        workerDeploymentName: env.TEMPORAL_DEPLOYMENT_NAME!.value,
+        workerDeploymentBuildId: env.TEMPORAL_WORKER_BUILD_ID!.value,
+      });
+      expect(trigger.authenticationRef).toEqual({ name: 'shop-temporal-fulfillment-worker' });
+      // The draining version may keep fewer workers than the chart's default.
+      const min = trigger.metadata.workerDeploymentBuildId === OLD ? 1 : values.worker.autoscaling.minReplicas;
+      expect(so.spec).toMatchObject({ minReplicaCount: min, maxReplicaCount: values.worker.autoscaling.maxReplicas });
+    }
+    expect(scaledObjects.filter((o) => o.kind === 'TriggerAuthentication')).toHaveLength(1);
+  });
+
+  it.each([
+    ['the running version has none (the default values)', {}, /worker\.versions\[0\]\.buildId is required/],
+    ['a new version has none', { worker: { versions: [{ buildId: OLD }, { image: { tag: '0.2.0' } }] } }, /worker\.versions\[1\]\.buildId is required/],
+  ])('refuses to render when %s, saying how to get the build id', async (_case, values, message) => {
+    const { code, stderr } = await runHelm(['template', 'shop', chart, ...extraValues(values), ...setArgs({ existingSecret: SECRET })]);
+    expect(code).not.toBe(0);
+    expect(stderr).toMatch(message);
+    expect(stderr).toContain('docker run --rm <image> node dist/workers/build-id.js');
+    expect(stderr).toContain('npm run --silent build:id');
+  });
+
+  it.each([
+    ['the same build id twice', { worker: { versions: [{ buildId: OLD }, { buildId: OLD, image: { tag: '0.2.0' } }] } }, /buildId=wf-3f9c2a1b7d4e: listed twice/],
+    // The old entry left without its tag would follow image.tag onto the new image.
+    ['two versions on one image', { image: { tag: '0.2.0' }, worker: { versions: [{ buildId: OLD }, { buildId: NEW, image: { tag: '0.2.0' } }] } }, /worker\.versions\[1\] \(buildId Release_2\.0\/b7e1\) runs temporal-fulfillment:0\.2\.0, as worker\.versions\[0\] does/],
+    ['no version at all', { worker: { versions: [] } }, /worker\.versions is empty/],
+    ['a deployment name with a dot', { worker: { deploymentName: 'shop.workers', versions: [{ buildId: OLD }] } }, /worker\.deploymentName=shop\.workers: must not contain '\.', ':' or spaces/],
+    ['a build id with a colon', { worker: { versions: [{ buildId: 'wf:1' }] } }, /worker\.versions\[0\]\.buildId=wf:1: must not contain ':' or spaces/],
+  ])('refuses %s', async (_case, values, message) => {
+    const { code, stderr } = await runHelm(['template', 'shop', chart, ...extraValues(values), ...setArgs({ existingSecret: SECRET })]);
+    expect(code).not.toBe(0);
+    expect(stderr).toMatch(message);
+  });
+
+  it.each(['TEMPORAL_DEPLOYMENT_NAME', 'TEMPORAL_WORKER_BUILD_ID', 'TEMPORAL_PROMOTE_FIRST_VERSION'])('refuses %s among the plain settings: the chart sets it per version', async (name) => {
+    const { code, stderr } = await runHelm(['template', 'shop', chart, ...setArgs({ ...required, [`settings.${name}`]: 'x' })]);
+    expect(code).not.toBe(0);
+    expect(stderr).toContain(`settings.${name}: the chart sets ${name} itself`);
+  });
+});
+
+/**
+ * What temporal-worker-controller v1.8 adds to each container of the Deployments it makes
+ * (internal/k8s/deployments.go, ApplyControllerPodSpecModifications): the connection from the
+ * Connection, the namespace, the worker deployment ("<k8s namespace>/<WorkerDeployment>") and the
+ * build id, and for mTLS the Secret mounted at /etc/temporal/tls.
+ */
+function asTheControllerRunsIt(c: Container, connection: K8sObject, workerDeployment: K8sObject, buildId: string): Container {
+  const spec = connection.spec as { hostPort: string; tls?: { serverName?: string }; mutualTLSSecretRef?: { name: string }; apiKeySecretRef?: { name: string; key: string } };
+  const env: EnvVar[] = [
+    ...(c.env ?? []),
+    { name: 'TEMPORAL_ADDRESS', value: spec.hostPort },
+    { name: 'TEMPORAL_NAMESPACE', value: workerDeployment.spec.workerOptions.temporalNamespace },
+    { name: 'TEMPORAL_DEPLOYMENT_NAME', value: `default/${workerDeployment.metadata.name}` },
+    { name: 'TEMPORAL_WORKER_BUILD_ID', value: buildId },
+  ];
+  if (spec.tls?.serverName) env.push({ name: 'TEMPORAL_TLS_SERVER_NAME', value: spec.tls.serverName });
+  const volumeMounts = [...(c.volumeMounts ?? [])];
+  if (spec.mutualTLSSecretRef) {
+    env.push(
+      { name: 'TEMPORAL_TLS', value: 'true' },
+      { name: 'TEMPORAL_TLS_CLIENT_KEY_PATH', value: '/etc/temporal/tls/tls.key' },
+      { name: 'TEMPORAL_TLS_CLIENT_CERT_PATH', value: '/etc/temporal/tls/tls.crt' },
+    );
+    volumeMounts.push({ name: 'temporal-tls', mountPath: '/etc/temporal/tls' });
+  } else if (spec.apiKeySecretRef) {
+    env.push({ name: 'TEMPORAL_API_KEY', valueFrom: { secretKeyRef: spec.apiKeySecretRef } });
+  }
+  return { ...c, env, volumeMounts };
+}
+
+describe("the Helm chart with Temporal's worker controller (workerController.enabled)", () => {
+  // The self-hosted file keeps its CA apart; the controller reads a CA only from the mTLS Secret's ca.crt.
+  const bundledCA = { 'temporal.serverCA.secretName': 'temporal-client-tls', 'temporal.serverCA.key': 'ca.crt' };
+  const setsFor = (file: ValuesFile) => ({ 'workerController.enabled': true, ...(file === 'values-self-hosted.yaml' ? bundledCA : {}) });
+  const rendered = {} as Record<ValuesFile, K8sObject[]>;
+  const scaled = {} as Record<ValuesFile, K8sObject[]>;
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'helm-controller-'));
+  afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
+  beforeAll(async () => {
+    for (const file of valuesFiles) {
+      rendered[file] = await render(file, setsFor(file));
+      scaled[file] = await render(file, { ...setsFor(file), 'worker.autoscaling.enabled': true });
+    }
+  });
+
+  it.each(valuesFiles)('passes helm lint --strict with %s', async (file) => {
+    const { code, stdout, stderr } = await runHelm(['lint', '--strict', chart, ...fileArgs(file), ...setArgs({ existingSecret: SECRET, ...setsFor(file) })]);
+    expect(code, stdout + stderr).toBe(0);
+  });
+
+  it.each(valuesFiles)('with %s, renders a Connection and a WorkerDeployment instead of worker Deployments, the rollout strategy from the values', (file) => {
+    const values = valuesOf(file);
+    const objects = rendered[file];
+    expect(workerDeployments(objects)).toEqual([]);
+    expect(objects.filter((o) => o.kind === 'ScaledObject')).toEqual([]);
+    // The other processes run as before.
+    for (const component of ['api', 'mailer', 'publisher']) deployment(objects, component);
+
+    const connection = find(objects, 'Connection', 'shop-temporal-fulfillment-temporal');
+    expect(connection.apiVersion).toBe('temporal.io/v1alpha1');
+    expect(connection.spec.hostPort).toBe(values.temporal.address);
+    expect(connection.spec.hostPort).toMatch(/^[a-zA-Z0-9.-]+:[0-9]+$/);
+    if (values.temporal.auth === 'mtls') expect(connection.spec.mutualTLSSecretRef).toEqual({ name: values.temporal.mtls.secretName });
+    else expect(connection.spec.mutualTLSSecretRef).toBeUndefined();
+    if (values.temporal.auth === 'apiKey') expect(connection.spec.apiKeySecretRef).toEqual({ name: SECRET, key: 'TEMPORAL_API_KEY' });
+    else expect(connection.spec.apiKeySecretRef).toBeUndefined();
+    expect(connection.spec.tls?.serverName).toBe(values.temporal.tls.serverName || undefined);
+
+    const wd = find(objects, 'WorkerDeployment', 'shop-temporal-fulfillment-worker');
+    expect(wd.apiVersion).toBe('temporal.io/v1alpha1');
+    expect(wd.spec.workerOptions).toEqual({ connectionRef: { name: connection.metadata.name }, temporalNamespace: values.temporal.namespace });
+    expect(wd.spec.rollout).toEqual(values.workerController.rollout);
+    expect(wd.spec.rollout.strategy).toBe('Progressive');
+    expect(wd.spec.sunset).toEqual(values.workerController.sunset);
+    expect(wd.spec.replicas).toBe(values.worker.replicas);
+
+    const c = container(wd);
+    expect(c.command).toEqual(['node', 'dist/workers/main.js']);
+    expect(podSpec(wd).terminationGracePeriodSeconds).toBeGreaterThan(seconds(workerTuning.shutdownGraceTime));
+    const env = envOf(c);
+    expect(env.TEMPORAL_PROMOTE_FIRST_VERSION?.value).toBe('false');
+    expect(env.TEMPORAL_DEPLOYMENT_NAME).toBeUndefined();
+    expect(env.TEMPORAL_WORKER_BUILD_ID).toBeUndefined();
+    // The controller mounts the mTLS Secret as "temporal-tls": a volume of that name here would clash.
+    expect(podSpec(wd).volumes!.map((v) => v.name)).not.toContain('temporal-tls');
+
+    const pdb = find(objects, 'PodDisruptionBudget', 'shop-temporal-fulfillment-worker');
+    expect(matches(pdb.spec.selector.matchLabels, wd.spec.template.metadata.labels)).toBe(true);
+  });
+
+  it.each(valuesFiles)('with %s, the pods the controller makes from the template load settings the code accepts, each variable named once', (file) => {
+    const values = valuesOf(file);
+    const objects = rendered[file];
+    const wd = find(objects, 'WorkerDeployment', 'shop-temporal-fulfillment-worker');
+    const connection = find(objects, 'Connection', wd.spec.workerOptions.connectionRef.name);
+    const c = asTheControllerRunsIt(container(wd), connection, wd, 'temporal-fulfillment-0-1-0-5d9f7c');
+    const names = (c.env ?? []).map((e) => e.name);
+    expect(names.filter((n, i) => names.indexOf(n) !== i)).toEqual([]);
+    const mounts = c.volumeMounts!.map((m) => m.name);
+    expect(mounts.filter((n, i) => mounts.indexOf(n) !== i)).toEqual([]);
+
+    const files: Record<string, string> = {};
+    for (const e of c.env ?? []) {
+      if (!e.name.startsWith('TEMPORAL_TLS_') || !e.name.endsWith('_PATH')) continue;
+      // Every file the worker reads is in the Secret the controller mounts.
+      expect(e.value).toMatch(/^\/etc\/temporal\/tls\/(tls\.crt|tls\.key|ca\.crt)$/);
+      const standIn = path.join(scratch, `${file}-${path.basename(e.value!)}`);
+      fs.writeFileSync(standIn, `-----BEGIN ${e.name.includes('KEY') ? 'PRIVATE KEY' : 'CERTIFICATE'}-----\nAAAA\n-----END-----\n`);
+      files[e.value!] = standIn;
+    }
+    const settings = settingsFrom(c, files);
+    expect(settings.TEMPORAL_DEPLOYMENT_NAME).toBe('default/shop-temporal-fulfillment-worker');
+    expect(settings.TEMPORAL_WORKER_BUILD_ID).toBe('temporal-fulfillment-0-1-0-5d9f7c');
+    expect(settings.TEMPORAL_PROMOTE_FIRST_VERSION).toBe(false);
+    expect(settings.temporal.connection.address).toBe(values.temporal.address);
+    expect(settings.temporal.namespace).toBe(values.temporal.namespace);
+    expect(settings.TEMPORAL_TASK_QUEUE).toBe(values.temporal.taskQueue);
+    expect(Boolean(settings.temporal.connection.tls)).toBe(values.temporal.auth !== 'none' || values.temporal.tls.enabled);
+    if (values.temporal.auth === 'apiKey') expect(settings.temporal.connection.apiKey).toBe('test-api-key');
+    if (values.temporal.auth === 'mtls') {
+      const tls = settings.temporal.connection.tls as { clientCertPair?: object; serverRootCACertificate?: Buffer; serverNameOverride?: string };
+      expect(tls.clientCertPair).toBeDefined();
+      expect(Boolean(tls.serverRootCACertificate)).toBe(file === 'values-self-hosted.yaml');
+      expect(tls.serverNameOverride).toBe(values.temporal.tls.serverName || undefined);
+    }
+  });
+
+  it.each(valuesFiles)('with %s and KEDA, leaves the count to a ScaledObject per version that the controller makes from a WorkerResourceTemplate', (file) => {
+    const values = valuesOf(file);
+    const objects = scaled[file];
+    const wd = find(objects, 'WorkerDeployment', 'shop-temporal-fulfillment-worker');
+    expect(wd.spec.replicas).toBeUndefined();
+    expect(objects.filter((o) => o.kind === 'ScaledObject')).toEqual([]);
+    const wrt = find(objects, 'WorkerResourceTemplate', 'shop-temporal-fulfillment-worker-keda');
+    expect(wrt.apiVersion).toBe('temporal.io/v1alpha1');
+    expect(wrt.spec.workerDeploymentRef).toEqual({ name: wd.metadata.name });
+    const template = wrt.spec.template;
+    expect([template.apiVersion, template.kind, template.metadata]).toEqual(['keda.sh/v1alpha1', 'ScaledObject', undefined]);
+    // The controller's opt-in markers: it fills in each version's Deployment, deployment name, build id and namespace.
+    expect(template.spec.scaleTargetRef).toEqual({});
+    expect(template.spec).toMatchObject({ minReplicaCount: values.worker.autoscaling.minReplicas, maxReplicaCount: values.worker.autoscaling.maxReplicas });
+    const [trigger] = template.spec.triggers;
+    expect(trigger.type).toBe('temporal');
+    expect(trigger.metadata).toMatchObject({
+      endpoint: values.temporal.address,
+      taskQueue: values.temporal.taskQueue,
+      namespace: '',
+      workerDeploymentName: '',
+      workerDeploymentBuildId: '',
+    });
+    const auth = objects.find((o) => o.kind === 'TriggerAuthentication');
+    if (values.temporal.auth === 'none') expect(trigger.authenticationRef).toBeUndefined();
+    else expect(trigger.authenticationRef).toEqual({ name: auth!.metadata.name });
+  });
+
+  it('passes the Progressive steps, a gate and the build id through, and refuses a strategy the controller does not know', async () => {
+    const objects = await render('values.yaml', { 'workerController.enabled': true, 'workerController.buildId': BUILD_ID }, {
+      workerController: { rollout: { strategy: 'Progressive', steps: [{ rampPercentage: 5, pauseDuration: '30m' }], gate: { workflowType: 'HealthCheck' } } },
+    });
+    const wd = find(objects, 'WorkerDeployment', 'shop-temporal-fulfillment-worker');
+    expect(wd.spec.rollout).toEqual({ strategy: 'Progressive', steps: [{ rampPercentage: 5, pauseDuration: '30m' }], gate: { workflowType: 'HealthCheck' } });
+    expect(wd.spec.workerOptions.unsafeCustomBuildID).toBe(BUILD_ID);
+
+    const manual = await render('values.yaml', { 'workerController.enabled': true }, { workerController: { rollout: { strategy: 'Manual', steps: null } } });
+    expect(find(manual, 'WorkerDeployment', 'shop-temporal-fulfillment-worker').spec.rollout).toEqual({ strategy: 'Manual' });
+
+    for (const [rollout, message] of [
+      [{ strategy: 'BlueGreen' }, /workerController\.rollout\.strategy=BlueGreen: must be Manual, AllAtOnce or Progressive/],
+      [{ strategy: 'Progressive', steps: [] }, /strategy=Progressive needs steps/],
+      [{ strategy: 'Progressive', steps: [{ rampPercentage: 100, pauseDuration: '5m' }] }, /steps\[0\]: needs rampPercentage from 1 to 99/],
+    ] as const) {
+      const { code, stderr } = await runHelm(['template', 'shop', chart, ...extraValues({ workerController: { rollout } }), ...setArgs({ existingSecret: SECRET, 'workerController.enabled': true })]);
+      expect(code).not.toBe(0);
+      expect(stderr).toMatch(message);
+    }
+  });
+
+  it("refuses what the controller could not connect with: a CA outside the mTLS Secret, an address that is not host:port", async () => {
+    const separateCA = await runHelm(['template', 'shop', chart, ...fileArgs('values-self-hosted.yaml'), ...setArgs({ existingSecret: SECRET, 'workerController.enabled': true })]);
+    expect(separateCA.code).not.toBe(0);
+    expect(separateCA.stderr).toMatch(/reads the server's CA only from ca\.crt in the mTLS Secret/);
+    const noAddress = await runHelm(['template', 'shop', chart, ...setArgs({ existingSecret: SECRET, 'workerController.enabled': true, 'temporal.address': '', 'temporal.configFile.configMap': 'temporal-config' })]);
+    expect(noAddress.code).not.toBe(0);
+    expect(noAddress.stderr).toMatch(/workerController\.enabled needs temporal\.address as host:port/);
+  });
+
+  it('gives the controller TLS without client credentials by naming the server in the Connection', async () => {
+    const objects = await render('values.yaml', { 'workerController.enabled': true, 'temporal.tls.enabled': true });
+    const connection = find(objects, 'Connection', 'shop-temporal-fulfillment-temporal');
+    expect(connection.spec.tls).toEqual({ serverName: 'temporal-frontend.temporal' });
+    expect(envOf(container(find(objects, 'WorkerDeployment', 'shop-temporal-fulfillment-worker'))).TEMPORAL_TLS?.value).toBe('true');
   });
 });

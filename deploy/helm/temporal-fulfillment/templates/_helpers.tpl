@@ -53,7 +53,7 @@ helm.sh/chart: {{ printf "%s-%s" $root.Chart.Name $root.Chart.Version | replace 
 
 {{/* Names the chart sets itself or takes from the Secret: `settings` may not set them. */}}
 {{- define "tf.reservedSettings" -}}
-STAFF_TOKEN_SECRET CARRIER_WEBHOOK_SECRET PAYLOAD_ENCRYPTION_KEYS DATABASE_URL SMTP_URL NATS_URL TEMPORAL_API_KEY TEMPORAL_TLS_CLIENT_KEY_DATA TEMPORAL_TLS_CLIENT_CERT_DATA TEMPORAL_ADDRESS TEMPORAL_NAMESPACE TEMPORAL_TASK_QUEUE TEMPORAL_TLS TEMPORAL_TLS_SERVER_NAME TEMPORAL_TLS_CLIENT_CERT_PATH TEMPORAL_TLS_CLIENT_KEY_PATH TEMPORAL_TLS_SERVER_CA_CERT_PATH TEMPORAL_CONFIG_FILE TEMPORAL_PROFILE TEMPORAL_UI_URL DATA_DIR LOG_LEVEL PORT WORKER_METRICS_PORT TRUST_PROXY RATE_LIMIT_PER_MINUTE
+STAFF_TOKEN_SECRET CARRIER_WEBHOOK_SECRET PAYLOAD_ENCRYPTION_KEYS DATABASE_URL SMTP_URL NATS_URL TEMPORAL_API_KEY TEMPORAL_TLS_CLIENT_KEY_DATA TEMPORAL_TLS_CLIENT_CERT_DATA TEMPORAL_ADDRESS TEMPORAL_NAMESPACE TEMPORAL_TASK_QUEUE TEMPORAL_TLS TEMPORAL_TLS_SERVER_NAME TEMPORAL_TLS_CLIENT_CERT_PATH TEMPORAL_TLS_CLIENT_KEY_PATH TEMPORAL_TLS_SERVER_CA_CERT_PATH TEMPORAL_CONFIG_FILE TEMPORAL_PROFILE TEMPORAL_UI_URL TEMPORAL_DEPLOYMENT_NAME TEMPORAL_WORKER_BUILD_ID TEMPORAL_PROMOTE_FIRST_VERSION DATA_DIR LOG_LEVEL PORT WORKER_METRICS_PORT TRUST_PROXY RATE_LIMIT_PER_MINUTE
 {{- end -}}
 
 {{/* Settings every process gets: where it may write, how much it logs, and the plain `settings`. */}}
@@ -103,41 +103,60 @@ Temporal's connection, in the variables @temporalio/envconfig reads (src/tempora
 Files, never inline data: the key stays in its Secret, mounted read-only.
 */}}
 {{- define "tf.temporalEnv" -}}
-{{- $auth := include "tf.temporalAuth" . -}}
-{{- $dir := include "tf.temporalTlsDir" . -}}
-{{- with .Values.temporal.configFile.configMap }}
+{{- include "tf.temporalEnvFor" (list . false) -}}
+{{- end -}}
+
+{{/*
+The same for a pod whose connection Temporal's worker controller completes: it injects
+TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TLS_SERVER_NAME (from the Connection's
+tls.serverName), TEMPORAL_API_KEY, and for mTLS TEMPORAL_TLS with the client pair's paths under
+/etc/temporal/tls (where it mounts the Secret), so the template leaves those out rather than
+name them twice. Usage: include "tf.temporalEnvFor" (list $ byController)
+*/}}
+{{- define "tf.temporalEnvFor" -}}
+{{- $root := index . 0 -}}
+{{- $byController := index . 1 -}}
+{{- $values := $root.Values -}}
+{{- $auth := include "tf.temporalAuth" $root -}}
+{{- $dir := include "tf.temporalTlsDir" $root -}}
+{{- with $values.temporal.configFile.configMap }}
 - name: TEMPORAL_CONFIG_FILE
-  value: {{ printf "%s/%s" (include "tf.temporalConfigDir" $) $.Values.temporal.configFile.key | quote }}
-{{- with $.Values.temporal.configFile.profile }}
+  value: {{ printf "%s/%s" (include "tf.temporalConfigDir" $root) $values.temporal.configFile.key | quote }}
+{{- with $values.temporal.configFile.profile }}
 - name: TEMPORAL_PROFILE
   value: {{ . | quote }}
 {{- end }}
 {{- end }}
-{{- with .Values.temporal.address }}
+{{- if not $byController }}
+{{- with $values.temporal.address }}
 - name: TEMPORAL_ADDRESS
   value: {{ . | quote }}
 {{- end }}
-{{- with .Values.temporal.namespace }}
+{{- with $values.temporal.namespace }}
 - name: TEMPORAL_NAMESPACE
   value: {{ . | quote }}
 {{- end }}
+{{- end }}
 - name: TEMPORAL_TASK_QUEUE
-  value: {{ required "temporal.taskQueue is required" .Values.temporal.taskQueue | quote }}
+  value: {{ required "temporal.taskQueue is required" $values.temporal.taskQueue | quote }}
 - name: TEMPORAL_UI_URL
-  value: {{ .Values.temporal.uiUrl | quote }}
-{{- if eq (include "tf.temporalTls" .) "true" }}
+  value: {{ $values.temporal.uiUrl | quote }}
+{{- if and $byController (eq $auth "mtls") }}
+{{- /* The controller sets TEMPORAL_TLS=true with the client pair. */}}
+{{- else if eq (include "tf.temporalTls" $root) "true" }}
 - name: TEMPORAL_TLS
   value: "true"
-{{- else if not .Values.temporal.configFile.configMap }}
+{{- else if not $values.temporal.configFile.configMap }}
 - name: TEMPORAL_TLS
   value: "false"
 {{- end }}
-{{- with .Values.temporal.tls.serverName }}
+{{- if not $byController }}
+{{- with $values.temporal.tls.serverName }}
 - name: TEMPORAL_TLS_SERVER_NAME
   value: {{ . | quote }}
 {{- end }}
 {{- if eq $auth "apiKey" }}
-{{ include "tf.secretEnv" (list . "TEMPORAL_API_KEY") }}
+{{ include "tf.secretEnv" (list $root "TEMPORAL_API_KEY") }}
 {{- end }}
 {{- if eq $auth "mtls" }}
 - name: TEMPORAL_TLS_CLIENT_CERT_PATH
@@ -145,20 +164,27 @@ Files, never inline data: the key stays in its Secret, mounted read-only.
 - name: TEMPORAL_TLS_CLIENT_KEY_PATH
   value: {{ printf "%s/tls.key" $dir | quote }}
 {{- end }}
-{{- if .Values.temporal.serverCA.secretName }}
+{{- end }}
+{{- if $values.temporal.serverCA.secretName }}
+{{- /* With the controller, the CA is the ca.crt of the mTLS Secret it mounts at the same folder (tf.workerController.check). */}}
 - name: TEMPORAL_TLS_SERVER_CA_CERT_PATH
   value: {{ printf "%s/ca.crt" $dir | quote }}
 {{- end }}
 {{- end -}}
 
-{{/* Volumes of a pod: /tmp always; Temporal's TLS files and config file for the processes that talk to Temporal. */}}
+{{/*
+Volumes of a pod: /tmp always; Temporal's TLS files and config file for the processes that talk to
+Temporal. Usage: include "tf.volumes" (list $ talksToTemporal [byController]); with byController
+the worker controller mounts the mTLS Secret itself, as "temporal-tls" at /etc/temporal/tls.
+*/}}
 {{- define "tf.volumes" -}}
 {{- $root := index . 0 -}}
 {{- $temporal := index . 1 -}}
+{{- $byController := and (gt (len .) 2) (index . 2) -}}
 - name: tmp
   emptyDir:
     sizeLimit: 64Mi
-{{- if and $temporal (include "tf.temporalTlsVolumeNeeded" $root) }}
+{{- if and $temporal (not $byController) (include "tf.temporalTlsVolumeNeeded" $root) }}
 # The client's pair and the server's CA side by side in one read-only folder, whichever Secrets hold them.
 - name: temporal-tls
   projected:
@@ -188,9 +214,10 @@ Files, never inline data: the key stays in its Secret, mounted read-only.
 {{- define "tf.volumeMounts" -}}
 {{- $root := index . 0 -}}
 {{- $temporal := index . 1 -}}
+{{- $byController := and (gt (len .) 2) (index . 2) -}}
 - name: tmp
   mountPath: /tmp
-{{- if and $temporal (include "tf.temporalTlsVolumeNeeded" $root) }}
+{{- if and $temporal (not $byController) (include "tf.temporalTlsVolumeNeeded" $root) }}
 - name: temporal-tls
   mountPath: {{ include "tf.temporalTlsDir" $root }}
   readOnly: true
