@@ -25,8 +25,10 @@ function grpcError(err: unknown): { code?: number; message: string } {
 }
 
 /**
- * A version exists once its first worker has polled; until then Temporal answers that there is
- * no such deployment or version. Retries `call` through that, for at most `timeoutMs`.
+ * A version exists once its first worker has polled, and has a task queue once a poller of it
+ * has polled that queue (for workflows and for activities apart); until then Temporal answers
+ * that there is no such deployment or version, or that the version lacks task queues the current
+ * one has. Retries `call` through that, for at most `timeoutMs`.
  */
 async function onceRegistered<T>(what: string, call: () => Promise<T>, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -35,7 +37,7 @@ async function onceRegistered<T>(what: string, call: () => Promise<T>, timeoutMs
       return await call();
     } catch (err) {
       const { code, message } = grpcError(err);
-      const notYet = (code === NOT_FOUND || code === FAILED_PRECONDITION) && /not found|no worker deployment/i.test(message);
+      const notYet = (code === NOT_FOUND || code === FAILED_PRECONDITION) && /not found|no worker deployment|missing active task queues/i.test(message);
       if (!notYet || Date.now() > deadline) throw new Error(`${what}: ${message}`);
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -47,6 +49,15 @@ export async function makeCurrent(api: DeploymentApi, version: WorkerVersion, ti
   await onceRegistered(
     `making ${versionName(version)} current`,
     () => api.workflowService.setWorkerDeploymentCurrentVersion({ namespace: api.namespace, deploymentName: version.deploymentName, buildId: version.buildId, identity }),
+    timeoutMs,
+  );
+}
+
+/** Sends `percentage` of new workflows to `version`, the rest to the current version. */
+export async function setRamping(api: DeploymentApi, version: WorkerVersion, percentage: number, timeoutMs = 30_000): Promise<void> {
+  await onceRegistered(
+    `ramping ${versionName(version)} to ${percentage} %`,
+    () => api.workflowService.setWorkerDeploymentRampingVersion({ namespace: api.namespace, deploymentName: version.deploymentName, buildId: version.buildId, percentage, identity }),
     timeoutMs,
   );
 }

@@ -28,7 +28,8 @@ async function main(): Promise<void> {
     logger.info('worker stopped before Temporal answered');
     process.exit(0);
   }
-  const version = workerVersion(settings, await workflowBuildId());
+  const bundleBuildId = await workflowBuildId();
+  const version = workerVersion(settings, bundleBuildId);
   const worker = await createFulfillmentWorker({
     connection,
     namespace: settings.temporal.namespace,
@@ -44,7 +45,9 @@ async function main(): Promise<void> {
   // shutdownGraceTime), then run() returns.
   const running = worker.run();
   const routing = settings.TEMPORAL_PROMOTE_FIRST_VERSION ? await promoteFirst({ workflowService: connection.workflowService, namespace: settings.temporal.namespace }, version, logger) : 'left to the operator';
-  logger.info({ taskQueue: settings.TEMPORAL_TASK_QUEUE, version: versionName(version), routing, temporal: settings.temporal.connection.address, connection: settings.temporal.description, metricsPort: settings.WORKER_METRICS_PORT }, 'worker polling');
+  // A build id set by hand is logged beside the code's own: the two differing is how a changed
+  // workflow slips under an old version (README, "Deploying a change").
+  logger.info({ taskQueue: settings.TEMPORAL_TASK_QUEUE, version: versionName(version), codeBuildId: bundleBuildId, routing, temporal: settings.temporal.connection.address, connection: settings.temporal.description, metricsPort: settings.WORKER_METRICS_PORT }, 'worker polling');
   await running;
   await connection.close();
   await db.destroy();

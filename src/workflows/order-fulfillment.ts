@@ -72,7 +72,7 @@ async function afterDispatch(order: OrderRecord): Promise<void> {
     order.markShipment('DELIVERED');
     // Added while orders were running. Replaying an order that passed this point before the
     // change, patched() answers false and the order completes as it did; new orders send the
-    // message. See README, "Changing a workflow safely".
+    // message. See README, "Deploying a change".
     if (patched('notify-on-delivery')) await order.tellCustomer('order-delivered', { trackingNumber: order.shipment?.trackingNumber });
     order.moveTo('COMPLETED');
   } catch (err) {

@@ -54,8 +54,8 @@ export function testVersion(taskQueue: string, buildId = inject('workflowBuildId
 }
 
 /** Starts the project's worker over the given services, on a fresh task queue unless one is given. */
-export function startTestWorker(temporal: TestTemporal, services: Services, taskQueue = uniqueId('tq')): Promise<RunningWorker> {
-  return startVersionedWorker(temporal, { taskQueue, services, codec: testCodec, workflowBundle: { codePath: inject('workflowBundlePath') } });
+export function startTestWorker(temporal: TestTemporal, services: Services, taskQueue = uniqueId('tq'), opts: { current?: boolean } = {}): Promise<RunningWorker> {
+  return startVersionedWorker(temporal, { taskQueue, services, codec: testCodec, workflowBundle: { codePath: inject('workflowBundlePath') }, ...opts });
 }
 
 /**

@@ -10,7 +10,7 @@ import { projectRoot } from '../../src/dev/temporal-cli';
 import type { OrderView } from '../../src/domain';
 import type { Services } from '../../src/services';
 import { createServices } from '../../src/services';
-import { type DeploymentApi, deploymentStatus, makeCurrent, retireVersion, type VersionStatus } from '../../src/workers/deployment';
+import { type DeploymentApi, deploymentStatus, makeCurrent, retireVersion, setRamping, type VersionStatus } from '../../src/workers/deployment';
 import { buildIdOf, type WorkerVersion } from '../../src/workers/versioning';
 import { cancelOrder, reportShipmentEvent } from '../../src/workflows/messages';
 import { addedAfter, bundleWithChange, type ChangedBundle } from '../support/changed-bundle';
@@ -113,7 +113,7 @@ describe('deploying a change to the order workflow without a patch', () => {
     expect(await versionStatus(versionA.buildId)).toMatchObject({ state: 'current', pinned: { orders: 3, coffeeOrders: 0 } });
 
     // A 50 % ramp: new orders split between A and B.
-    await api.workflowService.setWorkerDeploymentRampingVersion({ namespace: 'default', deploymentName, buildId: versionB.buildId, percentage: 50, identity: 'test' });
+    await setRamping(api, versionB, 50);
     expect(await versionStatus(versionB.buildId)).toMatchObject({ state: 'ramping', rampPercentage: 50 });
     const ramped = await Promise.all(Array.from({ length: 30 }, () => newOrder()));
     const rampedOn = await Promise.all(ramped.map(({ handle }) => pinnedTo(handle)));

@@ -24,7 +24,9 @@ beforeAll(async () => {
   services = createServices(db.db);
   env = await createTimeSkippingEnvironment();
   const temporal: TestTemporal = { client: env.client, nativeConnection: env.nativeConnection, close: async () => undefined };
-  worker = await startTestWorker(temporal, services);
+  // The time-skipping server has no Worker Deployments: it gives every task to whoever polls, so
+  // the versioned worker is not made current (the server would refuse the call).
+  worker = await startTestWorker(temporal, services, uniqueId('tq'), { current: false });
 }, 300_000);
 afterAll(async () => {
   await worker?.stop();
