@@ -78,7 +78,6 @@ async function main(): Promise<void> {
   Secrets      ${created.length > 0 ? `created ${created.join(', ')} in ${secrets}` : `from the settings and ${secrets}`}
   Staff token  npm run --silent staff:token -- --name <you> --role admin
 Ctrl-C stops everything.`);
-  await warnOfStrandedOrders(deployment, version, settings.TEMPORAL_TASK_QUEUE);
 
   // In order: the API stops taking requests and finishes those in flight (they may wait on
   // workflows, so the worker still runs), then the worker drains, then Temporal stops.
@@ -104,6 +103,7 @@ Ctrl-C stops everything.`);
   };
   process.on('SIGINT', () => void stop().then(() => process.exit(0)));
   process.on('SIGTERM', () => void stop().then(() => process.exit(0)));
+  void warnOfStrandedOrders(deployment, version, settings.TEMPORAL_TASK_QUEUE);
   temporal?.on('exit', (code) => {
     if (stopping) return;
     console.error(`the Temporal dev server exited (${code}); stopping`);
@@ -123,9 +123,9 @@ async function warnOfStrandedOrders(api: DeploymentApi, version: WorkerVersion, 
     if (other.buildId === version.buildId || orders + coffeeOrders === 0) continue;
     console.warn(`
   ${orders} order(s) and ${coffeeOrders} coffee order(s) run on an earlier version of the workflow code,
-  ${versionName({ ...version, buildId: other.buildId })}, and wait for a worker of it. Run that code's worker beside this one
-  (git worktree; npm run start:worker with TEMPORAL_WORKER_BUILD_ID=${other.buildId}), or, when the change
-  replays them, move them here: README, "Deploying a change".`);
+  ${versionName({ ...version, buildId: other.buildId })}, and wait for a worker of it: run that code's worker beside
+  this one (check it out in a git worktree, then npm run start:worker there), or, if this code replays
+  them, move them here. README, "Deploying a change".`);
   }
 }
 

@@ -27,6 +27,7 @@ describe('the local stack', () => {
     const env = { PORT: String(port), TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`, TEMPORAL_UI_URL: `http://localhost:${uiPort}` };
     const first = await startStack(env);
     expect(first.stack.output()).not.toContain('using the Temporal server already');
+    expect(first.stack.output()).toMatch(/Workers\s+version temporal-fulfillment:wf-[0-9a-f]{12}, current/);
 
     const sku = uniqueId('LAMP');
     await first.http.put(`/inventory/${sku}`, { name: 'Lamp', priceCents: 4500, available: 10 });
@@ -53,9 +54,23 @@ describe('the local stack', () => {
       expect(done.payment.status).toBe('CAPTURED');
       expect((await second.http.get(`/orders/${cancelled}`)).body.status).toBe('CANCELLED');
       expect((await second.http.get(`/inventory/${sku}`)).body).toMatchObject({ available: 9, reserved: 0, shipped: 1 });
+      const waiting = uniqueId('waiting');
+      expect((await second.http.post('/orders', orderFor([{ sku, quantity: 1 }]), { 'Idempotency-Key': waiting })).status).toBe(202);
+      await eventually(() => second.http.get(`/orders/${waiting}`), (o) => o.status === 'SHIPMENT_CREATED');
     } finally {
       second.stack.child.kill('SIGINT');
       expect(await second.stack.exited).toBe(0);
     }
-  }, 180_000);
+
+    // After a change to the workflow code (a build id of its own stands for it), the order of the
+    // earlier code waits for a worker of that code, and npm start says so rather than leave it silent.
+    const third = await startStack({ ...env, TEMPORAL_WORKER_BUILD_ID: 'edited-code' });
+    try {
+      expect(third.stack.output()).toMatch(/Workers\s+version temporal-fulfillment:edited-code, current/);
+      await waitForOutput(third.stack, /1 order\(s\) and 0 coffee order\(s\) run on an earlier version of the workflow code,\s+temporal-fulfillment:wf-[0-9a-f]{12}, and wait for a worker of it/);
+    } finally {
+      third.stack.child.kill('SIGINT');
+      expect(await third.stack.exited).toBe(0);
+    }
+  }, 240_000);
 });
