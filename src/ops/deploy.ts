@@ -59,7 +59,7 @@ export function describe(status: DeploymentStatus, where: string): string {
       `${v.pollers.workflow}/${v.pollers.activity}`,
       String(v.pinned.orders),
       String(v.pinned.coffeeOrders),
-      nextStep(v),
+      nextStep(v, status.deploymentName),
     ]),
   ];
   const { orders, coffeeOrders } = status.unversioned;
@@ -68,12 +68,14 @@ export function describe(status: DeploymentStatus, where: string): string {
   return [header, '', ...rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd())].join('\n');
 }
 
-function nextStep(v: VersionStatus): string {
+function nextStep(v: VersionStatus, deploymentName: string): string {
   const pinned = v.pinned.orders + v.pinned.coffeeOrders;
   const polling = v.pollers.workflow + v.pollers.activity > 0;
   if (v.state === 'current') return polling ? '' : 'no worker polls: new orders wait';
   if (v.state === 'ramping') return polling ? '' : 'no worker polls: ramped orders wait';
   if (pinned > 0) return polling ? 'keep its workers until drained' : 'start its workers: pinned orders wait for them';
+  // Never current: a new version waiting for its promote.
+  if (v.state === 'inactive' && polling) return `to promote: temporal worker deployment set-current-version --deployment-name ${deploymentName} --build-id ${v.buildId}`;
   if (v.state === 'draining') return 'keep its workers: Temporal has not seen it drained yet';
   return polling ? 'stop its workers, then: npm run deploy:retire -- ' + v.buildId : 'npm run deploy:retire -- ' + v.buildId;
 }

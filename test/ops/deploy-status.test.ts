@@ -79,6 +79,14 @@ describe('deploy:status and deploy:retire', () => {
     expect(next.output()).toContain(`not current until promoted: temporal worker deployment set-current-version --deployment-name tf-${taskQueue} --build-id next-build`);
     await waitUntil(async () => (await statusJson()).versions.some((v) => v.buildId === 'next-build' && v.pollers.workflow > 0), 'the next version to be polling');
     expect((await statusJson()).versions.find((v) => v.buildId === 'next-build')).toMatchObject({ state: 'inactive', pinned: { orders: 0, coffeeOrders: 0 } });
+    expect(row((await deploy('status')).output, 'next-build')).toEqual([
+      'next-build',
+      'inactive',
+      '1/1',
+      '0',
+      '0',
+      `to promote: temporal worker deployment set-current-version --deployment-name tf-${taskQueue} --build-id next-build`,
+    ]);
 
     const current = await deploy('retire', builtId);
     expect(current.code).toBe(3);
