@@ -1,6 +1,7 @@
 // The state of one coffee order inside its workflow: who makes it, what the customer and the
 // barista have asked for, the view it publishes, and the rules its Update validators apply.
 import { patched, upsertMemo } from '@temporalio/workflow';
+import { patches } from './patches';
 import { CoffeeStatusAttribute, type CoffeeInput, type CoffeeStatus, type CoffeeView, finalCoffeeStatuses, priceCoffee } from '../domain';
 import { Saga } from './saga';
 
@@ -47,7 +48,7 @@ export class CoffeeRecord extends Saga<CoffeeStatus, CoffeeView> {
 
   /** Coffee orders started before the counter was told of a cancel or a failure end silently. */
   protected async tellEnding(): Promise<void> {
-    if (!patched('coffee-tells-ending')) return;
+    if (!patched(patches.coffeeTellsEnding)) return;
     await this.tellCustomer(this.cancelled ? 'coffee-cancelled' : 'coffee-failed', { reason: this.failure?.message });
   }
 

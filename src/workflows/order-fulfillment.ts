@@ -6,6 +6,7 @@ import { checkOrderInput, type OrderInput, type OrderView } from '../domain';
 import { describeFailure } from './journal';
 import { cancelOrder, getOrder, reportShipmentEvent, shipmentEvent } from './messages';
 import { OrderRecord } from './order-record';
+import { patches } from './patches';
 import { refuse, validInput } from './saga';
 
 /**
@@ -43,7 +44,7 @@ async function untilDispatched(order: OrderRecord): Promise<void> {
   order.moveTo('SHIPMENT_CREATED');
 
   // Added while orders were running: older ones wait for the carrier without a deadline.
-  if (patched('dispatch-deadline')) await waitForCarrierUntilDeadline(order);
+  if (patched(patches.dispatchDeadline)) await waitForCarrierUntilDeadline(order);
   else await order.until(() => order.dispatched || order.stopRequested);
   order.stopIfAsked();
 }
@@ -73,7 +74,7 @@ async function afterDispatch(order: OrderRecord): Promise<void> {
     // Added while orders were running. Replaying an order that passed this point before the
     // change, patched() answers false and the order completes as it did; new orders send the
     // message. See README, "Deploying a change".
-    if (patched('notify-on-delivery')) await order.tellCustomer('order-delivered', { trackingNumber: order.shipment?.trackingNumber });
+    if (patched(patches.notifyOnDelivery)) await order.tellCustomer('order-delivered', { trackingNumber: order.shipment?.trackingNumber });
     order.moveTo('COMPLETED');
   } catch (err) {
     // Nothing can be undone once the parcel is on its way: a person settles it with the customer.

@@ -1,12 +1,6 @@
 // The view a workflow writes to its memo: the server keeps it, so readers never run the workflow.
 import { condition, patched, setCurrentDetails, upsertMemo, workflowInfo } from '@temporalio/workflow';
-
-/**
- * Orders started before the view moved into the memo replay without writing it (patched()
- * answers false while their recorded history is replayed) and begin writing it from their next
- * live step.
- */
-const VIEW_IN_MEMO = 'view-in-memo';
+import { patches } from './patches';
 
 /**
  * The base of both workflows' records. The API reads `memo.view` through DescribeWorkflowExecution:
@@ -31,7 +25,7 @@ export abstract class PublishedView<V> {
     const view = this.view();
     // The Web UI's "current details": where the saga stands. Answered to a query, not a command.
     setCurrentDetails(this.currentDetails(view));
-    if (!patched(VIEW_IN_MEMO)) return;
+    if (!patched(patches.viewInMemo)) return;
     const json = JSON.stringify(view);
     if (json === this.written) return;
     this.written = json;

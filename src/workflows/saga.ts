@@ -12,17 +12,9 @@ import {
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { type EventKind, eventType, type FailureRecord, InputProblem, isDecline, type OrderStatusAttribute, type PaymentStatus, type ShopEvent } from '../domain';
 import { describeFailure, Journal } from './journal';
+import { patches } from './patches';
 import { PublishedView } from './published-view';
 import { call, forward, queueNotification, recordEvents, type StepInput, type StepName, type StepResult, stepKey, toCompletion } from './steps';
-
-/** The patch behind which Update handlers answer only once the main code is at rest (viewOnce). */
-const ANSWER_AT_REST = 'answer-at-rest';
-
-/**
- * The patch behind which each status change is written to the events outbox. Orders started
- * before it replay without writing, and write from their next live status change on.
- */
-const ORDER_EVENTS = 'order-events';
 
 /** How a saga that could not go forward ends. Both workflows' status lists include these. */
 type Ending = 'CANCELLED' | 'FAILED' | 'NEEDS_ATTENTION';
@@ -121,7 +113,7 @@ export abstract class Saga<Status extends string, View> extends PublishedView<Vi
    */
   private recordEvents(): Promise<void> | undefined {
     if (this.unrecordedEvents.length === 0) return undefined;
-    if (!patched(ORDER_EVENTS)) {
+    if (!patched(patches.orderEvents)) {
       this.unrecordedEvents = [];
       return undefined;
     }
@@ -218,7 +210,7 @@ export abstract class Saga<Status extends string, View> extends PublishedView<Vi
    * workflow refused (an order already dispatched).
    */
   async viewOnce(done: () => boolean): Promise<View> {
-    const atRest = patched(ANSWER_AT_REST);
+    const atRest = patched(patches.answerAtRest);
     let firstCheck = true;
     const answered = () => {
       if (!atRest) return done();

@@ -8,6 +8,7 @@ import { bundleWorkflows } from '../../src/workers/bundle';
 import { WORKFLOWS_PATH, workflowSinks } from '../../src/workers/worker';
 import { HISTORIES_DIR, KNOWN_SDK_NONDETERMINISM, SDK_ISSUE_HISTORIES_DIR } from '../support/histories';
 import { testCodec } from '../support/secrets';
+import { bundleWithChange } from '../support/changed-bundle';
 
 function recordedHistories(only?: RegExp) {
   return fs
@@ -64,16 +65,9 @@ describe('recorded histories', () => {
 
   it('catch a change that would break running orders: the delivery email without patched()', async () => {
     // A copy of the workflows with the patched() guard taken away, as a careless change would.
-    const copy = path.join(path.dirname(WORKFLOWS_PATH), '..', '.temporal', `unpatched-${process.pid}`); // git-ignored, outside node_modules
-    fs.cpSync(path.dirname(WORKFLOWS_PATH), path.join(copy, 'src'), { recursive: true });
-    const workflowFile = path.join(copy, 'src', 'workflows', 'order-fulfillment.ts');
-    const code = fs.readFileSync(workflowFile, 'utf8');
-    expect(code).toContain("patched('notify-on-delivery')");
-    fs.writeFileSync(workflowFile, code.replace("patched('notify-on-delivery')", 'true'));
+    const copy = path.join(path.dirname(WORKFLOWS_PATH), '..', '.temporal', `unpatched-${process.pid}`); // git-ignored
     try {
-      const { code: bundle } = await bundleWorkflows(path.join(copy, 'src', 'workflows'));
-      const codePath = path.join(copy, 'bundle.js');
-      fs.writeFileSync(codePath, bundle);
+      const { codePath } = await bundleWithChange(copy, [{ file: 'order-fulfillment.ts', find: 'patched(patches.notifyOnDelivery)', replace: 'true' }]);
 
       const [completed] = await replay(codePath, recordedHistories(/order-fulfillment.an-order-that-goes-well-reserves/));
 

@@ -1,0 +1,26 @@
+// The workflows' patches are listed in one file: every patched() call names one of them, so what
+// each patch changed, and what still needs it, is read in one place.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { WORKFLOWS_PATH } from '../../src/workers/worker';
+import { patches } from '../../src/workflows/patches';
+
+const sources = fs
+  .readdirSync(WORKFLOWS_PATH)
+  .filter((file) => file.endsWith('.ts') && file !== 'patches.ts')
+  .map((file) => ({ file, code: fs.readFileSync(path.join(WORKFLOWS_PATH, file), 'utf8') }));
+
+describe('the patches file', () => {
+  it('is where every patched() and deprecatePatch() call in the workflows takes its id from', () => {
+    const calls = sources.flatMap(({ file, code }) => [...code.matchAll(/\b(?:patched|deprecatePatch)\(([^)]+)\)/g)].map((m) => `${file}: ${m[1]}`));
+    expect(calls.length).toBeGreaterThanOrEqual(Object.keys(patches).length);
+    expect(calls.filter((call) => !/: patches\.\w+$/.test(call))).toEqual([]);
+    const used = new Set(calls.map((call) => call.split('patches.')[1]));
+    expect([...used].sort()).toEqual(Object.keys(patches).sort());
+  });
+
+  it('keeps the ids the recorded histories carry, each once', () => {
+    expect(Object.values(patches).sort()).toEqual(['answer-at-rest', 'coffee-tells-ending', 'dispatch-deadline', 'notify-on-delivery', 'order-events', 'view-in-memo']);
+  });
+});
