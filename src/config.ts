@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import type { DatabaseOptions } from './db/database';
-import { EncryptionKeysError, parseEncryptionKeys } from './security/payload-encryption';
+import { EncryptionCodec, EncryptionKeysError, parseEncryptionKeys } from './security/payload-encryption';
 import { readSecretsFile, type SecretSetting, secretNames, secretsFile } from './security/secrets';
 import { type TemporalTarget, TemporalSettingsError, temporalTarget } from './temporal-connection';
 
@@ -168,4 +168,12 @@ export function settingsOrExit(...needed: SecretSetting[]): Settings {
     console.error(err.message);
     process.exit(2);
   }
+}
+
+/**
+ * The payload codec the settings describe, for every process that talks to Temporal: the client,
+ * the worker and the replayer must all use the same keys, or history cannot be read.
+ */
+export function encryptionCodec(settings: Settings): EncryptionCodec {
+  return new EncryptionCodec(parseEncryptionKeys(requireSecret(settings, 'PAYLOAD_ENCRYPTION_KEYS')));
 }

@@ -1,10 +1,9 @@
 // What the API is built from: passed in, so tests build it over a real client and database.
 import type { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
-import { requireSecret, type Settings } from '../config';
+import { encryptionCodec, requireSecret, type Settings } from '../config';
 import type { Db } from '../db/database';
 import type { Logger } from '../observability/logger';
-import { encryptionCodec } from '../security/settings';
 import { StaffTokens } from '../security/staff-tokens';
 import type { Services } from '../services';
 

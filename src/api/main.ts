@@ -1,10 +1,9 @@
 // API process entry point: serves HTTP until SIGINT/SIGTERM, then drains and exits.
-import { settingsOrExit } from '../config';
+import { encryptionCodec, settingsOrExit } from '../config';
 import { createLogger } from '../observability/logger';
 import { stopOnSignals } from '../shutdown';
 import { startTracing } from '../observability/tracing';
 import { openDatabase } from '../db/database';
-import { encryptionCodec } from '../security/settings';
 import { createServices } from '../services';
 import { apiDeps } from './deps';
 import { startApiServer } from './server';

@@ -4,9 +4,8 @@
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
-import { type Settings, settingsOrExit } from '../config';
+import { encryptionCodec, type Settings, settingsOrExit } from '../config';
 import { ensureSecretsFile, secretNames, secretsFile } from '../security/secrets';
-import { encryptionCodec } from '../security/settings';
 import { openDatabase } from '../db/database';
 import { createLogger } from '../observability/logger';
 import { installTemporalRuntime } from '../observability/runtime';

@@ -1,8 +1,7 @@
 // The coffee shop: menu, recipes, pricing, statuses and the order view (the workflow sandbox
 // loads this; the API's zod schemas are in ./schemas).
 import type { FailureRecord } from './failures';
-import type { OrderItem, PaymentStatus, StepRecord } from './order';
-import type { CoffeeInput, CoffeeItem } from './schemas';
+import type { OrderItem, PaymentStatus, PaymentToken, StepRecord } from './shop';
 
 export const Sizes = ['small', 'medium', 'large'] as const;
 export type Size = (typeof Sizes)[number];
@@ -38,7 +37,27 @@ export const menu: readonly MenuItem[] = [
 export const MAX_PICKUP_SECONDS = 86_400;
 export const DEFAULT_PICKUP_TIMEOUT_SECONDS = 1800;
 
-export type { CoffeeInput, CoffeeItem, PlaceCoffeeOrder } from './schemas';
+export interface CoffeeItem {
+  drink: Drink;
+  size: Size;
+  quantity: number;
+}
+
+/** What a customer sends to order coffee: drinks by name and size, priced from the menu. */
+export interface PlaceCoffeeOrder {
+  customerName: string;
+  items: CoffeeItem[];
+  paymentToken: PaymentToken;
+  /** How long the drinks wait on the counter; at most MAX_PICKUP_SECONDS. */
+  pickupTimeoutSeconds?: number;
+}
+
+export interface CoffeeInput extends PlaceCoffeeOrder {
+  orderId: string;
+  pickupTimeoutSeconds: number;
+  /** How long an order may wait in the queue before the shift manager hears of it. */
+  claimSlaSeconds: number;
+}
 
 export const coffeeStatuses = ['RECEIVED', 'PAID', 'QUEUED', 'PREPARING', 'READY', 'PICKED_UP', 'CANCELLED', 'FAILED', 'ABANDONED', 'NEEDS_ATTENTION'] as const;
 export type CoffeeStatus = (typeof coffeeStatuses)[number];

@@ -3,7 +3,7 @@
 // them, so this holds types and pure rules only. No card data and no personal data: an order
 // event names the shop's opaque customer id, a coffee event nobody at all.
 import type { FailureRecord } from './failures';
-import type { PaymentStatus } from './order';
+import type { PaymentStatus } from './shop';
 
 export type EventKind = 'order' | 'coffee';
 

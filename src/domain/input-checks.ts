@@ -1,9 +1,9 @@
 // A workflow checks its own input at its edge, without a schema library: the API validated the
 // request with zod already, and these catch a start from elsewhere (the CLI, a script) that
 // would otherwise fail deep inside a step. Each problem names its field.
-import { Drinks, MAX_PICKUP_SECONDS, Sizes } from './coffee';
-import { DEFAULT_DISPATCH_DEADLINE_HOURS, orderIdPattern, PaymentTokens, skuPattern } from './order';
-import type { CoffeeInput, OrderInput } from './schemas';
+import { type CoffeeInput, Drinks, MAX_PICKUP_SECONDS, Sizes } from './coffee';
+import { DEFAULT_DISPATCH_DEADLINE_HOURS, type OrderInput } from './order';
+import { orderIdPattern, PaymentTokens, skuPattern } from './shop';
 
 /** What is wrong with a workflow's input. */
 export class InputProblem extends Error {}
@@ -46,7 +46,7 @@ export function checkOrderInput(input: unknown): OrderInput {
   need(typeof (address as Fields).country === 'string' && /^[A-Z]{2}$/.test((address as Fields).country as string), 'shippingAddress.country: a code such as "DE"');
   const hours = fields.dispatchDeadlineHours ?? DEFAULT_DISPATCH_DEADLINE_HOURS;
   need(isWhole(hours, 1), 'dispatchDeadlineHours: a whole number of at least 1');
-  return { ...(fields as OrderInput), dispatchDeadlineHours: hours as number };
+  return { ...(fields as unknown as OrderInput), dispatchDeadlineHours: hours as number };
 }
 
 /** The coffee workflow's input. */
@@ -60,5 +60,5 @@ export function checkCoffeeInput(input: unknown): CoffeeInput {
   }
   need(isWhole(fields.pickupTimeoutSeconds, 1, MAX_PICKUP_SECONDS), `pickupTimeoutSeconds: a whole number from 1 to ${MAX_PICKUP_SECONDS}`);
   need(isWhole(fields.claimSlaSeconds, 1), 'claimSlaSeconds: a whole number of at least 1');
-  return fields as CoffeeInput;
+  return fields as unknown as CoffeeInput;
 }

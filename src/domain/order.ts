@@ -1,39 +1,47 @@
-// Orders: statuses, the order view, and the checks of its input that need no schema library
-// (the workflow sandbox loads this; the API's zod schemas are in ./schemas).
+// Orders: what is placed, statuses and the order view (the workflow sandbox loads this; the
+// API's zod schemas for the same shapes are in ./schemas).
 import type { FailureRecord } from './failures';
-import type { OrderInput } from './schemas';
-
-/** The simulated gateway's test tokens (DESIGN.md, "Payment tokens"). */
-export const PaymentTokens = ['tok_ok', 'tok_declined', 'tok_insufficient_funds', 'tok_flaky'] as const;
-export type PaymentToken = (typeof PaymentTokens)[number];
-
-/** SKUs and order ids (an Idempotency-Key becomes the order id) are safe in a workflow id and a URL. */
-export const skuPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-export const orderIdPattern = /^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$/;
+import type { OrderItem, PaymentStatus, PaymentToken, StepRecord } from './shop';
 
 /** How long the carrier has to collect a parcel: a card authorization lasts about a week. */
 export const DEFAULT_DISPATCH_DEADLINE_HOURS = 72;
 
-export type { OrderInput, OrderItem, PlaceOrder, ShippingAddress } from './schemas';
+export interface ShippingAddress {
+  name: string;
+  line1: string;
+  city: string;
+  postalCode: string;
+  /** ISO 3166-1 alpha-2, such as "DE". */
+  country: string;
+}
+
+/** What a client sends to place an order: no prices, which come from the catalog. */
+export interface PlaceOrder {
+  customerId: string;
+  email: string;
+  items: OrderItem[];
+  shippingAddress: ShippingAddress;
+  paymentToken: PaymentToken;
+}
+
+/**
+ * The workflow's input: the validated request, the id it was given, and the shop's dispatch
+ * deadline (orders started before the deadline existed carry none and never use one).
+ */
+export interface OrderInput extends PlaceOrder {
+  orderId: string;
+  dispatchDeadlineHours: number;
+}
 
 export const orderStatuses = ['RECEIVED', 'INVENTORY_RESERVED', 'PAYMENT_AUTHORIZED', 'SHIPMENT_CREATED', 'DISPATCHED', 'COMPLETED', 'FAILED', 'CANCELLED', 'NEEDS_ATTENTION'] as const;
 export type OrderStatus = (typeof orderStatuses)[number];
 
 export const finalOrderStatuses: readonly OrderStatus[] = ['COMPLETED', 'FAILED', 'CANCELLED', 'NEEDS_ATTENTION'];
 
-export type PaymentStatus = 'PENDING' | 'AUTHORIZED' | 'CAPTURED' | 'VOIDED' | 'REFUNDED' | 'DECLINED';
 export type ShipmentStatus = 'CREATED' | 'DISPATCHED' | 'DELIVERED' | 'CANCELLED';
 
 export const ShipmentEvents = ['DISPATCHED', 'DELIVERED'] as const;
 export type ShipmentEvent = (typeof ShipmentEvents)[number];
-
-/** One step of a saga as the customer and the operator see it. */
-export interface StepRecord {
-  name: string;
-  status: 'COMPLETED' | 'FAILED';
-  at: string;
-  detail?: string;
-}
 
 /**
  * What GET /orders/:id answers. The workflow keeps it and writes it to its memo as each step
@@ -66,9 +74,4 @@ export function receivedOrderView(input: OrderInput): OrderView {
     compensations: [],
     failure: null,
   };
-}
-
-/** Integer cents as people read them: 2500 → "25.00". */
-export function formatCents(cents: number): string {
-  return (cents / 100).toFixed(2);
 }

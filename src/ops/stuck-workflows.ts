@@ -5,8 +5,7 @@
 import { parseArgs } from 'node:util';
 import { Client, Connection, type WorkflowExecutionInfo } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { settingsOrExit } from '../config';
-import { encryptionCodec } from '../security/settings';
+import { encryptionCodec, settingsOrExit } from '../config';
 
 /** Each running workflow costs one DescribeWorkflowExecution: 1000 scan in seconds. */
 export const DEFAULT_SCAN_LIMIT = 1000;

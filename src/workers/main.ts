@@ -2,14 +2,13 @@
 // lets the activities in flight finish, then exits 0.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NativeConnection } from '@temporalio/worker';
-import { settingsOrExit } from '../config';
+import { encryptionCodec, settingsOrExit } from '../config';
 import type { TemporalTarget } from '../temporal-connection';
 import { createLogger, type Logger } from '../observability/logger';
 import { installTemporalRuntime } from '../observability/runtime';
 import { startTracing } from '../observability/tracing';
 import { openDatabase } from '../db/database';
 import { createServices } from '../services';
-import { encryptionCodec } from '../security/settings';
 import { prebuiltBundle, workflowBuildId } from './bundle';
 import { type DeploymentApi, promoteIfFirst } from './deployment';
 import { versionName, type WorkerVersion, workerVersion } from './versioning';
