@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import type { DatabaseOptions } from './db/database';
+import { DEFAULT_DISPATCH_DEADLINE_HOURS } from './domain';
 import { EncryptionCodec, EncryptionKeysError, parseEncryptionKeys } from './security/payload-encryption';
 import { readSecretsFile, type SecretSetting, secretNames, secretsFile } from './security/secrets';
 import { type TemporalTarget, TemporalSettingsError, temporalTarget } from './temporal-connection';
@@ -38,7 +39,7 @@ const settingsSchema = z.object({
   DATA_DIR: z.string().min(1).default('.data'),
   COFFEE_CLAIM_SLA_SECONDS: z.coerce.number().int('must be a whole number').min(1).default(300),
   /** An order the carrier has not collected this many hours after booking is cancelled and undone. */
-  DISPATCH_DEADLINE_HOURS: z.coerce.number().int('must be a whole number').min(1).default(72),
+  DISPATCH_DEADLINE_HOURS: z.coerce.number().int('must be a whole number').min(1).default(DEFAULT_DISPATCH_DEADLINE_HOURS),
   /** OTLP/HTTP collector for traces, such as http://otel-collector:4318; unset: no traces. */
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info'),

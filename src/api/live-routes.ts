@@ -1,16 +1,13 @@
 // The live streams the pages follow: an order's view as its workflow publishes it, and the
 // barista board (orders queued, being made and ready to hand over, oldest first).
 import { type RequestHandler, Router } from 'express';
-import { type CoffeeStatus, type CoffeeView, finalCoffeeStatuses, finalOrderStatuses, type OrderView } from '../domain';
+import { boardStatuses, type CoffeeView, finalCoffeeStatuses, finalOrderStatuses, type OrderView } from '../domain';
 import { coffeeKind, orderKind } from '../domain/workflow-kinds';
 import { baristaQueue } from './coffee';
 import type { ApiDeps } from './deps';
 import type { LiveReads } from './live';
 import { staffOnly } from './staff-auth';
 import { orderInPath, readView } from './workflow-view';
-
-/** What the board shows: the queue, and drinks on the counter waiting to be handed over. */
-export const boardStatuses: readonly CoffeeStatus[] = ['QUEUED', 'PREPARING', 'READY'];
 
 export function liveRoutes(deps: ApiDeps, live: LiveReads, forCustomers: RequestHandler): Router {
   const router = Router();

@@ -64,6 +64,8 @@ export type CoffeeStatus = (typeof coffeeStatuses)[number];
 export const finalCoffeeStatuses: readonly CoffeeStatus[] = ['PICKED_UP', 'CANCELLED', 'FAILED', 'ABANDONED', 'NEEDS_ATTENTION'];
 /** The barista queue: orders waiting for a barista or being made. */
 export const queueStatuses: readonly CoffeeStatus[] = ['QUEUED', 'PREPARING'];
+/** The barista board: the queue, and drinks on the counter waiting to be handed over. */
+export const boardStatuses: readonly CoffeeStatus[] = [...queueStatuses, 'READY'];
 
 export interface CoffeeView {
   orderId: string;

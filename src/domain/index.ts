@@ -8,3 +8,4 @@ export * from './coffee';
 export * from './input-checks';
 export * from './search-attributes';
 export * from './events';
+export * from './notifications';

@@ -4,6 +4,7 @@
 // the same message to the mail server and to the recipient's client.
 import { createHash } from 'node:crypto';
 import type { Transporter } from 'nodemailer';
+import { addresseeOf } from '../domain';
 import type { OutboxMessage, NotificationOutbox } from '../services/notifications';
 import { render } from './templates';
 
@@ -76,8 +77,9 @@ export class MailRelay {
 
   private mail(message: OutboxMessage) {
     const { recipient } = message;
-    const to = recipient.includes('@') ? recipient : recipient === 'shift-manager' ? this.options.addresses.shiftManager : this.options.addresses.counter;
-    const rendered = render(message.template, message.data, recipient.includes('@') ? 'you' : recipient);
+    const addressee = addresseeOf(recipient);
+    const to = addressee === 'email' ? recipient : addressee === 'shift-manager' ? this.options.addresses.shiftManager : this.options.addresses.counter;
+    const rendered = render(message.template, message.data, addressee === 'email' ? 'you' : recipient);
     return { from: this.options.from, to, messageId: messageId(message.idempotencyKey), ...rendered };
   }
 }

@@ -1,6 +1,6 @@
 // What each message the workflows queue says, as plain text and HTML. A template nobody wrote yet
 // still sends: its data, listed, rather than nothing.
-import { formatCents } from '../domain';
+import { formatCents, type Template, type TemplateData } from '../domain';
 import { escapeHtml } from '../html';
 export interface Rendered {
   subject: string;
@@ -10,10 +10,10 @@ export interface Rendered {
 
 type Data = Record<string, unknown>;
 const money = (cents: unknown) => (typeof cents === 'number' ? formatCents(cents) : '');
-const reason = (d: Data) => (d.reason ? ` (${String(d.reason)})` : '');
+const reason = (d: { reason?: string }) => (d.reason ? ` (${String(d.reason)})` : '');
 
-/** Subject and body lines, per template; `to` is the name the message is for. */
-const templates: Record<string, (d: Data, to: string) => { subject: string; lines: string[] }> = {
+/** Subject and body lines, per template; `to` is the name the message is for. Every template has one. */
+const templates: { [T in Template]: (d: TemplateData[T], to: string) => { subject: string; lines: string[] } } = {
   'order-accepted': (d) => ({ subject: `Order ${d.orderId}: we have it`, lines: [`Thank you: order ${d.orderId} is reserved and your card authorized for ${money(d.totalCents)}.`, 'You are charged when the parcel leaves.'] }),
   'order-dispatched': (d) => ({ subject: `Order ${d.orderId} is on its way`, lines: [`Your parcel left us; tracking number ${d.trackingNumber}.`, 'Your card has been charged.'] }),
   'order-delivered': (d) => ({ subject: `Order ${d.orderId} was delivered`, lines: [`The carrier delivered your parcel (tracking ${d.trackingNumber}). Enjoy!`] }),
@@ -25,10 +25,19 @@ const templates: Record<string, (d: Data, to: string) => { subject: string; line
   'coffee-unclaimed': (d) => ({ subject: `Coffee for ${d.customerName} waits for a barista`, lines: [`Order ${d.orderId} has waited ${Math.round(Number(d.waitingSeconds) / 60)} minutes with no barista.`] }),
 };
 
-export const templateNames = Object.keys(templates);
+export const templateNames = Object.keys(templates) as Template[];
 
+function isTemplate(name: string): name is Template {
+  return Object.hasOwn(templates, name);
+}
+
+/**
+ * A message as sent. The outbox may hold a template this code no longer has (queued by an older
+ * version): it still sends, its data listed, rather than nothing.
+ */
 export function render(template: string, data: Data, to: string): Rendered {
-  const { subject, lines } = templates[template]?.(data, to) ?? {
+  // The data is what a workflow queued for this template (TemplateData): read back from the outbox as JSON.
+  const { subject, lines } = (isTemplate(template) ? templates[template](data as never, to) : undefined) ?? {
     subject: `${template}: ${data.orderId ?? ''}`.trim(),
     lines: Object.entries(data).map(([k, v]) => `${k}: ${String(v)}`),
   };

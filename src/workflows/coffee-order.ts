@@ -2,12 +2,10 @@
 // preparing → ready → picked up. Until the drinks are made, a short ingredient, a declined
 // card, the barista's failure or a cancel gives back what was taken, newest first.
 import { setHandler, setWorkflowOptions } from '@temporalio/workflow';
-import { checkCoffeeInput, type CoffeeInput, type CoffeeView, ingredientsFor } from '../domain';
+import { checkCoffeeInput, type CoffeeInput, type CoffeeView, ingredientsFor, SHIFT_MANAGER } from '../domain';
 import { type CoffeeAction, CoffeeRecord } from './coffee-record';
 import { cancelCoffee, claimCoffee, getCoffeeOrder, markCoffeeReady, pickUpCoffee, reportCoffeeFailure } from './messages';
 import { refuse, validInput } from './saga';
-
-export const SHIFT_MANAGER = 'shift-manager';
 
 /** Like an order, a coffee order finishes on the worker version it started on. */
 setWorkflowOptions({ versioningBehavior: 'PINNED' }, coffeeOrder);

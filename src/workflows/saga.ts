@@ -10,7 +10,7 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import { type EventKind, eventType, type FailureRecord, InputProblem, isDecline, type OrderStatusAttribute, type PaymentStatus, type ShopEvent } from '../domain';
+import { type EventKind, eventType, type FailureRecord, InputProblem, isDecline, type OrderStatusAttribute, type PaymentStatus, type ShopEvent, type Template, type TemplateData } from '../domain';
 import { describeFailure, Journal } from './journal';
 import { patches } from './patches';
 import { PublishedView } from './published-view';
@@ -169,7 +169,7 @@ export abstract class Saga<Status extends string, View> extends PublishedView<Vi
   }
 
   /** Queues a message in the outbox. One that cannot be queued is journaled, never fatal. */
-  async notify(recipient: string, template: string, data: Record<string, unknown>): Promise<void> {
+  async notify<T extends Template>(recipient: string, template: T, data: TemplateData[T]): Promise<void> {
     try {
       await this.afterRecordingEvents(() =>
         this.journal.step(`notify:${template}`, () => queueNotification({ idempotencyKey: stepKey(`notify-${template}`), recipient, template, data })),
@@ -180,8 +180,8 @@ export abstract class Saga<Status extends string, View> extends PublishedView<Vi
   }
 
   /** Queues a message to the customer about this order (never fatal). */
-  tellCustomer(template: string, data: Record<string, unknown> = {}): Promise<void> {
-    return this.notify(this.customer, template, { orderId: this.input.orderId, ...data });
+  tellCustomer<T extends Template>(template: T, ...data: {} extends Omit<TemplateData[T], 'orderId'> ? [Omit<TemplateData[T], 'orderId'>?] : [Omit<TemplateData[T], 'orderId'>]): Promise<void> {
+    return this.notify(this.customer, template, { orderId: this.input.orderId, ...data[0] } as TemplateData[T]);
   }
 
   /** Asks the saga to stop before its next step. The first reason given is the one it reports. */

@@ -16,7 +16,7 @@ describe('mail templates', () => {
   it('exist for every message the workflows send', () => {
     const sent = templatesTheWorkflowsSend();
     expect(sent.length).toBeGreaterThanOrEqual(9);
-    expect(sent.filter((t) => !templateNames.includes(t))).toEqual([]);
+    expect(sent.filter((t) => !(templateNames as string[]).includes(t))).toEqual([]);
   });
 
   it.each(templateNames)('%s renders a subject, a text and an HTML body, escaping what it is given', (template) => {

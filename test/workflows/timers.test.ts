@@ -4,7 +4,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CoffeeView } from '../../src/domain';
 import { createServices, type Services } from '../../src/services';
-import { SHIFT_MANAGER } from '../../src/workflows/coffee-order';
+import { SHIFT_MANAGER } from '../../src/domain';
 import { claimCoffee, markCoffeeReady, pickUpCoffee, reportCoffeeFailure } from '../../src/workflows/messages';
 import { temporaryDatabase, uniqueId } from '../support/database';
 import { startTestWorker, type RunningWorker, type TestTemporal, waitForOrder } from '../support/temporal';
