@@ -9,6 +9,7 @@ import { credentialHeaders } from '../../src/security/client-credentials';
 import { temporaryDatabase, uniqueId } from '../support/database';
 import { shopCredentials, testCodec, testSecrets, testStaffTokens } from '../support/secrets';
 import { connectTestTemporal, type RunningWorker, startTestStack, startTestWorker, type TestTemporal } from '../support/temporal';
+import { waitFor } from '../support/wait';
 
 export const TEMPORAL_UI_URL = 'http://localhost:8233';
 
@@ -165,14 +166,8 @@ export function expectProblem(answer: Answer, status: number, ...fields: string[
 
 /** Asks again every 100 ms until the answer satisfies `until`; fails with the last answer seen. */
 export async function eventually(ask: () => Promise<Answer>, until: (body: Answer['body']) => boolean, timeoutMs = 30_000): Promise<Answer['body']> {
-  const deadline = Date.now() + timeoutMs;
-  let last: Answer | undefined;
-  while (Date.now() < deadline) {
-    last = await ask();
-    if (last.status === 200 && until(last.body)) return last.body;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`no matching answer within ${timeoutMs} ms; last: ${last?.status} ${JSON.stringify(last?.body)}`);
+  const answer = await waitFor(ask, (a) => a.status === 200 && until(a.body), { what: 'a matching answer', timeoutMs, show: (a) => `${(a as Answer).status} ${JSON.stringify((a as Answer).body)}` });
+  return answer.body;
 }
 
 /** The runs visibility lists for a workflow id, once it lists any: visibility can lag a moment behind a start. */

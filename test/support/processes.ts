@@ -3,6 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { freePort } from '../../src/dev/ports';
 import { testSecrets } from './secrets';
+import { waitFor } from './wait';
 
 export const distEntry = (relative: string): string => path.resolve(__dirname, '..', '..', 'dist', relative);
 
@@ -23,14 +24,10 @@ export function spawnNode(entry: string, env: Record<string, string>, args: stri
 }
 
 export async function waitForOutput(spawned: Spawned, pattern: RegExp, timeoutMs = 60_000): Promise<RegExpMatchArray> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const match = spawned.output().match(pattern);
-    if (match) return match;
-    if (spawned.child.exitCode !== null) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`no ${pattern} in the output:\n${spawned.output()}`);
+  // A process that has exited will print no more: stop waiting then.
+  const match = await waitFor(() => spawned.output().match(pattern), (m) => m !== null || spawned.child.exitCode !== null, { what: String(pattern), timeoutMs, show: () => `the output:\n${spawned.output()}` });
+  if (!match) throw new Error(`no ${pattern} in the output of a process that exited (${spawned.child.exitCode}):\n${spawned.output()}`);
+  return match;
 }
 
 export { freePort };

@@ -11,6 +11,7 @@ import { createFulfillmentWorker, type FulfillmentWorkerOptions } from '../../sr
 import { temporaryDatabase, uniqueId } from './database';
 import { testCodec } from './secrets';
 import { temporalTarget } from '../../src/temporal-connection';
+import { waitFor } from './wait';
 
 export interface TestTemporal {
   client: Client;
@@ -87,14 +88,8 @@ export async function waitForOrder<V extends { status: string } = OrderView>(
   until: (order: V) => boolean,
   timeoutMs = 30_000,
 ): Promise<V> {
-  const deadline = Date.now() + timeoutMs;
-  let last: V | undefined;
-  while (Date.now() < deadline) {
-    last = (await handle.describe()).memo?.view as V | undefined;
-    if (last && until(last)) return last;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`order did not reach the expected state in ${timeoutMs} ms; last seen: ${JSON.stringify(last)}`);
+  const view = await waitFor(async () => (await handle.describe()).memo?.view as V | undefined, (v) => v !== undefined && until(v), { what: 'the order to reach the expected state', timeoutMs });
+  return view!;
 }
 
 export interface TestStack {

@@ -9,6 +9,7 @@ import { type Db, openDatabase } from '../../src/db/database';
 import { createServices, type Services } from '../../src/services';
 import { type Spawned, spawnNode, waitForOutput } from './processes';
 import { connectTestTemporal, type TestTemporal } from './temporal';
+import { waitFor } from './wait';
 
 export async function startWorkerProcess(opts: { taskQueue: string; dataDir: string; gatewayLatencyMs?: number }): Promise<Spawned> {
   const worker = spawnNode('workers/main.js', {
@@ -67,11 +68,7 @@ export async function runningAttempt(handle: WorkflowHandle, activity: string): 
 }
 
 export async function waitUntil(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitFor(check, (holds) => holds, { what, timeoutMs });
 }
 
 export interface WorkerProcessFixture {
