@@ -154,7 +154,7 @@ export function requireSecret(settings: Settings, name: SecretSetting): string {
   const value = settings[name];
   if (value) return value;
   throw new SettingsError(
-    `${name} is not set and ${secretsFile(settings.DATA_DIR)} holds none: set it (README, "Secrets"), or run \`npm start\` once to create the local ones`,
+    `${name} is not set and ${secretsFile(settings.DATA_DIR)} holds none: set it (docs/SECURITY.md, "Secrets"), or run \`npm start\` once to create the local ones`,
   );
 }
 

@@ -42,7 +42,7 @@ const closedFromOutside: Record<string, string> = { TERMINATED: 'terminated', TI
 /**
  * The order as its workflow last published it, in one DescribeWorkflowExecution. The memo holds
  * only what completed workflow tasks wrote, so the answer needs no worker, takes milliseconds,
- * and cannot make the workflow run ahead of its history as a query can (README, "Known issue").
+ * and cannot make the workflow run ahead of its history as a query can (docs/HOW-IT-WORKS.md, "Known issue: a query can run a workflow ahead of its history").
  * Nothing is decided from it: the workflow's Update validators decide.
  */
 export async function readView<V extends AnyView>(order: WorkflowOrder): Promise<V> {

@@ -124,7 +124,7 @@ async function warnOfStrandedOrders(api: DeploymentApi, version: WorkerVersion, 
   ${orders} order(s) and ${coffeeOrders} coffee order(s) run on an earlier version of the workflow code,
   ${versionName({ ...version, buildId: other.buildId })}, and wait for a worker of it: run that code's worker beside
   this one (check it out in a git worktree, then npm run start:worker there), or, if this code replays
-  them, move them here. README, "Deploying a change".`);
+  them, move them here. docs/OPERATIONS.md, "Deploying a change".`);
   }
 }
 

@@ -2,7 +2,7 @@
 // stock lines, money, payment statuses and the steps a saga records. Types and rules only: the
 // workflow sandbox loads this, and the kinds (./order, ./coffee) build on it.
 
-/** The simulated gateway's test tokens (DESIGN.md, "Payment tokens"). */
+/** The simulated gateway's test tokens (README, "Try it"). */
 export const PaymentTokens = ['tok_ok', 'tok_declined', 'tok_insufficient_funds', 'tok_flaky'] as const;
 export type PaymentToken = (typeof PaymentTokens)[number];
 

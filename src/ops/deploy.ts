@@ -1,7 +1,7 @@
 // `npm run deploy:status`: each version of the workers' deployment, with what the temporal CLI
 // does not show: its pollers and the open orders pinned to it. `npm run deploy:retire -- <build>`:
 // deletes a version once nothing needs it, and refuses while orders are pinned to it.
-// Promoting and ramping are the CLI's own commands (README, "Deploying a change").
+// Promoting and ramping are the CLI's own commands (docs/OPERATIONS.md, "Deploying a change").
 import { Connection } from '@temporalio/client';
 import { settingsOrExit } from '../config';
 import { type DeploymentStatus, deploymentStatus, RetireRefused, retireVersion, type VersionStatus } from '../workers/deployment';

@@ -1,6 +1,6 @@
 // Temporal's Worker Deployment as this project reads and changes it: which version new workflows
 // go to, what each version still runs, and retiring one safely. The temporal CLI's
-// `worker deployment` commands do the rest (README, "Deploying a change").
+// `worker deployment` commands do the rest (docs/OPERATIONS.md, "Deploying a change").
 import os from 'node:os';
 import type { temporal } from '@temporalio/proto';
 import { versionName, type WorkerVersion } from './versioning';

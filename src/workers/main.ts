@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   const running = worker.run();
   const routing = settings.TEMPORAL_PROMOTE_FIRST_VERSION ? await promoteFirst({ workflowService: connection.workflowService, namespace: settings.temporal.namespace }, version, logger) : 'left to the operator';
   // A build id set by hand is logged beside the code's own: the two differing is how a changed
-  // workflow slips under an old version (README, "Deploying a change").
+  // workflow slips under an old version (docs/OPERATIONS.md, "Deploying a change").
   logger.info({ taskQueue: settings.TEMPORAL_TASK_QUEUE, version: versionName(version), codeBuildId: bundleBuildId, routing, temporal: settings.temporal.connection.address, connection: settings.temporal.description, metricsPort: settings.WORKER_METRICS_PORT }, 'worker polling');
   await running;
   await connection.close();

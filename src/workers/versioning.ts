@@ -1,6 +1,6 @@
 // Which Worker Deployment Version a worker belongs to. A workflow that starts on a version is
 // PINNED to it (orders and coffee orders declare so): it runs to its end on that version's
-// workers, so a new version may change the workflow code freely. README, "Deploying a change".
+// workers, so a new version may change the workflow code freely. docs/OPERATIONS.md, "Deploying a change".
 import crypto from 'node:crypto';
 import type { WorkerDeploymentOptions } from '@temporalio/worker';
 import type { Settings } from '../config';

@@ -10,7 +10,7 @@ import { patches } from './patches';
 import { refuse, validInput } from './saga';
 
 /**
- * An order runs to its end on the worker version it started on (README, "Deploying a change"):
+ * An order runs to its end on the worker version it started on (docs/OPERATIONS.md, "Deploying a change"):
  * a new version may change these steps without a patch; orders already running never see it.
  */
 setWorkflowOptions({ versioningBehavior: 'PINNED' }, orderFulfillment);
@@ -73,7 +73,7 @@ async function afterDispatch(order: OrderRecord): Promise<void> {
     order.markShipment('DELIVERED');
     // Added while orders were running. Replaying an order that passed this point before the
     // change, patched() answers false and the order completes as it did; new orders send the
-    // message. See README, "Deploying a change".
+    // message. See docs/OPERATIONS.md, "Deploying a change".
     if (patched(patches.notifyOnDelivery)) await order.tellCustomer('order-delivered', { trackingNumber: order.shipment?.trackingNumber });
     order.moveTo('COMPLETED');
   } catch (err) {

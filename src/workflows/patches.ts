@@ -1,7 +1,7 @@
 // Every patch in the workflows, in one place: what it changed, since when, and what running
 // workflows still need it. A patch's id is recorded in the histories of the workflows that took
-// the new path, so an id never changes. Since workers are versioned (README, "Deploying a
-// change"), a change to the steps ships as a new version instead; a patch is for code that must
+// the new path, so an id never changes. Since workers are versioned (docs/OPERATIONS.md,
+// "Deploying a change"), a change to the steps ships as a new version instead; a patch is for code that must
 // meet workflows started on other code. Each stays until no workflow started before it is open:
 // then `deprecatePatch`, and in a later deploy remove both.
 export const patches = {

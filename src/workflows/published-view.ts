@@ -5,7 +5,7 @@ import { patches } from './patches';
 /**
  * The base of both workflows' records. The API reads `memo.view` through DescribeWorkflowExecution:
  * what only completed workflow tasks have written, so a read needs no worker and cannot make a
- * workflow run ahead of its history, as a query can (README, "Known issue").
+ * workflow run ahead of its history, as a query can (docs/HOW-IT-WORKS.md, "Known issue: a query can run a workflow ahead of its history").
  */
 export abstract class PublishedView<V> {
   /** The view as last written; the API wrote the first one when it started the workflow. */

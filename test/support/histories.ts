@@ -15,7 +15,7 @@ export const SDK_ISSUE_HISTORIES_DIR = path.resolve(__dirname, '..', 'histories-
 /**
  * The one replay failure the chaos runs tolerate, and report: TypeScript SDK 1.24 can write a
  * history it cannot replay when a freshly started worker takes a workflow task that carries both
- * an activity's result and an Update (README, "Known issue"). Any other replay failure fails.
+ * an activity's result and an Update (docs/HOW-IT-WORKS.md, "Known issue: a query can run a workflow ahead of its history"). Any other replay failure fails.
  */
 export const KNOWN_SDK_NONDETERMINISM = /Nondeterminism error: Update machine does not handle this event/;
 

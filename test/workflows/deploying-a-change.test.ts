@@ -1,7 +1,7 @@
 // Deploying a change to the order workflow without a patch, on a real server: orders that started
 // on version A finish on A while version B, which adds a step, takes the new ones; a 50 % ramp
 // splits new orders; A drains, is refused retirement while orders are pinned to it, and is retired
-// once drained; rolling back to A leaves B's orders on B. README, "Deploying a change".
+// once drained; rolling back to A leaves B's orders on B. docs/OPERATIONS.md, "Deploying a change".
 import fs from 'node:fs';
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';

@@ -1,7 +1,7 @@
 // Orders started by workers from before versioning carry no version. Once the workers are
 // versioned, Temporal sends such a workflow's next task to the deployment's current version, and
 // from that task on it is pinned there. The versioned code must therefore replay them: their
-// patched() branches stay until none is open (README, "Deploying a change").
+// patched() branches stay until none is open (docs/OPERATIONS.md, "Deploying a change").
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';

@@ -80,7 +80,7 @@ describe('recorded histories', () => {
   it('pin the known SDK issue: two coffee histories written across a worker restart by the chaos run do not replay', async () => {
     // A freshly started worker took one workflow task carrying an activity's result and an Update,
     // and recorded the Update after what the activity's continuation did; replay, on SDK 1.24.0,
-    // always runs the Update first. See README, "Known issue". When an SDK upgrade makes this test
+    // always runs the Update first. See docs/HOW-IT-WORKS.md, "Known issue: a query can run a workflow ahead of its history". When an SDK upgrade makes this test
     // fail because they replay, the issue is fixed upstream: drop KNOWN_SDK_NONDETERMINISM.
     const histories = fs.readdirSync(SDK_ISSUE_HISTORIES_DIR).map((file) => ({
       workflowId: file,
