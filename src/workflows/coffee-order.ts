@@ -5,15 +5,16 @@ import { setHandler, setWorkflowOptions } from '@temporalio/workflow';
 import { checkCoffeeInput, type CoffeeInput, type CoffeeView, ingredientsFor, SHIFT_MANAGER } from '../domain';
 import { type CoffeeAction, CoffeeRecord } from './coffee-record';
 import { cancelCoffee, claimCoffee, getCoffeeOrder, markCoffeeReady, pickUpCoffee, reportCoffeeFailure } from './messages';
-import { refuse, validInput } from './saga';
+import { refuse, validInput } from './guards';
+import { forwardOrUndo, runToEnding } from './saga-run';
 
 /** Like an order, a coffee order finishes on the worker version it started on. */
 setWorkflowOptions({ versioningBehavior: 'PINNED' }, coffeeOrder);
 export async function coffeeOrder(rawInput: CoffeeInput): Promise<CoffeeView> {
   const order = new CoffeeRecord(validInput(checkCoffeeInput, rawInput));
   listenForMessages(order);
-  return order.runToEnding(async () => {
-    const made = await order.forwardOrUndo(() => makeDrinks(order));
+  return runToEnding(order, async () => {
+    const made = await forwardOrUndo(order, () => makeDrinks(order));
     if (made) await handOver(order);
   });
 }
@@ -53,7 +54,7 @@ async function waitForBarista(order: CoffeeRecord): Promise<void> {
   try {
     if (await order.until(claimedOrCancelled, order.input.claimSlaSeconds * 1000)) return;
     const { orderId, customerName, claimSlaSeconds } = order.input;
-    await order.notify(SHIFT_MANAGER, 'coffee-unclaimed', { orderId, customerName, waitingSeconds: claimSlaSeconds });
+    await order.notifications.send(SHIFT_MANAGER, 'coffee-unclaimed', { orderId, customerName, waitingSeconds: claimSlaSeconds });
     await order.until(claimedOrCancelled);
   } finally {
     order.leftQueue = true;
@@ -78,22 +79,22 @@ function listenForMessages(order: CoffeeRecord): void {
 
   setHandler(claimCoffee, ({ barista }) => {
     order.claimBy(barista);
-    return order.viewOnce(() => order.leftQueue);
+    return order.answerOnceSettled(() => order.leftQueue);
   }, allowed('claim'));
 
   setHandler(markCoffeeReady, () => {
     order.pending = 'ready';
-    return order.viewOnce(() => order.status !== 'PREPARING');
+    return order.answerOnceSettled(() => order.status !== 'PREPARING');
   }, allowed('ready'));
 
   setHandler(reportCoffeeFailure, ({ reason }) => {
     order.requestStop({ type: 'BaristaFailed', message: reason });
-    return order.viewOnce(() => order.isFinal);
+    return order.answerOnceSettled(() => order.isFinal);
   }, allowed('fail'));
 
   setHandler(pickUpCoffee, () => {
     order.pending = 'pickUp';
-    return order.viewOnce(() => order.isFinal);
+    return order.answerOnceSettled(() => order.isFinal);
   }, allowed('pickUp'));
 
   setHandler(cancelCoffee, () => order.cancelAndSettle(), allowed('cancel'));

@@ -47,7 +47,7 @@ export class CoffeeRecord extends Saga<CoffeeStatus, CoffeeView> {
   }
 
   /** Coffee orders started before the counter was told of a cancel or a failure end silently. */
-  protected async tellEnding(): Promise<void> {
+  async tellEnding(): Promise<void> {
     if (!patched(patches.coffeeTellsEnding)) return;
     await this.tellCustomer(this.cancelled ? 'coffee-cancelled' : 'coffee-failed', { reason: this.failure?.message });
   }

@@ -7,7 +7,8 @@ import { describeFailure } from './journal';
 import { cancelOrder, getOrder, reportShipmentEvent, shipmentEvent } from './messages';
 import { OrderRecord } from './order-record';
 import { patches } from './patches';
-import { refuse, validInput } from './saga';
+import { refuse, validInput } from './guards';
+import { forwardOrUndo, runToEnding } from './saga-run';
 
 /**
  * An order runs to its end on the worker version it started on (docs/OPERATIONS.md, "Deploying a change"):
@@ -17,8 +18,8 @@ setWorkflowOptions({ versioningBehavior: 'PINNED' }, orderFulfillment);
 export async function orderFulfillment(rawInput: OrderInput): Promise<OrderView> {
   const order = new OrderRecord(validInput(checkOrderInput, rawInput));
   listenForMessages(order);
-  return order.runToEnding(async () => {
-    const handedToCarrier = await order.forwardOrUndo(() => untilDispatched(order));
+  return runToEnding(order, async () => {
+    const handedToCarrier = await forwardOrUndo(order, () => untilDispatched(order));
     if (handedToCarrier) await afterDispatch(order);
   });
 }
@@ -93,7 +94,7 @@ function listenForMessages(order: OrderRecord): void {
     reportShipmentEvent,
     ({ event }) => {
       order.carrierReported(event);
-      return order.viewOnce(() => order.tookIn(event));
+      return order.answerOnceSettled(() => order.tookIn(event));
     },
     { validator: (_request) => refuse(order.shipmentEventRefusal()) },
   );

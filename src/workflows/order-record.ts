@@ -45,7 +45,7 @@ export class OrderRecord extends Saga<OrderStatus, OrderView> {
     return { totalCents: this.totalCents, customerId: this.input.customerId };
   }
 
-  protected tellEnding(): Promise<void> {
+  tellEnding(): Promise<void> {
     return this.tellCustomer(this.cancelled ? 'order-cancelled' : 'order-failed', { reason: this.failure?.message });
   }
 

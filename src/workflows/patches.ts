@@ -16,7 +16,7 @@ export const patches = {
    */
   viewInMemo: 'view-in-memo',
   /**
-   * 2026-11-24: Update handlers answer once the main code is at rest (`viewOnce` in `saga.ts`).
+   * 2026-11-24: Update handlers answer once the main code is at rest (`update-answers.ts`).
    * Earlier workflows keep answering as soon as the condition holds.
    */
   answerAtRest: 'answer-at-rest',

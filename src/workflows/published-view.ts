@@ -1,20 +1,29 @@
-// The view a workflow writes to its memo: the server keeps it, so readers never run the workflow.
+// The view a workflow writes to its memo, and the main code's waits: the server keeps the view,
+// so readers never run the workflow; the waits say when the main code is at rest.
 import { condition, patched, setCurrentDetails, upsertMemo, workflowInfo } from '@temporalio/workflow';
 import { patches } from './patches';
 
 /**
- * The base of both workflows' records. The API reads `memo.view` through DescribeWorkflowExecution:
- * what only completed workflow tasks have written, so a read needs no worker and cannot make a
- * workflow run ahead of its history, as a query can (docs/HOW-IT-WORKS.md, "Known issue: a query can run a workflow ahead of its history").
+ * The API reads `memo.view` through DescribeWorkflowExecution: what only completed workflow
+ * tasks have written, so a read needs no worker and cannot make a workflow run ahead of its
+ * history, as a query can (docs/HOW-IT-WORKS.md, "Known issue: a query can run a workflow ahead of its history").
  */
-export abstract class PublishedView<V> {
+export class PublishedView<V> {
   /** The view as last written; the API wrote the first one when it started the workflow. */
   private written = JSON.stringify(workflowInfo().memo?.view ?? null);
+  /** What the main code waits for while it waits for someone else (`until`); null while it works. */
+  private waitingFor: (() => boolean) | null = null;
+  /** Set once the main code has ended and only waits for Update handlers to answer. */
+  private ended = false;
 
-  abstract view(): V;
-
-  /** Where the workflow stands, in a few lines of Temporal markdown, for the Web UI. */
-  protected abstract currentDetails(view: V): string;
+  /**
+   * @param render the workflow's view as it stands
+   * @param details where the workflow stands, in a few lines of Temporal markdown, for the Web UI
+   */
+  constructor(
+    readonly render: () => V,
+    private readonly details: (view: V) => string,
+  ) {}
 
   /**
    * Writes the view to the memo if it changed since it was last written. Called before every wait
@@ -22,20 +31,15 @@ export abstract class PublishedView<V> {
    * workflow task completes, with one memo write per task at most in the usual case.
    */
   publish(): void {
-    const view = this.view();
+    const view = this.render();
     // The Web UI's "current details": where the saga stands. Answered to a query, not a command.
-    setCurrentDetails(this.currentDetails(view));
+    setCurrentDetails(this.details(view));
     if (!patched(patches.viewInMemo)) return;
     const json = JSON.stringify(view);
     if (json === this.written) return;
     this.written = json;
     upsertMemo({ view });
   }
-
-  /** What the main code waits for while it waits for someone else (`until`); null while it works. */
-  private waitingFor: (() => boolean) | null = null;
-  /** Set once the main code has ended and only waits for Update handlers to answer. */
-  protected ended = false;
 
   /** The main workflow's wait: publishes what it has done so far, then waits. */
   until(done: () => boolean): Promise<void>;
@@ -47,6 +51,11 @@ export abstract class PublishedView<V> {
     return waited.finally(() => {
       this.waitingFor = null;
     });
+  }
+
+  /** The main code has ended: from now on it only waits for Update handlers to answer. */
+  end(): void {
+    this.ended = true;
   }
 
   /**

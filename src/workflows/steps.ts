@@ -5,10 +5,7 @@ import type { Activities } from '../activities';
 import { formatCents, type ShopEvent } from '../domain';
 import { eventRecording, forwardStep, mustComplete } from './activity-options';
 
-/** Forward steps: given up on after about 35 s, and the saga unwinds. */
-export const forward: ActivityOptions = forwardStep;
-/** Compensations and steps that must happen once due: retried for about 15 minutes. */
-export const toCompletion: ActivityOptions = mustComplete;
+export { forwardStep, mustComplete };
 
 export type StepName = keyof Activities;
 /** A step's input without its idempotency key, which the saga derives. */
@@ -35,7 +32,7 @@ export function call<K extends StepName>(options: ActivityOptions, name: K, inpu
 
 /** A message to the outbox, as a forward step; its own idempotency key is the caller's. */
 export function queueNotification(input: Parameters<Activities['sendNotification']>[0]): Promise<void> {
-  return proxyActivities<Activities>({ ...forward, summary: summaryOf('sendNotification', input) }).sendNotification(input);
+  return proxyActivities<Activities>({ ...forwardStep, summary: summaryOf('sendNotification', input) }).sendNotification(input);
 }
 
 /** Writes status changes to the events outbox (a local activity: the event ids are their keys). */

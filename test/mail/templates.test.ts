@@ -8,7 +8,7 @@ import { render, templateNames } from '../../src/mail/templates';
 function templatesTheWorkflowsSend(): string[] {
   const dir = path.join(__dirname, '..', '..', 'src', 'workflows');
   const code = fs.readdirSync(dir).map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join('\n');
-  const named = [...code.matchAll(/(?:tellCustomer|notify)\((?:[A-Z_]+, )?(?:this\.cancelled \? )?'([a-z-]+)'(?: : '([a-z-]+)')?/g)].flatMap((m) => [m[1], m[2]]);
+  const named = [...code.matchAll(/(?:tellCustomer|notifications\.send)\((?:[A-Z_]+, )?(?:this\.cancelled \? )?'([a-z-]+)'(?: : '([a-z-]+)')?/g)].flatMap((m) => [m[1], m[2]]);
   return [...new Set(named.filter((n): n is string => Boolean(n)))].sort();
 }
 
