@@ -1,27 +1,23 @@
 // The simulated carrier: books shipments once per key, cancels them, refuses unserved countries.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Db } from '../../src/db/database';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { BusinessError, type ShippingAddress } from '../../src/domain';
 import { Carrier } from '../../src/services';
 import type { CreateShipmentRequest } from '../../src/services/carrier';
-import { temporaryDatabase } from '../support/database';
+import { useFreshDatabase } from '../support/database';
 
 const BERLIN: ShippingAddress = { name: 'Ada Lovelace', line1: 'Unter den Linden 1', city: 'Berlin', postalCode: '10117', country: 'DE' };
 
 describe('Carrier', () => {
-  let db: Db;
-  let close: () => Promise<void>;
+  const fresh = useFreshDatabase();
   let carrier: Carrier;
 
   beforeEach(async () => {
-    ({ db, close } = await temporaryDatabase());
-    carrier = new Carrier(db);
+    carrier = new Carrier(fresh.db);
   });
-  afterEach(() => close());
 
   const createShipment = (overrides: Partial<CreateShipmentRequest> = {}) =>
     carrier.createShipment({ idempotencyKey: 'ship-1', orderId: 'order-1', address: BERLIN, items: [{ sku: 'MUG', quantity: 2 }], ...overrides });
-  const shipmentRows = () => db.selectFrom('shipments').selectAll().execute();
+  const shipmentRows = () => fresh.db.selectFrom('shipments').selectAll().execute();
 
   it('books a shipment with a tracking number and stores the address', async () => {
     const shipment = await createShipment();

@@ -1,10 +1,10 @@
 // Idempotency keys: one effect per key, the stored answer on a repeat, refusals on misuse.
 import { randomUUID } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Db, now } from '../../src/db/database';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { now } from '../../src/db/database';
 import { BusinessError } from '../../src/domain';
 import { fingerprint, once } from '../../src/services/idempotency';
-import { temporaryDatabase } from '../support/database';
+import { useFreshDatabase } from '../support/database';
 
 describe('fingerprint', () => {
   it('does not depend on the order of object keys, at any depth', () => {
@@ -26,19 +26,16 @@ describe('fingerprint', () => {
 });
 
 describe('once', () => {
-  let db: Db;
-  let close: () => Promise<void>;
+  const fresh = useFreshDatabase();
   let runs: number;
 
   beforeEach(async () => {
-    ({ db, close } = await temporaryDatabase());
     runs = 0;
   });
-  afterEach(() => close());
 
   /** An effect that writes a row, as a real side effect would, so acting twice would show. */
   function recordNote(key: string, request: unknown, operation = 'test.note', fail = false) {
-    return once(db, { key, operation, request }, async (trx) => {
+    return once(fresh.db, { key, operation, request }, async (trx) => {
       runs += 1;
       const id = `ntf_${randomUUID()}`;
       await trx
@@ -49,8 +46,8 @@ describe('once', () => {
       return { id, run: runs };
     });
   }
-  const notes = () => db.selectFrom('notifications').selectAll().execute();
-  const storedKeys = () => db.selectFrom('idempotency_keys').selectAll().execute();
+  const notes = () => fresh.db.selectFrom('notifications').selectAll().execute();
+  const storedKeys = () => fresh.db.selectFrom('idempotency_keys').selectAll().execute();
 
   it('acts once per key and replays the stored answer on a repeat', async () => {
     const first = await recordNote('key-1', { amountCents: 500 });

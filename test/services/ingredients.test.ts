@@ -1,10 +1,9 @@
 // The café's side of the stock ledger and the gateway: ingredients set aside, returned and used, and counter payments.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Db } from '../../src/db/database';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { BusinessError, type BusinessFailureType, type OrderItem, TransientError } from '../../src/domain';
 import { InventoryService, PaymentGateway } from '../../src/services';
 import type { AuthorizeRequest } from '../../src/services/payment-gateway';
-import { temporaryDatabase } from '../support/database';
+import { useFreshDatabase } from '../support/database';
 
 /** The call must fail with a BusinessError of this type; the error is returned for more checks. */
 async function expectRefusal(call: Promise<unknown>, type: BusinessFailureType): Promise<BusinessError> {
@@ -14,19 +13,14 @@ async function expectRefusal(call: Promise<unknown>, type: BusinessFailureType):
   return error as BusinessError;
 }
 
-let db: Db;
-let close: () => Promise<void>;
+const fresh = useFreshDatabase();
 
-beforeEach(async () => {
-  ({ db, close } = await temporaryDatabase());
-});
-afterEach(() => close());
 
 describe('InventoryService with ingredients', () => {
   let inventory: InventoryService;
 
   beforeEach(async () => {
-    inventory = new InventoryService(db);
+    inventory = new InventoryService(fresh.db);
     await inventory.upsertIngredient({ name: 'milk', available: 500, unit: 'ml' });
     await inventory.upsertIngredient({ name: 'cups', available: 10, unit: 'cups' });
   });
@@ -139,12 +133,12 @@ describe('PaymentGateway charging at the counter', () => {
   let gateway: PaymentGateway;
 
   beforeEach(() => {
-    gateway = new PaymentGateway(db);
+    gateway = new PaymentGateway(fresh.db);
   });
 
   const charge = (overrides: Partial<AuthorizeRequest> = {}) =>
     gateway.charge({ idempotencyKey: 'charge-1', orderId: 'cof-1', token: 'tok_ok', amountCents: 1150, ...overrides });
-  const paymentRows = () => db.selectFrom('payments').selectAll().execute();
+  const paymentRows = () => fresh.db.selectFrom('payments').selectAll().execute();
 
   it('captures the amount on a good card at once', async () => {
     const payment = await charge();

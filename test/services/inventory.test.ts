@@ -3,11 +3,11 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Db, openDatabase } from '../../src/db/database';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/database';
 import { BusinessError, type BusinessFailureType, type OrderItem } from '../../src/domain';
 import { InventoryService } from '../../src/services';
-import { temporaryDatabase } from '../support/database';
+import { temporaryDatabase, useFreshDatabase } from '../support/database';
 
 /** Runs `count` one-unit reservations of LAMP in a child process; answers each outcome. */
 function reserveInProcess(filename: string, first: number, count: number): Promise<string[]> {
@@ -36,21 +36,18 @@ async function stockOf(inventory: InventoryService, sku: string) {
 }
 
 describe('InventoryService', () => {
-  let db: Db;
-  let close: () => Promise<void>;
+  const fresh = useFreshDatabase();
   let inventory: InventoryService;
 
   beforeEach(async () => {
-    ({ db, close } = await temporaryDatabase());
-    inventory = new InventoryService(db);
+    inventory = new InventoryService(fresh.db);
     await inventory.upsertItem(MUG);
     await inventory.upsertItem(TEE);
   });
-  afterEach(() => close());
 
   const reserve = (idempotencyKey: string, items: OrderItem[], orderId = 'order-1') => inventory.reserve({ idempotencyKey, orderId, items });
   const stock = (sku: string) => stockOf(inventory, sku);
-  const reservationCount = async () => (await db.selectFrom('reservations').select('id').execute()).length;
+  const reservationCount = async () => (await fresh.db.selectFrom('reservations').select('id').execute()).length;
 
   describe('catalog', () => {
     it('creates an item with its price and nothing reserved or shipped', async () => {
@@ -86,8 +83,7 @@ describe('InventoryService', () => {
           { sku: 'MUG', quantity: 2, unitPriceCents: 1250 },
           { sku: 'TEE', quantity: 1, unitPriceCents: 2000 },
         ],
-        totalCents: 2 * 1250 + 1 * 2000,
-      });
+        totalCents: 2 * 1250 + 1 * 2000 });
       expect(await stock('MUG')).toEqual({ available: 8, reserved: 2, shipped: 0 });
       expect(await stock('TEE')).toEqual({ available: 2, reserved: 1, shipped: 0 });
       expect(await inventory.getReservation(reservation.reservationId)).toEqual(reservation);
@@ -210,8 +206,7 @@ describe('InventoryService under concurrent orders', () => {
     return {
       held: results.filter((r) => r.status === 'fulfilled').length,
       refusalTypes: refusals.map((e) => (e instanceof BusinessError ? e.type : String(e))),
-      stock: await stockOf(services[0]!, 'LAMP'),
-    };
+      stock: await stockOf(services[0]!, 'LAMP') };
   }
 
   it('never oversells when many orders race through one connection', async () => {

@@ -1,21 +1,17 @@
 // The notification outbox: one row per message key, readable per recipient.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Db } from '../../src/db/database';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { BusinessError } from '../../src/domain';
 import { NotificationOutbox } from '../../src/services';
 import type { NotificationRequest } from '../../src/services/notifications';
-import { temporaryDatabase } from '../support/database';
+import { useFreshDatabase } from '../support/database';
 
 describe('NotificationOutbox', () => {
-  let db: Db;
-  let close: () => Promise<void>;
+  const fresh = useFreshDatabase();
   let outbox: NotificationOutbox;
 
   beforeEach(async () => {
-    ({ db, close } = await temporaryDatabase());
-    outbox = new NotificationOutbox(db);
+    outbox = new NotificationOutbox(fresh.db);
   });
-  afterEach(() => close());
 
   const enqueue = (overrides: Partial<NotificationRequest> = {}) =>
     outbox.enqueue({
@@ -23,9 +19,8 @@ describe('NotificationOutbox', () => {
       recipient: 'ada@example.com',
       template: 'order-confirmed',
       data: { orderId: 'order-1', totalCents: 4500 },
-      ...overrides,
-    });
-  const outboxRows = () => db.selectFrom('notifications').selectAll().execute();
+      ...overrides });
+  const outboxRows = () => fresh.db.selectFrom('notifications').selectAll().execute();
 
   it('writes one pending outbox row with the template and data', async () => {
     const notification = await enqueue();

@@ -1,20 +1,16 @@
 // The events outbox: each event once by its id, taken for publishing in the order it was written.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Db } from '../../src/db/database';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { EventOutbox } from '../../src/services';
-import { temporaryDatabase, uniqueId } from '../support/database';
+import { useFreshDatabase, uniqueId } from '../support/database';
 import { orderEvent } from '../events/fixtures';
 
 describe('EventOutbox', () => {
-  let db: Db;
-  let close: () => Promise<void>;
+  const fresh = useFreshDatabase();
   let outbox: EventOutbox;
 
   beforeEach(async () => {
-    ({ db, close } = await temporaryDatabase());
-    outbox = new EventOutbox(db);
+    outbox = new EventOutbox(fresh.db);
   });
-  afterEach(() => close());
 
   it('keeps an event written twice (a retried write) once, with what was first written', async () => {
     const order = uniqueId('o');

@@ -7,7 +7,7 @@ import { type Db, openDatabase } from '../../src/db/database';
 import { BusinessError, type BusinessFailureType, TransientError } from '../../src/domain';
 import { PaymentGateway } from '../../src/services';
 import type { AuthorizeRequest, Payment } from '../../src/services/payment-gateway';
-import { temporaryDatabase } from '../support/database';
+import { useFreshDatabase } from '../support/database';
 
 /** The call must fail with a BusinessError of this type. */
 async function expectRefusal(call: Promise<unknown>, type: BusinessFailureType): Promise<void> {
@@ -28,15 +28,12 @@ async function attempts(times: number, call: () => Promise<Payment>): Promise<st
 const paymentRows = (db: Db) => db.selectFrom('payments').selectAll().execute();
 
 describe('PaymentGateway', () => {
-  let db: Db;
-  let close: () => Promise<void>;
+  const fresh = useFreshDatabase();
   let gateway: PaymentGateway;
 
   beforeEach(async () => {
-    ({ db, close } = await temporaryDatabase());
-    gateway = new PaymentGateway(db);
+    gateway = new PaymentGateway(fresh.db);
   });
-  afterEach(() => close());
 
   const authorize = (overrides: Partial<AuthorizeRequest> = {}) =>
     gateway.authorize({ idempotencyKey: 'authorize-1', orderId: 'order-1', token: 'tok_ok', amountCents: 4500, ...overrides });
@@ -48,7 +45,7 @@ describe('PaymentGateway', () => {
 
       expect(payment).toMatchObject({ orderId: 'order-1', amountCents: 4500, status: 'AUTHORIZED' });
       expect(await gateway.getPayment(payment.paymentId)).toEqual(payment);
-      expect((await paymentRows(db)).map((r) => [r.id, r.amount_cents, r.token])).toEqual([[payment.paymentId, 4500, 'tok_ok']]);
+      expect((await paymentRows(fresh.db)).map((r) => [r.id, r.amount_cents, r.token])).toEqual([[payment.paymentId, 4500, 'tok_ok']]);
     });
 
     it.each([
@@ -59,7 +56,7 @@ describe('PaymentGateway', () => {
       await expectRefusal(authorize({ token }), type);
 
       expect(await gateway.paymentsForOrder('order-1')).toEqual([]);
-      expect(await paymentRows(db)).toEqual([]);
+      expect(await paymentRows(fresh.db)).toEqual([]);
     });
 
     it('returns the same payment for a repeated key and records it once', async () => {
@@ -67,7 +64,7 @@ describe('PaymentGateway', () => {
       const repeat = await authorize();
 
       expect(repeat).toEqual(first);
-      expect(await paymentRows(db)).toHaveLength(1);
+      expect(await paymentRows(fresh.db)).toHaveLength(1);
     });
 
     it('refuses a repeated key with another amount as IdempotencyConflict and keeps the first amount', async () => {
@@ -126,7 +123,7 @@ describe('PaymentGateway', () => {
 
       expect(await gateway.refund({ idempotencyKey: 'refund-1', paymentId })).toEqual(first);
       expect(await gateway.refund({ idempotencyKey: 'refund-2', paymentId })).toEqual(first);
-      expect((await paymentRows(db)).map((r) => [r.id, r.amount_cents, r.status])).toEqual([[paymentId, 4500, 'REFUNDED']]);
+      expect((await paymentRows(fresh.db)).map((r) => [r.id, r.amount_cents, r.status])).toEqual([[paymentId, 4500, 'REFUNDED']]);
     });
 
     it('refuses a key that was already used for another operation on the payment', async () => {
@@ -160,12 +157,12 @@ describe('PaymentGateway', () => {
 
       expect(await attempts(3, () => gateway.capture({ idempotencyKey: 'capture-1', paymentId }))).toEqual(['GatewayUnavailable', 'GatewayUnavailable', 'CAPTURED']);
       expect(await attempts(3, () => gateway.refund({ idempotencyKey: 'refund-1', paymentId }))).toEqual(['GatewayUnavailable', 'GatewayUnavailable', 'REFUNDED']);
-      expect((await paymentRows(db)).map((r) => [r.id, r.amount_cents, r.status])).toEqual([[paymentId, 4500, 'REFUNDED']]);
+      expect((await paymentRows(fresh.db)).map((r) => [r.id, r.amount_cents, r.status])).toEqual([[paymentId, 4500, 'REFUNDED']]);
     });
 
     it('records no payment while the authorization is failing', async () => {
       await attempts(2, () => authorize({ token: 'tok_flaky' }));
-      expect(await paymentRows(db)).toEqual([]);
+      expect(await paymentRows(fresh.db)).toEqual([]);
     });
   });
 });

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { afterEach, beforeEach } from 'vitest';
 import { type Db, openDatabase } from '../../src/db/database';
 
 /**
@@ -52,4 +53,18 @@ let counter = 0;
 export function uniqueId(prefix: string): string {
   counter += 1;
   return `${prefix}-${process.pid}-${Date.now().toString(36)}-${counter}`;
+}
+
+/**
+ * For a test file or a describe block: a fresh database before each test (`fresh.db`), closed
+ * after it. Register it before the hooks that build on it.
+ */
+export function useFreshDatabase(): { readonly db: Db } {
+  const fresh = {} as { db: Db };
+  let close: (() => Promise<void>) | undefined;
+  beforeEach(async () => {
+    ({ db: fresh.db, close } = await temporaryDatabase());
+  });
+  afterEach(() => close?.());
+  return fresh;
 }
