@@ -23,7 +23,14 @@ for (const tag of doc.tags) {
     const answers = el('ul');
     for (const [status, response] of Object.entries(op.responses)) {
       const [type, media] = Object.entries(response.content ?? {})[0] ?? [];
-      answers.append(el('li', {}, el('strong', { textContent: status }), ` ${response.description}${type ? ` (${type})` : ''}`, media?.schema?.properties ? el('pre', { textContent: schemaText(media.schema) }) : null));
+      const events = media?.itemSchema?.oneOf?.map((e) => el('li', {}, el('code', { textContent: `event: ${e.properties.event.const}` }), el('pre', { textContent: schemaText(e.properties.data.contentSchema) })));
+      const next = Object.entries(response.links ?? {}).map(([name, l]) => `${name}: ${decodeURIComponent(l.operationRef.replace('#/paths/', '')).replace(/~1/g, '/')}`);
+      answers.append(
+        el('li', {}, el('strong', { textContent: status }), ` ${response.description}${type ? ` (${type})` : ''}`,
+          media?.schema?.properties ? el('pre', { textContent: schemaText(media.schema) }) : null,
+          events ? el('ul', {}, events) : null,
+          next.length > 0 ? el('p', { textContent: `Then: ${next.join('; ')}` }) : null),
+      );
     }
     details.append(el('p', { textContent: 'Answers:' }), answers);
     section.append(details);

@@ -1,4 +1,4 @@
-// The API's contract as OpenAPI 3.1, made from the same zod schemas the routes validate with and
+// The API's contract as OpenAPI 3.2, made from the same zod schemas the routes validate with and
 // the schemas of what they answer: one source of truth. Served at /openapi.json, read at /docs.
 import { z } from 'zod';
 import { ingredientNameSchema, orderIdSchema, placeCoffeeOrderSchema, placeOrderSchema, skuSchema } from '../domain/schemas';
@@ -7,6 +7,7 @@ import { failBodySchema, ingredientBodySchema, noBodySchema } from './coffee';
 import { itemBodySchema } from './inventory';
 import { cancelBodySchema, shipmentEventSchema } from './orders';
 import {
+  boardSchema,
   coffeeViewSchema,
   deadLettersSchema,
   healthSchema,
@@ -22,7 +23,11 @@ import {
 } from './response-schemas';
 
 type Who = 'anyone' | 'customers' | 'carrier' | { staff: string[] };
-type Answer = z.ZodType | 'problem' | 'events' | 'html' | 'text';
+/** A live stream: Server-Sent Events whose `view` events carry `view`, the thing followed. */
+interface Events {
+  events: z.ZodType;
+}
+type Answer = z.ZodType | 'problem' | Events | 'html' | 'text';
 
 interface Operation {
   summary: string;
@@ -31,6 +36,8 @@ interface Operation {
   body?: z.ZodType;
   headers?: Record<string, { schema: z.ZodType; description: string; required?: boolean }>;
   answers: Record<number, [string, Answer]>;
+  /** Where a client goes next from a 2xx answer: the reads of what it created (OpenAPI links). */
+  links?: Record<string, { to: string; description: string }>;
 }
 
 /** A zod schema as JSON Schema: as a request is sent (`input`), or as an answer is made (`output`: defaults applied, transforms done). */
@@ -71,10 +78,15 @@ export const operations: Record<string, Partial<Record<'get' | 'put' | 'post' | 
       body: placeOrderSchema,
       headers: idempotencyKey,
       answers: { 202: ['placed; its workflow runs', placedSchema], 400: invalid, 422: ['an unknown sku, or the key reused with another body', 'problem'], 503: unavailable },
+      links: {
+        order: { to: 'get /orders/{orderId}', description: 'the order as its workflow last published it' },
+        live: { to: 'get /orders/{orderId}/events', description: 'the order, live' },
+        cancel: { to: 'post /orders/{orderId}/cancel', description: 'cancel it' },
+      },
     },
   },
   '/orders/{orderId}': { get: { summary: 'The order as its workflow last published it', tag: 'orders', who: 'customers', answers: { 200: ['the order', orderViewSchema], 400: invalid, 404: notFound, 503: unavailable } } },
-  '/orders/{orderId}/events': { get: { summary: 'The order, live: a `view` event at each change, until it ends', tag: 'orders', who: 'customers', answers: { 200: ['Server-Sent Events: `view` (the order), `problem`', 'events'], 400: invalid } } },
+  '/orders/{orderId}/events': { get: { summary: 'The order, live: a `view` event at each change, until it ends', tag: 'orders', who: 'customers', answers: { 200: ['Server-Sent Events: `view` (the order), `problem`, `end`', { events: orderViewSchema }], 400: invalid } } },
   '/orders/{orderId}/cancel': { post: orderAction('Cancel the order: every step done is undone', 'orders', 'customers', orderViewSchema, cancelBodySchema) },
   '/orders/{orderId}/shipment-events': {
     post: {
@@ -92,17 +104,30 @@ export const operations: Record<string, Partial<Record<'get' | 'put' | 'post' | 
     get: { summary: "An ingredient's stock", tag: 'staff', who: { staff: ['barista', 'warehouse'] }, answers: { 200: ['the ingredient', ingredientSchema], 400: invalid, 404: ['the café has no such ingredient', 'problem'] } },
   },
   '/coffee/orders': {
-    post: { summary: 'Order coffee; prices come from the menu', tag: 'coffee', who: 'customers', body: placeCoffeeOrderSchema, headers: idempotencyKey, answers: { 202: ['placed', placedSchema], 400: invalid, 422: ['the key reused with another body', 'problem'], 503: unavailable } },
+    post: {
+      summary: 'Order coffee; prices come from the menu',
+      tag: 'coffee',
+      who: 'customers',
+      body: placeCoffeeOrderSchema,
+      headers: idempotencyKey,
+      answers: { 202: ['placed', placedSchema], 400: invalid, 422: ['the key reused with another body', 'problem'], 503: unavailable },
+      links: {
+        order: { to: 'get /coffee/orders/{orderId}', description: 'the coffee order as its workflow last published it' },
+        live: { to: 'get /coffee/orders/{orderId}/events', description: 'the coffee order, live' },
+        pickup: { to: 'post /coffee/orders/{orderId}/pickup', description: 'the customer has the drinks' },
+        cancel: { to: 'post /coffee/orders/{orderId}/cancel', description: 'cancel while no barista has started' },
+      },
+    },
   },
   '/coffee/orders/{orderId}': { get: { summary: 'The coffee order as its workflow last published it', tag: 'coffee', who: 'customers', answers: { 200: ['the order', coffeeViewSchema], 400: invalid, 404: notFound, 503: unavailable } } },
-  '/coffee/orders/{orderId}/events': { get: { summary: 'The coffee order, live, until it ends', tag: 'coffee', who: 'customers', answers: { 200: ['Server-Sent Events: `view` (the order), `problem`', 'events'], 400: invalid } } },
+  '/coffee/orders/{orderId}/events': { get: { summary: 'The coffee order, live, until it ends', tag: 'coffee', who: 'customers', answers: { 200: ['Server-Sent Events: `view` (the order), `problem`, `end`', { events: coffeeViewSchema }], 400: invalid } } },
   '/coffee/orders/{orderId}/claim': { post: orderAction('Claim a queued order; the barista is the one the token names', 'staff', { staff: ['barista'] }, coffeeViewSchema) },
   '/coffee/orders/{orderId}/ready': { post: orderAction('The drinks are made', 'staff', { staff: ['barista'] }, coffeeViewSchema) },
   '/coffee/orders/{orderId}/fail': { post: orderAction('The drinks cannot be made: the customer is refunded', 'staff', { staff: ['barista'] }, coffeeViewSchema, failBodySchema) },
   '/coffee/orders/{orderId}/pickup': { post: orderAction('The customer has the drinks', 'coffee', 'customers', coffeeViewSchema) },
   '/coffee/orders/{orderId}/cancel': { post: orderAction('Cancel while no barista has started: refunded', 'coffee', 'customers', coffeeViewSchema) },
   '/coffee/queue': { get: { summary: 'Orders queued and being made, oldest first', tag: 'staff', who: { staff: ['barista'] }, answers: { 200: ['the queue', queueSchema], 503: unavailable } } },
-  '/coffee/board/events': { get: { summary: 'The barista board, live: queued, being made and ready, oldest first', tag: 'staff', who: { staff: ['barista'] }, answers: { 200: ['Server-Sent Events: `view` ({ claimSlaSeconds, orders }), `problem`', 'events'] } } },
+  '/coffee/board/events': { get: { summary: 'The barista board, live: queued, being made and ready, oldest first', tag: 'staff', who: { staff: ['barista'] }, answers: { 200: ['Server-Sent Events: `view` ({ claimSlaSeconds, orders }), `problem`', { events: boardSchema }] } } },
   '/outbox/failed': { get: { summary: 'Dead letters: messages the mail relay gave up on, with their last error', tag: 'staff', who: { staff: [] }, answers: { 200: ['the dead letters, oldest first', deadLettersSchema] } } },
   '/outbox/{notificationId}/retry': {
     post: { summary: 'Send a dead letter again, its attempts counted afresh', tag: 'staff', who: { staff: [] }, answers: { 200: ['back in line', z.object({ notificationId: z.string(), status: z.literal('PENDING') })], 404: ['no such dead letter', 'problem'] } },
@@ -123,15 +148,36 @@ export const operations: Record<string, Partial<Record<'get' | 'put' | 'post' | 
   '/barista': { get: { summary: 'The barista board', tag: 'pages', who: 'anyone', answers: { 200: ['the page', 'html'] } } },
   '/track/orders/{orderId}': { get: { summary: "An order's page: its saga, live", tag: 'pages', who: 'anyone', answers: { 200: ['the page', 'html'] } } },
   '/track/coffee/orders/{orderId}': { get: { summary: "A coffee order's page: its saga, live", tag: 'pages', who: 'anyone', answers: { 200: ['the page', 'html'] } } },
-  '/openapi.json': { get: { summary: 'This document', tag: 'operations', who: 'anyone', answers: { 200: ['OpenAPI 3.1', 'text'] } } },
+  '/openapi.json': { get: { summary: 'This document', tag: 'operations', who: 'anyone', answers: { 200: ['OpenAPI 3.2', 'text'] } } },
   '/docs': { get: { summary: 'This document, as a page to read', tag: 'pages', who: 'anyone', answers: { 200: ['the page', 'html'] } } },
 };
 
 const pathParameters: Record<string, z.ZodType> = { sku: skuSchema, orderId: orderIdSchema, name: ingredientNameSchema, notificationId: z.string() };
 
+/**
+ * Each event of a live stream, as OpenAPI 3.2 describes Server-Sent Events: `itemSchema` is one
+ * event, its `data` a JSON text whose schema is `contentSchema`. `view` carries the thing followed
+ * at each change; `problem` says why the stream cannot go on; `end` closes it once the order ended.
+ */
+function eventItems(view: z.ZodType) {
+  const event = (name: string, data: object) => ({
+    type: 'object',
+    required: ['event', 'data'],
+    properties: { event: { const: name }, data: { type: 'string', contentMediaType: 'application/json', contentSchema: data } },
+  });
+  const problem = answered(z.object({ status: z.number().int(), title: z.string(), detail: z.string() }));
+  return { oneOf: [event('view', answered(view)), event('problem', problem), event('end', { type: 'object', additionalProperties: false })] };
+}
+
+/** The link to another operation, its order id taken from this answer's body. */
+function link(to: string, description: string) {
+  const [method, path] = to.split(' ') as [string, string];
+  return { operationRef: `#/paths/${path.replace(/~/g, '~0').replace(/\//g, '~1')}/${method}`, parameters: { orderId: '$response.body#/orderId' }, description };
+}
+
 function content(answer: Answer) {
   if (answer === 'problem') return { 'application/problem+json': { schema: answered(problemSchema) } };
-  if (answer === 'events') return { 'text/event-stream': { schema: { type: 'string' } } };
+  if (typeof answer === 'object' && 'events' in answer) return { 'text/event-stream': { itemSchema: eventItems(answer.events) } };
   if (answer === 'html') return { 'text/html': { schema: { type: 'string' } } };
   if (answer === 'text') return undefined;
   return { 'application/json': { schema: answered(answer) } };
@@ -156,7 +202,16 @@ function operationObject(path: string, op: Operation) {
     tags: [op.tag],
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(op.body ? { requestBody: { required: !(op.body instanceof z.ZodOptional), content: { 'application/json': { schema: json(op.body) } } } } : {}),
-    responses: Object.fromEntries(Object.entries(answers).map(([status, [description, answer]]) => [status, { description, ...(content(answer) ? { content: content(answer) } : {}) }])),
+    responses: Object.fromEntries(
+      Object.entries(answers).map(([status, [description, answer]]) => [
+        status,
+        {
+          description,
+          ...(content(answer) ? { content: content(answer) } : {}),
+          ...(op.links && status.startsWith('2') ? { links: Object.fromEntries(Object.entries(op.links).map(([name, l]) => [name, link(l.to, l.description)])) } : {}),
+        },
+      ]),
+    ),
     security: typeof op.who === 'object' ? [{ staffToken: [] }] : op.who === 'carrier' ? [{ carrierSignature: [] }] : [],
     ...(typeof op.who === 'object' ? { 'x-roles': [...op.who.staff, 'admin'] } : {}),
   };
@@ -164,7 +219,7 @@ function operationObject(path: string, op: Operation) {
 
 export function openApiDocument() {
   return {
-    openapi: '3.1.0',
+    openapi: '3.2.0',
     info: {
       title: 'temporal-fulfillment',
       version: '0.1.0',

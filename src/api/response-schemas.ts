@@ -62,6 +62,8 @@ export const queueSchema = z.array(
     temporalUi: z.string(),
   }),
 );
+/** What the barista board's live stream sends at each change. */
+export const boardSchema = z.object({ claimSlaSeconds: z.number().int(), orders: queueSchema });
 export const shipmentAcceptedSchema = z.object({ orderId: z.string(), event: z.enum(ShipmentEvents), accepted: z.literal(true) });
 export const healthSchema = z.object({ status: z.literal('ok') });
 export const readinessSchema = z.object({ status: z.enum(['ready', 'unavailable']), checks: z.object({ temporal: z.enum(['up', 'down']), database: z.enum(['up', 'down']) }) });

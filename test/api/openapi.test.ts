@@ -11,7 +11,30 @@ import { type Answer, eventually, HttpClient, orderFor, startTestApi, TEMPORAL_U
 
 const doc = openApiDocument();
 type Doc = typeof doc;
-type Operation = Doc['paths'][string][string] & { responses: Record<string, { content?: Record<string, { schema: object }> }> };
+interface Media {
+  schema?: object;
+  /** A stream's events (OpenAPI 3.2): each one `{ event, data }`, `data` JSON whose schema is its `contentSchema`. */
+  itemSchema?: { oneOf: { properties: { event: { const: string }; data: { contentSchema: object } } }[] };
+}
+interface Link {
+  operationRef: string;
+  parameters: Record<string, string>;
+}
+type Operation = Doc['paths'][string][string] & { responses: Record<string, { content?: Record<string, Media>; links?: Record<string, Link> }> };
+
+/** The operation an OpenAPI operationRef (`#/paths/~1orders~1{orderId}/get`) points at. */
+function operationAt(ref: string): { path: string; method: string } {
+  const [, encodedPath, method] = /^#\/paths\/([^/]+)\/(\w+)$/.exec(ref) ?? [];
+  return { path: decodeURIComponent(encodedPath ?? '').replace(/~1/g, '/').replace(/~0/g, '~'), method: method ?? '' };
+}
+
+/** A Server-Sent Events text as its events: `{ event, data }` each. */
+function serverSentEvents(text: string): { event: string; data: string }[] {
+  return text
+    .split('\n\n')
+    .map((block) => Object.fromEntries(block.split('\n').flatMap((line) => (/^(event|data): /.test(line) ? [[line.slice(0, line.indexOf(':')), line.slice(line.indexOf(': ') + 2)]] : []))))
+    .filter((e): e is { event: string; data: string } => typeof e.event === 'string');
+}
 
 let api: TestApi;
 beforeAll(async () => {
@@ -34,7 +57,7 @@ function servedRoutes(app: Express): string[] {
 
 describe('the OpenAPI document', () => {
   it('is OpenAPI 3.1 with both security schemes, and every operation says what each status means', () => {
-    expect(doc.openapi).toBe('3.1.0');
+    expect(doc.openapi).toBe('3.2.0');
     expect(Object.keys(doc.components.securitySchemes)).toEqual(['staffToken', 'carrierSignature']);
     for (const [path, ops] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(ops) as [string, Operation][]) {
@@ -53,6 +76,30 @@ describe('the OpenAPI document', () => {
     // Preflights are answered by the codec's CORS middleware, not by a route.
     expect([...documented].filter((r) => !served.has(r) && !r.startsWith('options '))).toEqual([]);
     expect(served.size).toBeGreaterThanOrEqual(30);
+  });
+
+  it('links each answer that creates an order to its reads, by operations it has and a field the answer holds', () => {
+    const withLinks = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.entries(ops as Record<string, Operation>).flatMap(([method, op]) => Object.entries(op.responses).flatMap(([status, r]) => Object.entries(r.links ?? {}).map(([name, l]) => ({ from: `${method} ${path} ${status}`, name, l, r })))),
+    );
+    expect(withLinks.map((x) => x.from)).toEqual(expect.arrayContaining(['post /orders 202', 'post /coffee/orders 202']));
+    for (const { from, name, l, r } of withLinks) {
+      const { path, method } = operationAt(l.operationRef);
+      expect((doc.paths as Record<string, Record<string, unknown>>)[path]?.[method], `${from} → ${name}`).toBeDefined();
+      const field = /^\$response\.body#\/(\w+)$/.exec(l.parameters.orderId ?? '')?.[1];
+      expect(Object.keys((r.content?.['application/json']?.schema as { properties: object }).properties)).toContain(field);
+    }
+  });
+
+  it('describes each event of each live stream: its name and the schema of its data', () => {
+    const streams = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.entries(ops as Record<string, Operation>).flatMap(([, op]) => Object.values(op.responses).flatMap((r) => (r.content?.['text/event-stream'] ? [{ path, media: r.content['text/event-stream'] }] : []))),
+    );
+    expect(streams.map((s) => s.path)).toEqual(['/orders/{orderId}/events', '/coffee/orders/{orderId}/events', '/coffee/board/events']);
+    for (const { media } of streams) {
+      expect(media.itemSchema?.oneOf.map((e) => e.properties.event.const)).toEqual(['view', 'problem', 'end']);
+      expect(media.itemSchema?.oneOf[0]!.properties.data.contentSchema).toHaveProperty('properties');
+    }
   });
 
   it('is served at /openapi.json, and read as a page at /docs', async () => {
@@ -80,7 +127,7 @@ describe("the API's real answers", () => {
     const [mediaType, media] = Object.entries(response!.content ?? {})[0] ?? [];
     if (mediaType?.includes('json')) {
       expect(answer.contentType).toContain(mediaType);
-      const valid = ajv.validate(media!.schema, answer.body);
+      const valid = ajv.validate(media!.schema!, answer.body);
       expect(valid, `${method} ${template} ${answer.status}: ${ajv.errorsText()} in ${JSON.stringify(answer.body).slice(0, 400)}`).toBe(true);
     }
     checked.push(`${method} ${template} ${answer.status}`);
@@ -155,6 +202,13 @@ describe("the API's real answers", () => {
     const events = await stream.text();
     expect(events).toMatch(/event: view\ndata: \{[^\n]*"status":"PICKED_UP"/);
     expect(events.trimEnd().endsWith('event: end\ndata: {}')).toBe(true);
+    // Each event is one the document describes, its data matching the schema given for it.
+    const documented = (doc.paths['/coffee/orders/{orderId}/events'] as Record<string, Operation>).get!.responses['200']!.content!['text/event-stream']!.itemSchema!;
+    for (const { event, data } of serverSentEvents(events)) {
+      const described = documented.oneOf.find((e) => e.properties.event.const === event);
+      expect(described, `event ${event}`).toBeDefined();
+      expect(ajv.validate(described!.properties.data.contentSchema, JSON.parse(data)), `${event}: ${ajv.errorsText()}`).toBe(true);
+    }
     const failed = uniqueId('api-fail');
     await call(customer, 'POST', '/coffee/orders', { customerName: 'Alan', items: [{ drink: 'espresso', size: 'small', quantity: 1 }], paymentToken: 'tok_ok' }, { 'Idempotency-Key': failed });
     await eventually(() => shop.get(`/coffee/orders/${failed}`), (o) => o.status === 'QUEUED');
