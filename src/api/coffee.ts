@@ -12,7 +12,7 @@ import { type ApiDeps, temporalUiLink } from './deps';
 import { requestedOrderId, updateId } from './idempotency-key';
 import { HttpProblem, parseOr400 } from './problem';
 import { staffMember, staffOnly } from './staff-auth';
-import { placeOrder } from './start-workflow';
+import { startOrderOnce } from './start-workflow';
 import { withinDeadline } from './temporal-errors';
 import { answerUpdate, type UpdateRequest } from './workflow-update';
 import { orderInPath, READ_DEADLINE_MS, readView } from './workflow-view';
@@ -61,7 +61,7 @@ export function coffeeRoutes(deps: ApiDeps, metrics: Pick<ApiMetrics, 'started'>
       pickupTimeoutSeconds: order.pickupTimeoutSeconds ?? DEFAULT_PICKUP_TIMEOUT_SECONDS,
       claimSlaSeconds: deps.coffeeClaimSlaSeconds,
     };
-    await placeOrder<typeof coffeeOrder>(res, deps, metrics, coffeeKind, {
+    await startOrderOnce<typeof coffeeOrder>(res, deps, metrics, coffeeKind, {
       orderId,
       args: [input],
       request: order,

@@ -13,7 +13,7 @@ import { carrierSigned } from './carrier-webhook';
 import type { ApiDeps } from './deps';
 import { requestedOrderId, updateId } from './idempotency-key';
 import { HttpProblem, parseOr400 } from './problem';
-import { placeOrder } from './start-workflow';
+import { startOrderOnce } from './start-workflow';
 import { answerUpdate, sendUpdate } from './workflow-update';
 import { orderInPath, readView } from './workflow-view';
 
@@ -29,7 +29,7 @@ export function orderRoutes(deps: ApiDeps, metrics: Pick<ApiMetrics, 'started'>,
     const order = parseOr400(placeOrderSchema, req.body, 'the order');
     await requireKnownSkus(deps, order.items.map((i) => i.sku));
     const input: OrderInput = { ...order, orderId, dispatchDeadlineHours: deps.dispatchDeadlineHours };
-    await placeOrder<typeof orderFulfillment>(res, deps, metrics, orderKind, {
+    await startOrderOnce<typeof orderFulfillment>(res, deps, metrics, orderKind, {
       orderId,
       args: [input],
       request: order,

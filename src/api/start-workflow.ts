@@ -39,7 +39,7 @@ interface Started {
  * Places an order: starts its workflow once, counts it, and answers 202 with where to follow it.
  * `W` is the workflow function's type (imported with `import type`), so a wrong input does not compile.
  */
-export async function placeOrder<W extends Workflow>(
+export async function startOrderOnce<W extends Workflow>(
   res: Response,
   deps: ApiDeps,
   metrics: Pick<ApiMetrics, 'started'>,

@@ -35,13 +35,13 @@ async function makeDrinks(order: CoffeeRecord): Promise<void> {
 
   order.moveTo('QUEUED');
   await waitForBarista(order);
-  await order.until(() => order.pending === 'ready' || order.stopRequested);
+  await order.until(() => order.acceptedAction === 'ready' || order.stopRequested);
   order.stopIfAsked();
 
   await order.stepThatMustComplete('useIngredients', { reservationId: ingredients.reservationId });
   // READY means the customer has been told: the message is queued before the status shows.
   await order.tellCustomer('coffee-ready');
-  order.pending = null;
+  order.acceptedAction = null;
   order.moveTo('READY');
 }
 
@@ -57,14 +57,14 @@ async function waitForBarista(order: CoffeeRecord): Promise<void> {
     await order.notifications.send(SHIFT_MANAGER, 'coffee-unclaimed', { orderId, customerName, waitingSeconds: claimSlaSeconds });
     await order.until(claimedOrCancelled);
   } finally {
-    order.leftQueue = true;
+    order.queueWaitOver = true;
   }
 }
 
 /** The drinks are on the counter: picked up, or abandoned when the pickup timer runs out. */
 async function handOver(order: CoffeeRecord): Promise<void> {
-  const pickedUp = await order.until(() => order.pending === 'pickUp', order.input.pickupTimeoutSeconds * 1000);
-  order.pending = null;
+  const pickedUp = await order.until(() => order.acceptedAction === 'pickUp', order.input.pickupTimeoutSeconds * 1000);
+  order.acceptedAction = null;
   order.moveTo(pickedUp ? 'PICKED_UP' : 'ABANDONED');
 }
 
@@ -79,11 +79,11 @@ function listenForMessages(order: CoffeeRecord): void {
 
   setHandler(claimCoffee, ({ barista }) => {
     order.claimBy(barista);
-    return order.answerOnceSettled(() => order.leftQueue);
+    return order.answerOnceSettled(() => order.queueWaitOver);
   }, allowed('claim'));
 
   setHandler(markCoffeeReady, () => {
-    order.pending = 'ready';
+    order.acceptedAction = 'ready';
     return order.answerOnceSettled(() => order.status !== 'PREPARING');
   }, allowed('ready'));
 
@@ -93,7 +93,7 @@ function listenForMessages(order: CoffeeRecord): void {
   }, allowed('fail'));
 
   setHandler(pickUpCoffee, () => {
-    order.pending = 'pickUp';
+    order.acceptedAction = 'pickUp';
     return order.answerOnceSettled(() => order.isFinal);
   }, allowed('pickUp'));
 

@@ -20,9 +20,9 @@ export class CoffeeRecord extends Saga<CoffeeStatus, CoffeeView> {
   readonly priced: ReturnType<typeof priceCoffee>;
   barista: string | null = null;
   /** A barista's "ready" or the customer's pickup, accepted and not yet carried out. */
-  pending: 'ready' | 'pickUp' | null = null;
+  acceptedAction: 'ready' | 'pickUp' | null = null;
   /** The main workflow has stopped waiting in the barista queue (its SLA timer is settled). */
-  leftQueue = false;
+  queueWaitOver = false;
 
   declare readonly input: CoffeeInput;
 
@@ -60,7 +60,7 @@ export class CoffeeRecord extends Saga<CoffeeStatus, CoffeeView> {
   refusal(action: CoffeeAction): string | undefined {
     if (action === 'cancel' && this.cancelled) return undefined;
     if (this.unwinding) return 'the order is already being undone';
-    const underWay = this.stopRequested ? (this.cancelled ? 'cancel' : 'fail') : this.pending;
+    const underWay = this.stopRequested ? (this.cancelled ? 'cancel' : 'fail') : this.acceptedAction;
     if (underWay) return `the order already has a "${underWay}" under way`;
     const needed: readonly CoffeeStatus[] = actionNeeds[action];
     if (!needed.includes(this.status)) return `the order is ${this.status}; "${action}" needs it ${needed.join(' or ')}`;

@@ -94,7 +94,7 @@ function listenForMessages(order: OrderRecord): void {
     reportShipmentEvent,
     ({ event }) => {
       order.carrierReported(event);
-      return order.answerOnceSettled(() => order.tookIn(event));
+      return order.answerOnceSettled(() => order.hasActedOn(event));
     },
     { validator: (_request) => refuse(order.shipmentEventRefusal()) },
   );

@@ -77,7 +77,7 @@ export class OrderRecord extends Saga<OrderStatus, OrderView> {
   }
 
   /** Whether the main workflow has acted on the carrier's event (or the order has ended). */
-  tookIn(event: ShipmentEvent): boolean {
+  hasActedOn(event: ShipmentEvent): boolean {
     if (this.isFinal) return true;
     return event === 'DISPATCHED' ? this.status !== 'SHIPMENT_CREATED' : this.shipment?.status === 'DELIVERED';
   }

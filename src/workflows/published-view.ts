@@ -63,7 +63,7 @@ export class PublishedView<V> {
    * release it. It has then issued every command of its last move, so an answer given now falls
    * after them, however many microtasks each side took.
    */
-  get mainAtRest(): boolean {
+  get mainCodeAtRest(): boolean {
     return this.ended || (this.waitingFor !== null && !this.waitingFor());
   }
 }

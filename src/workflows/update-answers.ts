@@ -24,7 +24,7 @@ export async function answerOnceSettled<V>(published: PublishedView<V>, done: ()
       firstCheck = false;
       return false;
     }
-    return done() && published.mainAtRest;
+    return done() && published.mainCodeAtRest;
   };
   await CancellationScope.nonCancellable(() => condition(answered));
   return published.render();
