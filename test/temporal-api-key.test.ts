@@ -10,6 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestCertificates, type TestCertificates } from './support/certificates';
 import { staffToken } from './support/secrets';
 import { freePort, type Spawned, spawnNode, waitForOutput } from './support/processes';
+import { waitFor } from './support/wait';
 
 /** What the fake endpoint saw of one request. */
 interface SeenRequest {
@@ -94,13 +95,8 @@ async function stop(spawned: Spawned): Promise<void> {
 
 /** The requests seen so far once one matches, or an error naming what was seen and the process's output. */
 async function waitForRequest(spawned: Spawned, matches: (r: SeenRequest) => boolean, timeoutMs = 30_000): Promise<SeenRequest> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const found = seen.find(matches);
-    if (found) return found;
-    if (spawned.child.exitCode !== null) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const found = await waitFor(() => seen.find(matches), (f) => f !== undefined || spawned.child.exitCode !== null, { what: 'the request', timeoutMs }).catch(() => undefined);
+  if (found) return found;
   throw new Error(`the fake Temporal saw no such request; it saw ${JSON.stringify(seen.map((r) => ({ ...r, authorization: r.authorization && 'set' })))}; output:\n${spawned.output()}`);
 }
 

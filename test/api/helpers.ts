@@ -172,11 +172,11 @@ export async function eventually(ask: () => Promise<Answer>, until: (body: Answe
 
 /** The runs visibility lists for a workflow id, once it lists any: visibility can lag a moment behind a start. */
 export async function workflowRuns(client: Client, workflowId: string, timeoutMs = 10_000): Promise<string[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  const list = async () => {
     const runs: string[] = [];
     for await (const run of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) runs.push(run.runId);
-    if (runs.length > 0 || Date.now() > deadline) return runs;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+    return runs;
+  };
+  // Empty when visibility never lists it: the caller's expectation says what was missing.
+  return waitFor(list, (runs) => runs.length > 0, { what: `the runs of ${workflowId}`, timeoutMs }).catch(() => list());
 }

@@ -22,6 +22,7 @@ import { type Answer, HttpClient, type RequestOptions } from '../api/helpers';
 import { freePort, type Spawned, spawnNode, waitForOutput } from '../support/processes';
 import { testCodec } from '../support/secrets';
 import { type ChaosTemporal, startChaosTemporal } from './temporal';
+import { waitFor } from '../support/wait';
 
 export interface ClusterShape {
   /** The dev server (one process) or a real cluster (four services on PostgreSQL, mTLS). */
@@ -144,11 +145,8 @@ export class Cluster {
     const api = spawnNode('api/main.js', { ...this.env, PORT: String(this.apiPorts[index]) });
     this.apis[index] = api;
     const http = new HttpClient(`http://127.0.0.1:${this.apiPorts[index]}`);
-    const deadline = Date.now() + 30_000;
-    while ((await http.get('/healthz').catch(() => undefined))?.status !== 200) {
-      if (Date.now() > deadline || api.child.exitCode !== null) throw new Error(`the API did not come up:\n${api.output()}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const health = await waitFor(() => http.get('/healthz').catch(() => undefined), (answer) => answer?.status === 200 || api.child.exitCode !== null, { what: 'the API', show: () => api.output() });
+    if (health?.status !== 200) throw new Error(`the API did not come up:\n${api.output()}`);
   }
 
   /** SIGKILL: no draining, activities in flight are lost mid-way; a new worker takes its place. */

@@ -13,6 +13,7 @@ import { MailRelay, messageId, type RelayOptions } from '../../src/mail/relay';
 import { NotificationOutbox } from '../../src/services/notifications';
 import { uniqueId } from '../support/database';
 import { freePort, spawnNode } from '../support/processes';
+import { waitFor } from '../support/wait';
 
 interface Mail {
   ID: string;
@@ -145,8 +146,8 @@ describe('the mail relay', () => {
 
     const second = spawnNode('mail/main.js', env);
     try {
-      const until = Date.now() + 30_000;
-      while ((await outbox.counts()).SENT < count && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+      // The test's own expectations say what was missing if the time runs out.
+      await waitFor(() => outbox.counts(), (counts) => counts.SENT >= count, { what: `${count} messages sent` }).catch(() => undefined);
     } finally {
       second.child.kill('SIGTERM');
       await second.exited;

@@ -10,6 +10,7 @@ import { findTemporalCli } from '../../src/dev/temporal-cli';
 import { type Answer, HttpClient, orderFor } from '../api/helpers';
 import { uniqueId } from '../support/database';
 import { freePort, type Spawned, spawnNode, waitForOutput } from '../support/processes';
+import { waitFor } from '../support/wait';
 
 // Our own server on our own ports and data dir: the run's shared server cannot be stopped.
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-outage-'));
@@ -186,11 +187,7 @@ async function untilAvailable(send: () => Promise<Answer>, timeoutMs = 20_000): 
 }
 
 async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`waited ${timeoutMs / 1000} s for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitFor(check, (holds) => holds, { what, timeoutMs });
 }
 
 /** Sends a signal and answers whether the child has exited within `ms`. */
