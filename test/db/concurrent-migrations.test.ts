@@ -118,15 +118,15 @@ describeOnPostgres('migrations raced by several processes on PostgreSQL', () => 
   });
 });
 
-describe('node dist/db/migrate.js, as the migration Job runs it', () => {
+describe('node dist/ops/migrate.js, as the migration Job runs it', () => {
   it('migrates a fresh SQLite database, says so in one line, and finds nothing to do the second time', async () => {
     const file = path.join(dir, 'business.db');
     const all = await migrationNames();
-    const first = spawnNode('db/migrate.js', { DATA_DIR: dir });
+    const first = spawnNode('ops/migrate.js', { DATA_DIR: dir });
     expect(await first.exited).toBe(0);
     expect(first.output().trim()).toBe(`SQLite ${file}: applied ${all.length} migrations (${all.join(', ')}), 0 already there`);
 
-    const again = spawnNode('db/migrate.js', { DATA_DIR: dir });
+    const again = spawnNode('ops/migrate.js', { DATA_DIR: dir });
     expect(await again.exited).toBe(0);
     expect(again.output().trim()).toBe(`SQLite ${file}: applied 0 migrations, ${all.length} already there`);
   });
@@ -138,7 +138,7 @@ describe('node dist/db/migrate.js, as the migration Job runs it', () => {
     await new Promise<void>((resolve) => silent.listen(port, '127.0.0.1', () => resolve()));
     try {
       const started = Date.now();
-      const failed = spawnNode('db/migrate.js', { DATA_DIR: dir, DATABASE_URL: `postgres://nobody@127.0.0.1:${port}/x` });
+      const failed = spawnNode('ops/migrate.js', { DATA_DIR: dir, DATABASE_URL: `postgres://nobody@127.0.0.1:${port}/x` });
       expect(await failed.exited).toBe(1);
       expect(Date.now() - started).toBeLessThan(20_000);
       expect(failed.output()).toMatch(/database migration failed: .*(timeout|terminated)/i);
@@ -149,7 +149,7 @@ describe('node dist/db/migrate.js, as the migration Job runs it', () => {
 
   it('exits 1 at once with the reason when the database cannot be reached, and never shows its password', async () => {
     const started = Date.now();
-    const failed = spawnNode('db/migrate.js', { DATA_DIR: dir, DATABASE_URL: 'postgres://nobody:hunter2-in-url@127.0.0.1:1/x' });
+    const failed = spawnNode('ops/migrate.js', { DATA_DIR: dir, DATABASE_URL: 'postgres://nobody:hunter2-in-url@127.0.0.1:1/x' });
     expect(await failed.exited).toBe(1);
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(failed.output().trim()).toMatch(/^PostgreSQL postgres:\/\/nobody@127\.0\.0\.1:1\/x: database migration failed: .*ECONNREFUSED 127\.0\.0\.1:1$/);
@@ -166,7 +166,7 @@ describe('node dist/db/migrate.js, as the migration Job runs it', () => {
       url.pathname = `/${name}`;
       // The test server trusts every local connection: the password is there only to be hidden.
       url.password = 'hunter2-in-url';
-      const job = spawnNode('db/migrate.js', { DATA_DIR: dir, DATABASE_URL: url.toString() });
+      const job = spawnNode('ops/migrate.js', { DATA_DIR: dir, DATABASE_URL: url.toString() });
       expect(await job.exited).toBe(0);
       const all = await migrationNames();
       expect(job.output().trim()).toBe(`PostgreSQL postgres://${url.username}@${url.host}/${name}: applied ${all.length} migrations (${all.join(', ')}), 0 already there`);

@@ -213,7 +213,7 @@ describe('the Helm chart', () => {
   it('migrates the database in a pre-install and pre-upgrade hook Job before the rollout, with only the database secret', () => {
     const job = find(rendered['values.yaml'], 'Job', 'shop-temporal-fulfillment-migrate');
     expect(job.metadata.annotations?.['helm.sh/hook']?.split(',').sort()).toEqual(['pre-install', 'pre-upgrade']);
-    expect(container(job).command).toEqual(['node', 'dist/db/migrate.js']);
+    expect(container(job).command).toEqual(['node', 'dist/ops/migrate.js']);
     expect(podSpec(job).restartPolicy).toBe('Never');
     expect(envOf(container(job)).DATABASE_URL?.valueFrom?.secretKeyRef).toEqual({ name: SECRET, key: 'DATABASE_URL' });
   });

@@ -2,6 +2,7 @@
 // versioned, Temporal sends such a workflow's next task to the deployment's current version, and
 // from that task on it is pinned there. The versioned code must therefore replay them: their
 // patched() branches stay until none is open (docs/OPERATIONS.md, "Deploying a change").
+import fs from 'node:fs';
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
@@ -40,6 +41,7 @@ afterAll(async () => {
   await versioned?.stop();
   await temporal?.close();
   await closeDb?.();
+  fs.rmSync(scratch, { recursive: true, force: true });
 });
 
 /** The workers as they were before versioning: the same code without its versioning behavior, unversioned polling. */
