@@ -62,6 +62,21 @@ const orderAction = (summary: string, tag: Operation['tag'], who: Who, view: z.Z
   answers: { 200: ['done: the order as it now stands', view], 202: ['accepted, still going on (a refund retrying): the order as it stands', view], 400: invalid, 404: notFound, 409: refused, 503: unavailable },
 });
 
+/** Placing an order of a kind: started once per Idempotency-Key, answered 202 with links to its reads and its actions. */
+const placing = (summary: string, tag: Operation['tag'], body: z.ZodType, refusal: string, base: string, what: string, actions: Record<string, string>): Operation => ({
+  summary,
+  tag,
+  who: 'customers',
+  body,
+  headers: idempotencyKey,
+  answers: { 202: ['placed; its workflow runs', placedSchema], 400: invalid, 422: [refusal, 'problem'], 503: unavailable },
+  links: {
+    order: { to: `get ${base}/{orderId}`, description: `the ${what} as its workflow last published it` },
+    live: { to: `get ${base}/{orderId}/events`, description: `the ${what}, live` },
+    ...Object.fromEntries(Object.entries(actions).map(([name, description]) => [name, { to: `post ${base}/{orderId}/${name}`, description }])),
+  },
+});
+
 export const operations: Record<string, Partial<Record<'get' | 'put' | 'post' | 'options', Operation>>> = {
   '/healthz': { get: { summary: 'The process is up', tag: 'operations', who: 'anyone', answers: { 200: ['up', healthSchema] } } },
   '/readyz': { get: { summary: 'Temporal and the database answer', tag: 'operations', who: 'anyone', answers: { 200: ['ready', readinessSchema], 503: ['not ready; `checks` says what is down', readinessSchema] } } },
@@ -71,19 +86,7 @@ export const operations: Record<string, Partial<Record<'get' | 'put' | 'post' | 
     get: { summary: "An item's price and stock", tag: 'staff', who: { staff: ['warehouse'] }, answers: { 200: ['the item', inventoryItemSchema], 400: invalid, 404: ['not in the catalog', 'problem'] } },
   },
   '/orders': {
-    post: {
-      summary: 'Place an order; prices come from the catalog',
-      tag: 'orders',
-      who: 'customers',
-      body: placeOrderSchema,
-      headers: idempotencyKey,
-      answers: { 202: ['placed; its workflow runs', placedSchema], 400: invalid, 422: ['an unknown sku, or the key reused with another body', 'problem'], 503: unavailable },
-      links: {
-        order: { to: 'get /orders/{orderId}', description: 'the order as its workflow last published it' },
-        live: { to: 'get /orders/{orderId}/events', description: 'the order, live' },
-        cancel: { to: 'post /orders/{orderId}/cancel', description: 'cancel it' },
-      },
-    },
+    post: placing('Place an order; prices come from the catalog', 'orders', placeOrderSchema, 'an unknown sku, or the key reused with another body', '/orders', 'order', { cancel: 'cancel it' }),
   },
   '/orders/{orderId}': { get: { summary: 'The order as its workflow last published it', tag: 'orders', who: 'customers', answers: { 200: ['the order', orderViewSchema], 400: invalid, 404: notFound, 503: unavailable } } },
   '/orders/{orderId}/events': { get: { summary: 'The order, live: a `view` event at each change, until it ends', tag: 'orders', who: 'customers', answers: { 200: ['Server-Sent Events: `view` (the order), `problem`, `end`', { events: orderViewSchema }], 400: invalid } } },
@@ -104,20 +107,10 @@ export const operations: Record<string, Partial<Record<'get' | 'put' | 'post' | 
     get: { summary: "An ingredient's stock", tag: 'staff', who: { staff: ['barista', 'warehouse'] }, answers: { 200: ['the ingredient', ingredientSchema], 400: invalid, 404: ['the café has no such ingredient', 'problem'] } },
   },
   '/coffee/orders': {
-    post: {
-      summary: 'Order coffee; prices come from the menu',
-      tag: 'coffee',
-      who: 'customers',
-      body: placeCoffeeOrderSchema,
-      headers: idempotencyKey,
-      answers: { 202: ['placed', placedSchema], 400: invalid, 422: ['the key reused with another body', 'problem'], 503: unavailable },
-      links: {
-        order: { to: 'get /coffee/orders/{orderId}', description: 'the coffee order as its workflow last published it' },
-        live: { to: 'get /coffee/orders/{orderId}/events', description: 'the coffee order, live' },
-        pickup: { to: 'post /coffee/orders/{orderId}/pickup', description: 'the customer has the drinks' },
-        cancel: { to: 'post /coffee/orders/{orderId}/cancel', description: 'cancel while no barista has started' },
-      },
-    },
+    post: placing('Order coffee; prices come from the menu', 'coffee', placeCoffeeOrderSchema, 'the key reused with another body', '/coffee/orders', 'coffee order', {
+      pickup: 'the customer has the drinks',
+      cancel: 'cancel while no barista has started',
+    }),
   },
   '/coffee/orders/{orderId}': { get: { summary: 'The coffee order as its workflow last published it', tag: 'coffee', who: 'customers', answers: { 200: ['the order', coffeeViewSchema], 400: invalid, 404: notFound, 503: unavailable } } },
   '/coffee/orders/{orderId}/events': { get: { summary: 'The coffee order, live, until it ends', tag: 'coffee', who: 'customers', answers: { 200: ['Server-Sent Events: `view` (the order), `problem`, `end`', { events: coffeeViewSchema }], 400: invalid } } },
