@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   try {
     if (command === 'status') {
       const status = await deploymentStatus(api, deploymentName, taskQueue);
-      console.log(args.includes('--json') ? JSON.stringify(status, null, 2) : describe(status, `${options.address}, namespace ${namespace}`));
+      console.log(args.includes('--json') ? JSON.stringify(status, null, 2) : statusTable(status, `${options.address}, namespace ${namespace}`));
     } else {
       const buildId = args[0]!;
       await retireVersion(api, { deploymentName, buildId }, taskQueue);
@@ -48,7 +48,7 @@ function usage(): void {
 }
 
 /** The status as a table an operator reads, with the next step for each version that has one. */
-export function describe(status: DeploymentStatus, where: string): string {
+function statusTable(status: DeploymentStatus, where: string): string {
   const header = `Worker deployment ${status.deploymentName} · task queue ${status.taskQueue} · ${where}`;
   if (status.versions.length === 0) return `${header}\n\nNo version yet: no worker of this deployment has polled.`;
   const rows = [

@@ -12,6 +12,7 @@ import type { TemporalService } from '../../src/dev/temporal-cluster';
 import { Cluster, type ClusterShape } from './cluster';
 import { checkInvariants, type Verdict } from './invariants';
 import { drive, openShop, placeOrders, type ShopDay } from './shop';
+import { expect } from 'vitest';
 
 export interface ChaosPlan {
   orders: number;
@@ -234,4 +235,12 @@ export function summaryTable(s: ChaosSummary): string {
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   return ['chaos run', ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${String(v).padStart(6)}`), ...s.violations.map((v) => `  ! ${v}`), ...s.historiesNotReplaying.map((h) => `  ~ ${h.workflowId} does not replay: ${h.error.slice(0, 300)}`)].join('\n');
+}
+
+/** What every chaos run must end with: its summary printed, no violation, and every workflow's history replayed on the current code. */
+export function expectCleanRun(summary: ChaosSummary, workflows: number): void {
+  console.log(summaryTable(summary));
+  expect(summary.violations).toEqual([]);
+  expect(summary.historiesReplayed).toBe(workflows);
+  expect(summary.historiesNotReplaying).toEqual([]);
 }
