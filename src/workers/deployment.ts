@@ -51,6 +51,24 @@ export async function makeCurrent(api: DeploymentApi, version: WorkerVersion, ti
     () => api.workflowService.setWorkerDeploymentCurrentVersion({ namespace: api.namespace, deploymentName: version.deploymentName, buildId: version.buildId, identity }),
     timeoutMs,
   );
+  await untilRoutingPropagated(api, version.deploymentName, timeoutMs);
+}
+
+const ROUTING_UPDATE_IN_PROGRESS = 1;
+
+/**
+ * A newer server (1.32) accepts a routing change at once and carries it to the task queues'
+ * partitions afterwards: until it says the change is complete, a workflow started now may still
+ * go to the version that was current. Older servers change the routing before they answer.
+ */
+async function untilRoutingPropagated(api: DeploymentApi, deploymentName: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { workerDeploymentInfo } = await api.workflowService.describeWorkerDeployment({ namespace: api.namespace, deploymentName });
+    if (Number(workerDeploymentInfo?.routingConfigUpdateState ?? 0) !== ROUTING_UPDATE_IN_PROGRESS) return;
+    if (Date.now() > deadline) throw new Error(`the routing of deployment ${deploymentName} did not reach its task queues within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 /** Sends `percentage` of new workflows to `version`, the rest to the current version. */
@@ -60,6 +78,7 @@ export async function setRamping(api: DeploymentApi, version: WorkerVersion, per
     () => api.workflowService.setWorkerDeploymentRampingVersion({ namespace: api.namespace, deploymentName: version.deploymentName, buildId: version.buildId, percentage, identity }),
     timeoutMs,
   );
+  await untilRoutingPropagated(api, version.deploymentName, timeoutMs);
 }
 
 /**
@@ -83,6 +102,7 @@ export async function promoteIfFirst(api: DeploymentApi, version: WorkerVersion,
       () => api.workflowService.setWorkerDeploymentCurrentVersion({ namespace: api.namespace, deploymentName, buildId, identity, conflictToken: described.conflictToken }),
       timeoutMs,
     );
+    await untilRoutingPropagated(api, deploymentName, timeoutMs);
     return true;
   } catch (err) {
     // Another worker made its version current first: that one stands.
