@@ -1,4 +1,4 @@
-# The worker and the API, one image: `node dist/workers/main.js` or `node dist/api/main.js`.
+# The worker and the API, one image: `node dist/main/worker.js` or `node dist/main/api.js`.
 
 # Build: all dependencies, TypeScript compiled, workflows bundled, then dev dependencies dropped.
 FROM node:20-bookworm AS build
@@ -21,4 +21,4 @@ COPY --from=build --chown=node:node /app/dist ./dist
 COPY --chown=node:node web ./web
 USER node
 EXPOSE 3000
-CMD ["node", "dist/api/main.js"]
+CMD ["node", "dist/main/api.js"]

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadSettings } from '../src/config';
-import { createLogger } from '../src/observability/logger';
-import { ensureSecretsFile, readSecretsFile } from '../src/security/secrets';
+import { loadSettings } from '../src/platform/config';
+import { createLogger } from '../src/platform/observability/logger';
+import { ensureSecretsFile, readSecretsFile } from '../src/platform/security/secrets';
 import { spawnNode } from './support/processes';
 
 describe('settings', () => {
@@ -41,12 +41,12 @@ describe('settings', () => {
   });
 
   it.each([
-    ['api/main.js', 'PORT', 'eighty'],
-    ['api/main.js', 'DATABASE_URL', 'mysql://db/shop'],
-    ['workers/main.js', 'TEMPORAL_ADDRESS', 'temporal'],
-    ['workers/main.js', 'WORKER_METRICS_PORT', '-1'],
-    ['workers/main.js', 'TEMPORAL_DEPLOYMENT_NAME', 'shop:v2'],
-    ['events/main.js', 'NATS_URL', 'localhost:4222'],
+    ['main/api.js', 'PORT', 'eighty'],
+    ['main/api.js', 'DATABASE_URL', 'mysql://db/shop'],
+    ['main/worker.js', 'TEMPORAL_ADDRESS', 'temporal'],
+    ['main/worker.js', 'WORKER_METRICS_PORT', '-1'],
+    ['main/worker.js', 'TEMPORAL_DEPLOYMENT_NAME', 'shop:v2'],
+    ['main/publisher.js', 'NATS_URL', 'localhost:4222'],
   ])('stop %s at start with %s named and a non-zero exit', async (entry, name, value) => {
     const process = spawnNode(entry, { [name]: value });
     expect(await process.exited).toBe(2);
@@ -96,9 +96,9 @@ describe('settings', () => {
   });
 
   it.each([
-    ['api/main.js', 'STAFF_TOKEN_SECRET'],
-    ['api/main.js', 'CARRIER_WEBHOOK_SECRET'],
-    ['workers/main.js', 'PAYLOAD_ENCRYPTION_KEYS'],
+    ['main/api.js', 'STAFF_TOKEN_SECRET'],
+    ['main/api.js', 'CARRIER_WEBHOOK_SECRET'],
+    ['main/worker.js', 'PAYLOAD_ENCRYPTION_KEYS'],
   ])('stop %s at start when %s is neither set nor kept under DATA_DIR, saying how to get one', async (entry, name) => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-nosecret-'));
     try {

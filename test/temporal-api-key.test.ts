@@ -123,7 +123,7 @@ afterAll(async () => {
 describe('a Temporal API key', () => {
   it('is sent by the worker as a bearer token over TLS, and never appears in its output', async () => {
     const key = newKey();
-    const worker = start('workers/main.js', temporalEnv({ TEMPORAL_API_KEY: key }));
+    const worker = start('main/worker.js', temporalEnv({ TEMPORAL_API_KEY: key }));
     try {
       const first = await waitForRequest(worker, () => true);
       expect(first.authorization).toBe(`Bearer ${key}`);
@@ -143,7 +143,7 @@ describe('a Temporal API key', () => {
   it('is sent by the API when /readyz asks Temporal, which answers 503 promptly without showing the key', async () => {
     const key = newKey();
     const apiPort = await freePort();
-    const api = start('api/main.js', temporalEnv({ TEMPORAL_API_KEY: key, PORT: String(apiPort), RATE_LIMIT_PER_MINUTE: '0' }));
+    const api = start('main/api.js', temporalEnv({ TEMPORAL_API_KEY: key, PORT: String(apiPort), RATE_LIMIT_PER_MINUTE: '0' }));
     try {
       await waitForOutput(api, /API listening/, 30_000);
       const asked = Date.now();
@@ -168,7 +168,7 @@ describe('a Temporal API key', () => {
 
   it('refused by Temporal, makes the API answer a new order with 503 naming the refusal, never 500, and say why in its log', async () => {
     const apiPort = await freePort();
-    const api = start('api/main.js', temporalEnv({ TEMPORAL_API_KEY: newKey(), PORT: String(apiPort), RATE_LIMIT_PER_MINUTE: '0' }));
+    const api = start('main/api.js', temporalEnv({ TEMPORAL_API_KEY: newKey(), PORT: String(apiPort), RATE_LIMIT_PER_MINUTE: '0' }));
     try {
       await waitForOutput(api, /API listening/, 30_000);
       const token = await staffToken('admin');
@@ -188,7 +188,7 @@ describe('a Temporal API key', () => {
   });
 
   it('is absent when none is set: the worker reaches the same TLS server without an authorization header', async () => {
-    const worker = start('workers/main.js', temporalEnv({}));
+    const worker = start('main/worker.js', temporalEnv({}));
     try {
       const first = await waitForRequest(worker, () => true);
       expect(first.encrypted).toBe(true);

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { temporalTarget } from '../src/temporal-connection';
+import { temporalTarget } from '../src/platform/temporal/connection';
 import { makeTestCertificates, type TestCertificates } from './support/certificates';
 import { spawnNode } from './support/processes';
 
@@ -96,7 +96,7 @@ describe('the Temporal connection', () => {
     expect(() => temporalTarget({ TEMPORAL_CONFIG_FILE: configFile, TEMPORAL_PROFILE: 'broken' })).toThrow(`profile "broken" tls.client_cert_path in ${configFile}=${path.join(certs.dir, 'gone.crt')}: no such readable file`);
   });
 
-  it.each(['api/main.js', 'workers/main.js', 'ops/stuck-workflows.js'])('stops %s at once with exit 2 when its client certificate cannot be read', async (entry) => {
+  it.each(['main/api.js', 'main/worker.js', 'ops/stuck-workflows.js'])('stops %s at once with exit 2 when its client certificate cannot be read', async (entry) => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-tls-'));
     try {
       const started = Date.now();

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Creates the namespace and registers the search attributes the workflows upsert (the same list
-# as src/domain/search-attributes.ts). Safe to run again.
+# as src/shop/search-attributes.ts). Safe to run again.
 set -eu
 address=${TEMPORAL_ADDRESS:-temporal:7233}
 namespace=${TEMPORAL_NAMESPACE:-default}

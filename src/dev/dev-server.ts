@@ -3,9 +3,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import type { Settings } from '../config';
-import type { TemporalConnectionOptions } from '../temporal-connection';
-import { searchAttributeKeys } from '../domain';
+import type { Settings } from '../platform/config';
+import type { TemporalConnectionOptions } from '../platform/temporal/connection';
+import { searchAttributeKeys } from '../shop';
 import { findTemporalCli } from './temporal-cli';
 
 /** Server features the project uses: Update-with-Start and eager workflow start. */

@@ -4,7 +4,7 @@
 // so orders survive a restart like the dev server's do.
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import type { Settings } from '../config';
+import type { Settings } from '../platform/config';
 import { stopChild } from './child-process';
 import { ensureDatabase, type LocalPostgres, startPostgres } from './postgres';
 import { standardClusterPorts, TemporalCluster } from './temporal-cluster';

@@ -1,5 +1,5 @@
 // `npm run start:temporal`: the Temporal dev server alone, persisted under DATA_DIR.
-import { settingsOrExit } from '../config';
+import { settingsOrExit } from '../platform/config';
 import { startLocalTemporal } from './dev-server';
 
 async function main(): Promise<void> {

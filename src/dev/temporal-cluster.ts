@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import type { TemporalConnectionOptions } from '../temporal-connection';
+import type { TemporalConnectionOptions } from '../platform/temporal/connection';
 import { stopChild } from './child-process';
 import { findGoTool, goTools, projectRoot } from './go-tools';
 import { freePort } from './ports';

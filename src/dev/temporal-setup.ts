@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import type { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
-import { searchAttributeKeys } from '../domain';
+import { searchAttributeKeys } from '../shop';
 import { findGoTool, goTools } from './go-tools';
 import { ensureDatabase, type LocalPostgres, withPostgres } from './postgres';
 

@@ -2,9 +2,9 @@
 // plays the carrier by hand: signs a shipment event with CARRIER_WEBHOOK_SECRET (else the one in
 // DATA_DIR/secrets.json), posts it, and prints the API's answer.
 import { parseArgs } from 'node:util';
-import { settingsOrExit } from '../config';
-import { ShipmentEvents } from '../domain';
-import { credentialHeaders } from '../security/client-credentials';
+import { settingsOrExit } from '../platform/config';
+import { ShipmentEvents } from '../orders/order';
+import { credentialHeaders } from '../platform/security/client-credentials';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { order: { type: 'string' }, event: { type: 'string' }, api: { type: 'string' } } });

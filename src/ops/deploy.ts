@@ -3,8 +3,8 @@
 // deletes a version once nothing needs it, and refuses while orders are pinned to it.
 // Promoting and ramping are the CLI's own commands (docs/OPERATIONS.md, "Deploying a change").
 import { Connection } from '@temporalio/client';
-import { settingsOrExit } from '../config';
-import { type DeploymentStatus, deploymentStatus, RetireRefused, retireVersion, type VersionStatus } from '../workers/deployment';
+import { settingsOrExit } from '../platform/config';
+import { type DeploymentStatus, deploymentStatus, RetireRefused, retireVersion, type VersionStatus } from '../platform/temporal/deployment';
 
 const USAGE = 'usage: deploy.js status [--json] | deploy.js retire <build-id>';
 

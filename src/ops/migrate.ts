@@ -1,7 +1,7 @@
 // `npm run db:migrate` (`node dist/ops/migrate.js`, the Kubernetes migration Job): brings the business database's schema up to date, says what it did, exits.
 // Exit 0: up to date. Exit 1: it could not, and says why. Exit 2: a bad setting.
-import { settingsOrExit } from '../config';
-import { describeDatabase, openMigratedDatabase } from '../db/database';
+import { settingsOrExit } from '../platform/config';
+import { describeDatabase, openMigratedDatabase } from '../platform/db/database';
 
 async function main(): Promise<void> {
   const settings = settingsOrExit();

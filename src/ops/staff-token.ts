@@ -2,8 +2,8 @@
 // with the secret the API uses (STAFF_TOKEN_SECRET, else DATA_DIR/secrets.json) and prints it
 // alone on the last line, for `Authorization: Bearer <token>` or the sign-in page.
 import { parseArgs } from 'node:util';
-import { settingsOrExit } from '../config';
-import { DEFAULT_TOKEN_HOURS, isStaffRole, staffRoles, StaffTokens } from '../security/staff-tokens';
+import { settingsOrExit } from '../platform/config';
+import { DEFAULT_TOKEN_HOURS, isStaffRole, staffRoles, StaffTokens } from '../platform/security/staff-tokens';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { name: { type: 'string' }, role: { type: 'string' }, hours: { type: 'string', default: String(DEFAULT_TOKEN_HOURS) } } });

@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { Client, Connection, type WorkflowExecutionInfo } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { encryptionCodec, settingsOrExit } from '../config';
+import { encryptionCodec, settingsOrExit } from '../platform/config';
 
 /** Each running workflow costs one DescribeWorkflowExecution: 1000 scan in seconds. */
 export const DEFAULT_SCAN_LIMIT = 1000;

@@ -1,10 +1,10 @@
 // Stripe-style idempotency keys: the first call with a key acts and stores its answer; a
 // repeat returns that answer; the same key with different parameters is refused.
-import { createHash } from 'node:crypto';
 import type { Transaction } from 'kysely';
-import { BusinessError } from '../domain';
-import { type Db, now } from '../db/database';
-import type { Database } from '../db/schema';
+import { BusinessError } from '../shop';
+import { type Db, now } from '../platform/db/database';
+import type { Database } from '../platform/db/schema';
+import { fingerprint } from '../platform/fingerprint';
 
 export type Trx = Transaction<Database>;
 
@@ -52,20 +52,4 @@ async function replay<T>(trx: Trx, call: IdempotentCall, requestHash: string): P
   }
   if (stored.response_json === null) throw new Error(`idempotency key "${call.key}" has no stored answer`);
   return JSON.parse(stored.response_json) as T;
-}
-
-/** A stable hash of a JSON value: object keys are sorted so their order does not matter. */
-export function fingerprint(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('hex');
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value ?? null);
 }

@@ -1,5 +1,5 @@
 // The systems the activities talk to, built over one business database.
-import type { Db } from '../db/database';
+import type { Db } from '../platform/db/database';
 import { Carrier } from './carrier';
 import { InventoryService } from './inventory';
 import { NotificationOutbox } from './notifications';

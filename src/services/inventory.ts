@@ -1,8 +1,8 @@
 // Warehouse stock: a catalog with prices, and all-or-nothing reservations that never oversell.
 import { randomUUID } from 'node:crypto';
-import { BusinessError, type OrderItem } from '../domain';
-import type { StockKind } from '../db/schema';
-import { type Db, now } from '../db/database';
+import { BusinessError, type OrderItem } from '../shop';
+import type { StockKind } from '../platform/db/schema';
+import { type Db, now } from '../platform/db/database';
 import { once, type Trx } from './idempotency';
 
 export interface InventoryItem {

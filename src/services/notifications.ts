@@ -1,6 +1,6 @@
 // The notification outbox: messages to customers are written here once; a mailer relays them.
 import { randomUUID } from 'node:crypto';
-import { type Db, now } from '../db/database';
+import { type Db, now } from '../platform/db/database';
 import { once } from './idempotency';
 
 export interface NotificationRequest {

@@ -3,7 +3,8 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { placeCoffeeOrderSchema, placeOrderSchema } from '../../src/domain/schemas';
+import { placeCoffeeOrderSchema } from '../../src/coffee/schemas';
+import { placeOrderSchema } from '../../src/orders/schemas';
 import { uniqueId } from '../support/database';
 import { type Answer, HttpClient, orderFor, startTestApi, type TestApi } from './helpers';
 

@@ -1,11 +1,12 @@
 // The real API over a temporary database, a real worker and the run's Temporal server, spoken to over HTTP.
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, expect } from 'vitest';
-import type { Db } from '../../src/db/database';
-import type { ApiDeps, ApiSecurity } from '../../src/api/deps';
-import { type RunningApi, startApiServer } from '../../src/api/server';
+import type { Db } from '../../src/platform/db/database';
+import type { ApiSecurity } from '../../src/platform/http/deps';
+import type { ShopDeps } from '../../src/main/deps';
+import { type RunningApi, startApiServer } from '../../src/main/server';
 import { createServices, type Services } from '../../src/services';
-import { credentialHeaders } from '../../src/security/client-credentials';
+import { credentialHeaders } from '../../src/platform/security/client-credentials';
 import { temporaryDatabase, uniqueId } from '../support/database';
 import { shopCredentials, testCodec, testSecrets, testStaffTokens } from '../support/secrets';
 import { connectTestTemporal, type RunningWorker, startTestStack, startTestWorker, type TestTemporal } from '../support/temporal';
@@ -74,7 +75,7 @@ export function testSecurity(overrides: Partial<ApiSecurity> = {}): ApiSecurity 
 
 /** Serves the API over the given dependencies on a free port of 127.0.0.1. */
 export async function serveApi(
-  deps: Omit<ApiDeps, 'namespace' | 'temporalUiUrl' | 'coffeeClaimSlaSeconds' | 'dispatchDeadlineHours' | 'security'> & { coffeeClaimSlaSeconds?: number; security?: ApiSecurity },
+  deps: Omit<ShopDeps, 'namespace' | 'temporalUiUrl' | 'coffeeClaimSlaSeconds' | 'dispatchDeadlineHours' | 'security'> & { coffeeClaimSlaSeconds?: number; security?: ApiSecurity },
 ): Promise<RunningApi & { http: HttpClient }> {
   const api = await startApiServer(
     { coffeeClaimSlaSeconds: 300, dispatchDeadlineHours: 72, security: testSecurity(), ...deps, namespace: 'default', temporalUiUrl: TEMPORAL_UI_URL },

@@ -3,13 +3,13 @@
 import { Ajv2020 } from 'ajv/dist/2020';
 import type { Express } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/api/app';
-import { openApiDocument } from '../../src/api/openapi';
+import { createApp, shopEndpoints } from '../../src/main/app';
+import { openApiDocument } from '../../src/platform/http/openapi';
 import { uniqueId } from '../support/database';
 import { staffToken } from '../support/secrets';
 import { type Answer, eventually, HttpClient, orderFor, startTestApi, TEMPORAL_UI_URL, type TestApi, testSecurity } from './helpers';
 
-const doc = openApiDocument();
+const doc = openApiDocument(shopEndpoints());
 type Doc = typeof doc;
 interface Media {
   schema?: object;

@@ -2,7 +2,8 @@
 // on each activity, and where the saga stands, all sealed like every other payload.
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { coffeeKind, orderKind } from '../../src/domain/workflow-kinds';
+import { coffeeKind } from '../../src/coffee/kind';
+import { orderKind } from '../../src/orders/kind';
 import { uniqueId } from '../support/database';
 import { testCodec } from '../support/secrets';
 import { eventually, orderFor, startTestApi, type TestApi } from './helpers';

@@ -11,13 +11,13 @@ import type { HistoryAndWorkflowId } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
-import { workflowSinks } from '../../src/workers/worker';
-import type { DatabaseOptions } from '../../src/db/database';
+import { workflowSinks } from '../../src/main/shop-worker';
+import type { DatabaseOptions } from '../../src/platform/db/database';
 import { stopChild } from '../../src/dev/child-process';
 import { startMailpit } from '../../src/dev/mailpit';
 import { startNatsServer } from '../../src/dev/nats';
 import type { TemporalService } from '../../src/dev/temporal-cluster';
-import { temporalTarget } from '../../src/temporal-connection';
+import { temporalTarget } from '../../src/platform/temporal/connection';
 import { type Answer, HttpClient, type RequestOptions } from '../api/helpers';
 import { freePort, type Spawned, spawnNode, waitForOutput } from '../support/processes';
 import { testCodec } from '../support/secrets';
@@ -89,7 +89,7 @@ export class Cluster {
   }
 
   private startPublisher(): void {
-    this.publisher = spawnNode('events/main.js', this.env);
+    this.publisher = spawnNode('main/publisher.js', this.env);
   }
 
   /** SIGKILL: an event on the stream may not be marked published yet, and is published again. */
@@ -112,7 +112,7 @@ export class Cluster {
   }
 
   private startRelay(): void {
-    this.relay = spawnNode('mail/main.js', this.env);
+    this.relay = spawnNode('main/mailer.js', this.env);
   }
 
   /** SIGKILL: a message being sent may have reached the mail server without being marked sent. */
@@ -137,12 +137,12 @@ export class Cluster {
   }
 
   private async startWorker(index: number): Promise<void> {
-    this.workers[index] = spawnNode('workers/main.js', { ...this.env, LOG_LEVEL: 'info' });
+    this.workers[index] = spawnNode('main/worker.js', { ...this.env, LOG_LEVEL: 'info' });
     await waitForOutput(this.workers[index]!, /worker polling/);
   }
 
   private async startApi(index: number): Promise<void> {
-    const api = spawnNode('api/main.js', { ...this.env, PORT: String(this.apiPorts[index]) });
+    const api = spawnNode('main/api.js', { ...this.env, PORT: String(this.apiPorts[index]) });
     this.apis[index] = api;
     const http = new HttpClient(`http://127.0.0.1:${this.apiPorts[index]}`);
     const health = await waitFor(() => http.get('/healthz').catch(() => undefined), (answer) => answer?.status === 200 || api.child.exitCode !== null, { what: 'the API', show: () => api.output() });
@@ -178,7 +178,7 @@ export class Cluster {
     await this.temporal.down();
     await stopChild(this.workers[0]?.child, 'SIGKILL');
     this.earlierWorkerOutput += this.workers[0]?.output() ?? '';
-    this.workers[0] = spawnNode('workers/main.js', { ...this.env, LOG_LEVEL: 'info' });
+    this.workers[0] = spawnNode('main/worker.js', { ...this.env, LOG_LEVEL: 'info' });
     await waitForOutput(this.workers[0], /waiting for Temporal/);
     await new Promise((r) => setTimeout(r, downMs));
     await this.temporal.up();

@@ -1,5 +1,5 @@
 // What must hold after any amount of crashing, read from the business database itself.
-import type { Db } from '../../src/db/database';
+import type { Db } from '../../src/platform/db/database';
 import type { ShopDay } from './shop';
 
 export interface Verdict {

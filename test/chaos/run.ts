@@ -3,8 +3,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type Db, openDatabase } from '../../src/db/database';
-import { messageId } from '../../src/mail/relay';
+import { type Db, openDatabase } from '../../src/platform/db/database';
+import { messageId } from '../../src/services/mail-relay';
 import { NotificationOutbox } from '../../src/services/notifications';
 import { EventOutbox } from '../../src/services';
 import { streamContents } from '../support/nats';

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { temporalTarget } from '../../src/temporal-connection';
+import { temporalTarget } from '../../src/platform/temporal/connection';
 import { HttpClient, orderFor } from '../api/helpers';
 import { uniqueId } from '../support/database';
 import { freePort, type Spawned, spawnNode, waitForOutput } from '../support/processes';
@@ -50,11 +50,11 @@ describe('mTLS on the Temporal cluster', () => {
   it('runs an order to COMPLETED through the API and the worker as processes, each given its certificate in TEMPORAL_TLS_*', async () => {
     const port = await freePort();
     const shared = { ...env, DATA_DIR: dataDir, TEMPORAL_TASK_QUEUE: uniqueId('mtls'), WORKER_METRICS_PORT: '0', RATE_LIMIT_PER_MINUTE: '0' };
-    const worker = spawnNode('workers/main.js', shared);
+    const worker = spawnNode('main/worker.js', shared);
     spawned.push(worker);
     await waitForOutput(worker, /worker polling/);
     expect(worker.output()).toContain('mTLS');
-    const api = spawnNode('api/main.js', { ...shared, PORT: String(port) });
+    const api = spawnNode('main/api.js', { ...shared, PORT: String(port) });
     spawned.push(api);
     await waitForOutput(api, /API listening/);
 

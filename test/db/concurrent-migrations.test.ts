@@ -6,8 +6,8 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/db/database';
-import { migrations } from '../../src/db/migrations';
+import { openDatabase } from '../../src/platform/db/database';
+import { migrations } from '../../src/platform/db/migrations';
 import { uniqueId } from '../support/database';
 import { freePort, type Spawned, spawnNode, waitForOutput } from '../support/processes';
 

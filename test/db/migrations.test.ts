@@ -5,8 +5,8 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Db, migrate } from '../../src/db/database';
-import { migrations } from '../../src/db/migrations';
+import { type Db, migrate } from '../../src/platform/db/database';
+import { migrations } from '../../src/platform/db/migrations';
 import { createServices } from '../../src/services';
 
 let dir: string;

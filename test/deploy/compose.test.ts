@@ -4,13 +4,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { apiSecurity } from '../../src/api/deps';
-import { WEB_DIR } from '../../src/api/pages';
-import { loadSettings } from '../../src/config';
-import { secretNames, secretSettings } from '../../src/security/secrets';
+import { apiSecurity } from '../../src/platform/http/deps';
+import { WEB_DIR } from '../../src/platform/http/pages';
+import { loadSettings } from '../../src/platform/config';
+import { secretNames, secretSettings } from '../../src/platform/security/secrets';
 import { devServerDynamicConfig } from '../../src/dev/dev-server';
-import { searchAttributeKeys } from '../../src/domain';
-import { workerTuning } from '../../src/workers/worker';
+import { searchAttributeKeys } from '../../src/shop';
+import { workerTuning } from '../../src/main/shop-worker';
 
 const root = path.resolve(__dirname, '..', '..');
 const read = (file: string) => fs.readFileSync(path.join(root, file), 'utf8');
@@ -48,14 +48,14 @@ describe('docker-compose.yml', () => {
   });
 
   it('runs the mail relay against Mailpit, the same image as the worker and the API', () => {
-    expect(services.mailer?.command).toEqual(['node', 'dist/mail/main.js']);
+    expect(services.mailer?.command).toEqual(['node', 'dist/main/mailer.js']);
     const smtp = new URL(loadSettings(withSecrets(services.mailer!.environment!)).SMTP_URL);
     expect(services[smtp.hostname]?.image).toMatch(/^axllent\/mailpit:/);
     expect(smtp.port).toBe('1025');
   });
 
   it('runs the event publisher against a NATS server with JetStream on a volume, the same image as the worker and the API', () => {
-    expect(services.publisher?.command).toEqual(['node', 'dist/events/main.js']);
+    expect(services.publisher?.command).toEqual(['node', 'dist/main/publisher.js']);
     const settings = loadSettings(withSecrets(services.publisher!.environment!));
     const nats = new URL(settings.NATS_URL);
     expect(services[nats.hostname]?.image).toMatch(/^nats:2\.15\./);
@@ -119,7 +119,7 @@ describe('docker-compose.yml', () => {
     const worker = services[name]!;
     expect(worker.container_name).toBeUndefined();
     expect(worker.ports).toBeUndefined();
-    expect(worker.command).toEqual(['node', 'dist/workers/main.js']);
+    expect(worker.command).toEqual(['node', 'dist/main/worker.js']);
     expect(seconds(worker.stop_grace_period!)).toBeGreaterThan(Number.parseInt(workerTuning.shutdownGraceTime, 10));
   });
 
@@ -166,7 +166,7 @@ describe('docker-compose.yml', () => {
     const deploymentName = services.worker!.environment!.TEMPORAL_DEPLOYMENT_NAME;
     for (const command of [
       'docker compose --profile next up -d --build worker-next',
-      'docker compose exec worker-next node dist/workers/build-id.js',
+      'docker compose exec worker-next node dist/ops/build-id.js',
       'npm run --silent deploy:status',
       `worker deployment set-ramping-version \\\n#     --deployment-name ${deploymentName} --build-id NEW --percentage 10`,
       `worker deployment set-current-version \\\n#     --deployment-name ${deploymentName} --build-id NEW`,

@@ -6,15 +6,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
-import { loadSettings } from '../../src/config';
+import { loadSettings } from '../../src/platform/config';
 import { findGoTool, goTools } from '../../src/dev/go-tools';
-import { secretNames, secretSettings } from '../../src/security/secrets';
-import { workerTuning } from '../../src/workers/worker';
+import { secretNames, secretSettings } from '../../src/platform/security/secrets';
+import { workerTuning } from '../../src/main/shop-worker';
 
 const root = path.resolve(__dirname, '..', '..');
 const chart = path.join(root, 'deploy', 'helm', 'temporal-fulfillment');
 const SECRET = 'shop-secrets';
-/** The build id of the one worker version the tests install, as `node dist/workers/build-id.js` would print it. */
+/** The build id of the one worker version the tests install, as `node dist/ops/build-id.js` would print it. */
 const BUILD_ID = 'wf-3f9c2a1b7d4e';
 /** What every install passes: the Secret's name and the running version's build id. */
 const required = { existingSecret: SECRET, 'worker.versions[0].buildId': BUILD_ID };
@@ -171,7 +171,7 @@ describe('the Helm chart', () => {
     const objects = rendered['values.yaml'];
     const api = deployment(objects, 'api');
     const c = container(api);
-    expect(c.command).toEqual(['node', 'dist/api/main.js']);
+    expect(c.command).toEqual(['node', 'dist/main/api.js']);
     expect(api.spec.replicas).toBeGreaterThan(1);
     const http = c.ports!.find((p) => p.name === 'http')!;
     expect(http.containerPort).toBe(3000);
@@ -189,7 +189,7 @@ describe('the Helm chart', () => {
   it("gives the workers longer to stop than their own shutdown grace, and a PodDisruptionBudget that selects them", () => {
     const objects = rendered['values.yaml'];
     const worker = deployment(objects, 'worker');
-    expect(container(worker).command).toEqual(['node', 'dist/workers/main.js']);
+    expect(container(worker).command).toEqual(['node', 'dist/main/worker.js']);
     expect(podSpec(worker).terminationGracePeriodSeconds).toBeGreaterThan(seconds(workerTuning.shutdownGraceTime));
     const pdb = objects.find((o) => o.kind === 'PodDisruptionBudget' && matches(o.spec.selector.matchLabels, worker.spec.template.metadata.labels));
     expect(pdb?.spec).toMatchObject({ maxUnavailable: 1 });
@@ -204,8 +204,8 @@ describe('the Helm chart', () => {
   it('runs the mail relay and a single event publisher from the same image', () => {
     const objects = rendered['values.yaml'];
     const [api, mailer, publisher] = ['api', 'mailer', 'publisher'].map((c) => deployment(objects, c));
-    expect(container(mailer!).command).toEqual(['node', 'dist/mail/main.js']);
-    expect(container(publisher!).command).toEqual(['node', 'dist/events/main.js']);
+    expect(container(mailer!).command).toEqual(['node', 'dist/main/mailer.js']);
+    expect(container(publisher!).command).toEqual(['node', 'dist/main/publisher.js']);
     expect(publisher!.spec.replicas).toBe(1);
     for (const d of [mailer!, publisher!]) expect(container(d).image).toBe(container(api!).image);
   });
@@ -474,7 +474,7 @@ describe('the Helm chart, running worker versions itself (worker.versions)', () 
       expect(d.metadata.name.length).toBeLessThanOrEqual(63);
       expect(d.metadata.name).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
       const c = container(d);
-      expect(c.command).toEqual(['node', 'dist/workers/main.js']);
+      expect(c.command).toEqual(['node', 'dist/main/worker.js']);
       expect(c.image).toBe(`${values.image.repository}:${tag}`);
       // As the worker reads them: its version, promoting itself only as the first one.
       const settings = settingsFrom(c);
@@ -536,7 +536,7 @@ describe('the Helm chart, running worker versions itself (worker.versions)', () 
     const { code, stderr } = await runHelm(['template', 'shop', chart, ...extraValues(values), ...setArgs({ existingSecret: SECRET })]);
     expect(code).not.toBe(0);
     expect(stderr).toMatch(message);
-    expect(stderr).toContain('docker run --rm <image> node dist/workers/build-id.js');
+    expect(stderr).toContain('docker run --rm <image> node dist/ops/build-id.js');
     expect(stderr).toContain('npm run --silent build:id');
   });
 
@@ -637,7 +637,7 @@ describe("the Helm chart with Temporal's worker controller (workerController.ena
     expect(wd.spec.replicas).toBe(values.worker.replicas);
 
     const c = container(wd);
-    expect(c.command).toEqual(['node', 'dist/workers/main.js']);
+    expect(c.command).toEqual(['node', 'dist/main/worker.js']);
     expect(podSpec(wd).terminationGracePeriodSeconds).toBeGreaterThan(seconds(workerTuning.shutdownGraceTime));
     const env = envOf(c);
     expect(env.TEMPORAL_PROMOTE_FIRST_VERSION?.value).toBe('false');

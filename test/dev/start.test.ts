@@ -73,7 +73,7 @@ describe('npm start', () => {
 
     // Its events are on the stream of the nats-server npm start runs, and events:tail shows them.
     expect(stack.output()).toContain(`nats-server at ${servers.NATS_URL}, stream SHOP_EVENTS: npm run events:tail`);
-    const tail = spawnNode('events/tail.js', { ...env, NATS_URL: servers.NATS_URL });
+    const tail = spawnNode('ops/events-tail.js', { ...env, NATS_URL: servers.NATS_URL });
     try {
       await waitForOutput(tail, new RegExp(`order\\.completed\\s+${orderId}`), 20_000);
     } finally {

@@ -2,8 +2,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type Db, openDatabase } from '../../src/db/database';
-import { eventType, type ShopEvent } from '../../src/domain';
+import { type Db, openDatabase } from '../../src/platform/db/database';
+import { eventType, type ShopEvent } from '../../src/shop';
 import { EventOutbox } from '../../src/services';
 import { uniqueId } from '../support/database';
 

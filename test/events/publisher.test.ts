@@ -10,11 +10,11 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadSettings } from '../../src/config';
-import { eventSubject } from '../../src/domain';
-import { EventPublisher } from '../../src/events/publisher';
-import { eventPublisher } from '../../src/events/publishing';
-import { ensureStreams } from '../../src/events/stream';
+import { loadSettings } from '../../src/platform/config';
+import { eventSubject } from '../../src/shop';
+import { EventPublisher } from '../../src/services/event-publisher';
+import { eventPublisher } from '../../src/services/event-publishing';
+import { ensureStreams } from '../../src/platform/messaging/stream';
 import { startNatsServer } from '../../src/dev/nats';
 import { waitUntil } from '../support/worker-process';
 import { outOfOrder, startTestNats, streamContents, type TestNats } from '../support/nats';
@@ -72,14 +72,14 @@ describe('the event publisher', () => {
     const orders = await writeEvents(outbox, 50, 6);
     const env = { DATA_DIR: dataDir, NATS_URL: nats.url, NATS_STREAM: stream, LOG_LEVEL: 'warn' };
 
-    const first = spawnNode('events/main.js', env);
+    const first = spawnNode('main/publisher.js', env);
     await waitUntil(async () => (await outbox.counts()).published >= 20, 'the first events');
     first.child.kill('SIGKILL');
     await first.exited;
     const left = (await outbox.counts()).unpublished;
     expect(left).toBeGreaterThan(0);
 
-    const second = spawnNode('events/main.js', env);
+    const second = spawnNode('main/publisher.js', env);
     try {
       await waitUntil(async () => (await outbox.counts()).unpublished === 0, 'the rest');
     } finally {

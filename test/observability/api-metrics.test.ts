@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { orderKind } from '../../src/domain/workflow-kinds';
+import { orderKind } from '../../src/orders/kind';
 import { type HttpClient, orderFor, serveApi, startTestApi, type TestApi } from '../api/helpers';
 import { uniqueId } from '../support/database';
 

@@ -2,14 +2,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { openDatabase } from '../../src/db/database';
-import { orderKind } from '../../src/domain/workflow-kinds';
+import { openDatabase } from '../../src/platform/db/database';
+import { orderKind } from '../../src/orders/kind';
 import { createServices } from '../../src/services';
 import { orderFulfillment } from '../../src/workflows';
 import { uniqueId } from '../support/database';
 import { freePort, spawnNode, waitForOutput } from '../support/processes';
 import { connectTestTemporal } from '../support/temporal';
-import { orderInput, stockCatalog } from '../workflows/order-fixtures';
+import { orderInput, stockCatalog } from '../orders/fixtures';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-telemetry-'));
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
@@ -20,7 +20,7 @@ describe('a worker process', () => {
     const db = await openDatabase({ filename: path.join(dataDir, 'business.db') });
     const taskQueue = uniqueId('tq-telemetry');
     const metricsPort = await freePort();
-    const worker = spawnNode('workers/main.js', {
+    const worker = spawnNode('main/worker.js', {
       ...inject('temporalEnv'),
       TEMPORAL_TASK_QUEUE: taskQueue,
       DATA_DIR: dataDir,

@@ -5,16 +5,17 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { findTemporalCli } from '../../src/dev/temporal-cli';
-import type { CoffeeView } from '../../src/domain';
-import type { DeploymentStatus } from '../../src/workers/deployment';
-import { buildIdOf } from '../../src/workers/versioning';
-import { cancelCoffee, cancelOrder } from '../../src/workflows/messages';
+import type { CoffeeView } from '../../src/coffee/coffee';
+import type { DeploymentStatus } from '../../src/platform/temporal/deployment';
+import { buildIdOf } from '../../src/platform/temporal/versioning';
+import { cancelCoffee } from '../../src/coffee/messages';
+import { cancelOrder } from '../../src/orders/messages';
 import { uniqueId } from '../support/database';
 import { distEntry, freePort, type Spawned, spawnNode, waitForOutput } from '../support/processes';
 import { waitForOrder } from '../support/temporal';
 import { stopWorkerProcess, useWorkerProcessFixture, waitUntil } from '../support/worker-process';
-import { coffeeInput, placeCoffee, stockCafe } from '../workflows/coffee-fixtures';
-import { orderInput, placeOrder, stockCatalog } from '../workflows/order-fixtures';
+import { coffeeInput, placeCoffee, stockCafe } from '../coffee/fixtures';
+import { orderInput, placeOrder, stockCatalog } from '../orders/fixtures';
 
 const fixture = useWorkerProcessFixture();
 const taskQueue = uniqueId('tq-deploy-status');
@@ -26,7 +27,7 @@ afterAll(async () => {
 });
 
 async function startWorker(env: Record<string, string> = {}): Promise<Spawned> {
-  const worker = spawnNode('workers/main.js', { ...inject('temporalEnv'), ...deployment, DATA_DIR: fixture.dataDir, WORKER_METRICS_PORT: '0', ...env });
+  const worker = spawnNode('main/worker.js', { ...inject('temporalEnv'), ...deployment, DATA_DIR: fixture.dataDir, WORKER_METRICS_PORT: '0', ...env });
   workers.push(worker);
   await waitForOutput(worker, /worker polling/);
   return worker;

@@ -9,13 +9,13 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parse } from 'yaml';
 import { findTemporalCli, projectRoot } from '../../src/dev/temporal-cli';
 import { findStuckWorkflows, type HistoryEvent, NONDETERMINISM, resetPoint } from '../../src/ops/stuck-workflows';
-import { shipmentEvent } from '../../src/workflows/messages';
+import { shipmentEvent } from '../../src/orders/messages';
 import { uniqueId } from '../support/database';
 import { distEntry, freePort, type Spawned, spawnNode, waitForOutput } from '../support/processes';
 import { addedAfter, bundleWithChange } from '../support/changed-bundle';
 import { startVersionedWorker, waitForOrder } from '../support/temporal';
 import { stopWorkerProcess, useWorkerProcessFixture, waitUntil } from '../support/worker-process';
-import { orderInput, placeOrder, stockCatalog, stockOf } from '../workflows/order-fixtures';
+import { orderInput, placeOrder, stockCatalog, stockOf } from '../orders/fixtures';
 import { testCodec, testSecrets } from '../support/secrets';
 
 const fixture = useWorkerProcessFixture();
@@ -29,7 +29,7 @@ const scratch = path.join(projectRoot, '.temporal', `careless-${process.pid}`); 
  */
 async function carelessBundle(): Promise<string> {
   const accepted = "await order.tellCustomer('order-accepted', { totalCents: reservation.totalCents });";
-  return (await bundleWithChange(scratch, [addedAfter('order-fulfillment.ts', accepted, "  await order.tellCustomer('order-being-packed');")])).codePath;
+  return (await bundleWithChange(scratch, [addedAfter('orders/order-fulfillment.ts', accepted, "  await order.tellCustomer('order-being-packed');")])).codePath;
 }
 
 let carelessBundlePath: string;
@@ -63,7 +63,7 @@ function carelessVersion(taskQueue: string) {
 }
 
 async function startRealWorker(taskQueue: string, metricsPort: number): Promise<Spawned> {
-  const worker = spawnNode('workers/main.js', {
+  const worker = spawnNode('main/worker.js', {
     ...inject('temporalEnv'),
     TEMPORAL_TASK_QUEUE: taskQueue,
     TEMPORAL_DEPLOYMENT_NAME: carelessVersion(taskQueue).deploymentName,

@@ -1,6 +1,6 @@
 // The simulated carrier: books shipments once per key, cancels them, refuses unserved countries.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { BusinessError, type ShippingAddress } from '../../src/domain';
+import { BusinessError, type ShippingAddress } from '../../src/shop';
 import { Carrier } from '../../src/services';
 import type { CreateShipmentRequest } from '../../src/services/carrier';
 import { useFreshDatabase } from '../support/database';

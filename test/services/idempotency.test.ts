@@ -1,9 +1,10 @@
 // Idempotency keys: one effect per key, the stored answer on a repeat, refusals on misuse.
 import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { now } from '../../src/db/database';
-import { BusinessError } from '../../src/domain';
-import { fingerprint, once } from '../../src/services/idempotency';
+import { now } from '../../src/platform/db/database';
+import { BusinessError } from '../../src/shop';
+import { fingerprint } from '../../src/platform/fingerprint';
+import { once } from '../../src/services/idempotency';
 import { useFreshDatabase } from '../support/database';
 
 describe('fingerprint', () => {

@@ -4,8 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/db/database';
-import { BusinessError, type BusinessFailureType, type OrderItem } from '../../src/domain';
+import { openDatabase } from '../../src/platform/db/database';
+import { BusinessError, type BusinessFailureType, type OrderItem } from '../../src/shop';
 import { InventoryService } from '../../src/services';
 import { temporaryDatabase, useFreshDatabase } from '../support/database';
 

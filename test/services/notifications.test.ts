@@ -1,6 +1,6 @@
 // The notification outbox: one row per message key, readable per recipient.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { BusinessError } from '../../src/domain';
+import { BusinessError } from '../../src/shop';
 import { NotificationOutbox } from '../../src/services';
 import type { NotificationRequest } from '../../src/services/notifications';
 import { useFreshDatabase } from '../support/database';

@@ -3,15 +3,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
-import { bundleWorkflows } from '../../src/workers/bundle';
-import { WORKFLOWS_PATH } from '../../src/workers/worker';
+import { bundleWorkflows } from '../../src/main/bundle';
+import { WORKFLOWS_PATH } from '../../src/main/shop-worker';
 
 export interface ChangedBundle {
   codePath: string;
   code: string;
 }
 
-/** One edit: in src/workflows/`file`, `find` (which must be there) becomes `replace`. */
+/** One edit: in src/`file` (`orders/order-fulfillment.ts`), `find` (which must be there) becomes `replace`. */
 export interface Edit {
   file: string;
   find: string;
@@ -22,12 +22,12 @@ export interface Edit {
 export async function bundleWithChange(scratch: string, edits: Edit[]): Promise<ChangedBundle> {
   fs.cpSync(path.dirname(WORKFLOWS_PATH), path.join(scratch, 'src'), { recursive: true });
   for (const { file, find, replace } of edits) {
-    const workflowFile = path.join(scratch, 'src', 'workflows', file);
+    const workflowFile = path.join(scratch, 'src', file);
     const source = fs.readFileSync(workflowFile, 'utf8');
     expect(source).toContain(find);
     fs.writeFileSync(workflowFile, source.replace(find, replace));
   }
-  const { code } = await bundleWorkflows(path.join(scratch, 'src', 'workflows'));
+  const { code } = await bundleWorkflows(path.join(scratch, 'src', 'workflows.ts'));
   const codePath = path.join(scratch, 'bundle.js');
   fs.writeFileSync(codePath, code);
   return { codePath, code };

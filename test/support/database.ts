@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterEach, beforeEach } from 'vitest';
-import { type Db, openDatabase } from '../../src/db/database';
+import { type Db, openDatabase } from '../../src/platform/db/database';
 
 /**
  * A fresh database for a test: a SQLite file by default; with TEST_DATABASE_URL set (the

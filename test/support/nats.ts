@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import type { ShopEvent } from '../../src/domain';
+import type { ShopEvent } from '../../src/shop';
 import { startNatsServer } from '../../src/dev/nats';
 import { freePort } from './processes';
 

@@ -1,6 +1,6 @@
 // A separate process that reserves one unit per order on a shared SQLite file, as a second
 // worker process would; prints each outcome (HELD or the refusal's type) as JSON.
-const { openDatabase } = require('../../dist/db/database');
+const { openDatabase } = require('../../dist/platform/db/database.js');
 const { InventoryService } = require('../../dist/services');
 
 async function main() {

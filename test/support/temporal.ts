@@ -2,15 +2,15 @@
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
-import type { OrderView } from '../../src/domain';
-import type { Db } from '../../src/db/database';
+import type { OrderView } from '../../src/orders/order';
+import type { Db } from '../../src/platform/db/database';
 import { createServices, type Services } from '../../src/services';
-import { makeCurrent } from '../../src/workers/deployment';
-import type { WorkerVersion } from '../../src/workers/versioning';
-import { createFulfillmentWorker, type FulfillmentWorkerOptions } from '../../src/workers/worker';
+import { makeCurrent } from '../../src/platform/temporal/deployment';
+import type { WorkerVersion } from '../../src/platform/temporal/versioning';
+import { createFulfillmentWorker, type FulfillmentWorkerOptions } from '../../src/main/shop-worker';
 import { temporaryDatabase, uniqueId } from './database';
 import { testCodec } from './secrets';
-import { temporalTarget } from '../../src/temporal-connection';
+import { temporalTarget } from '../../src/platform/temporal/connection';
 import { waitFor } from './wait';
 
 export interface TestTemporal {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
-import { searchAttributeKeys } from '../../src/domain';
+import { searchAttributeKeys } from '../../src/shop';
 import { testCodec } from './secrets';
 
 /** The Java SDK release whose test server matches the server features the workflows use (Updates, memo). */

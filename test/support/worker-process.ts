@@ -1,18 +1,18 @@
-// The project's worker as a separate process (dist/workers/main.js), and reading what the
+// The project's worker as a separate process (dist/main/worker.js), and reading what the
 // server recorded of its activities: for tests that stop or kill workers.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { type Db, openDatabase } from '../../src/db/database';
+import { type Db, openDatabase } from '../../src/platform/db/database';
 import { createServices, type Services } from '../../src/services';
 import { type Spawned, spawnNode, waitForOutput } from './processes';
 import { connectTestTemporal, type TestTemporal } from './temporal';
 import { waitFor } from './wait';
 
 export async function startWorkerProcess(opts: { taskQueue: string; dataDir: string; gatewayLatencyMs?: number }): Promise<Spawned> {
-  const worker = spawnNode('workers/main.js', {
+  const worker = spawnNode('main/worker.js', {
     ...inject('temporalEnv'),
     TEMPORAL_TASK_QUEUE: opts.taskQueue,
     DATA_DIR: opts.dataDir,

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 // What `npm run build` wrote (npm test builds first), as the worker process loads it.
-const built = require(path.resolve(__dirname, '..', '..', 'dist', 'workers', 'bundle.js')) as typeof import('../../src/workers/bundle');
+const built = require(path.resolve(__dirname, '..', '..', 'dist', 'main', 'bundle.js')) as typeof import('../../src/main/bundle');
 
 describe('the prebuilt workflow bundles (npm run build)', () => {
   it('leave the tracing interceptors out unless the worker exports traces', () => {

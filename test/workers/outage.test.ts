@@ -49,7 +49,7 @@ afterAll(async () => {
 // The two tests are one story told in order: the second restarts the server the first waited for.
 describe('processes and a Temporal outage', () => {
   it('a worker started while Temporal is unreachable waits with growing pauses, then polls and carries an order once the server comes up', async () => {
-    worker = spawnNode('workers/main.js', env);
+    worker = spawnNode('main/worker.js', env);
     // Three attempts take about two seconds from the start: the process is still there, waiting.
     await until(() => waitingLines().length >= 3, 'three attempts to reach Temporal', 15_000);
     expect(worker.child.exitCode).toBeNull();
@@ -123,7 +123,7 @@ async function stopServer(): Promise<void> {
 }
 
 async function startApi(): Promise<void> {
-  api = spawnNode('api/main.js', env);
+  api = spawnNode('main/api.js', env);
   http = new HttpClient(`http://127.0.0.1:${env.PORT}`);
   await until(async () => (await http.get('/healthz').catch(() => undefined))?.status === 200, 'the API to listen', 20_000);
 }

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { OrderStatusAttribute } from '../../src/domain';
-import { orderKind } from '../../src/domain/workflow-kinds';
+import { OrderStatusAttribute } from '../../src/shop';
+import { orderKind } from '../../src/orders/kind';
 import { orderFulfillment } from '../../src/workflows';
 import { uniqueId } from '../support/database';
 import { activityAttempts, runningAttempt, startWorkerProcess, stopWorkerProcess, useWorkerProcessFixture, waitUntil } from '../support/worker-process';
-import { orderInput, stockCatalog } from '../workflows/order-fixtures';
+import { orderInput, stockCatalog } from '../orders/fixtures';
 
 const fixture = useWorkerProcessFixture();
 const { dataDir } = fixture;

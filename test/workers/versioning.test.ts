@@ -3,8 +3,8 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadSettings } from '../../src/config';
-import { buildIdOf, workerVersion } from '../../src/workers/versioning';
+import { loadSettings } from '../../src/platform/config';
+import { buildIdOf, workerVersion } from '../../src/platform/temporal/versioning';
 import * as workflows from '../../src/workflows';
 import { distEntry } from '../support/processes';
 
@@ -18,7 +18,7 @@ describe('a worker version', () => {
 
   it('is the built bundle’s id, as `npm run build:id` prints it, unless TEMPORAL_WORKER_BUILD_ID names one', async () => {
     const printed = await new Promise<string>((resolve, reject) =>
-      execFile(process.execPath, [distEntry('workers/build-id.js')], (err, stdout) => (err ? reject(err) : resolve(stdout.trim()))),
+      execFile(process.execPath, [distEntry('ops/build-id.js')], (err, stdout) => (err ? reject(err) : resolve(stdout.trim()))),
     );
     expect(printed).toBe(buildIdOf(fs.readFileSync(distEntry('workflow-bundle.js'), 'utf8')));
     expect(workerVersion(loadSettings({}), printed)).toEqual({ deploymentName: 'temporal-fulfillment', buildId: printed });

@@ -7,18 +7,18 @@ import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { projectRoot } from '../../src/dev/temporal-cli';
-import type { OrderView } from '../../src/domain';
+import type { OrderView } from '../../src/orders/order';
 import type { Services } from '../../src/services';
 import { createServices } from '../../src/services';
-import { type DeploymentApi, deploymentStatus, makeCurrent, retireVersion, setRamping, type VersionStatus } from '../../src/workers/deployment';
-import { buildIdOf, type WorkerVersion } from '../../src/workers/versioning';
-import { cancelOrder, reportShipmentEvent } from '../../src/workflows/messages';
+import { type DeploymentApi, deploymentStatus, makeCurrent, retireVersion, setRamping, type VersionStatus } from '../../src/platform/temporal/deployment';
+import { buildIdOf, type WorkerVersion } from '../../src/platform/temporal/versioning';
+import { cancelOrder, reportShipmentEvent } from '../../src/orders/messages';
 import { addedAfter, bundleWithChange, type ChangedBundle } from '../support/changed-bundle';
 import { temporaryDatabase, uniqueId } from '../support/database';
 import { testCodec } from '../support/secrets';
 import { connectTestTemporal, type RunningWorker, startVersionedWorker, type TestTemporal, waitForOrder } from '../support/temporal';
 import { waitUntil } from '../support/worker-process';
-import { type Catalog, orderInput, placeOrder, stockCatalog, stockOf } from './order-fixtures';
+import { type Catalog, orderInput, placeOrder, stockCatalog, stockOf } from '../orders/fixtures';
 
 // Inside the project, so the bundler finds node_modules; git-ignored.
 const scratch = path.join(projectRoot, '.temporal', `version-b-${process.pid}`);
@@ -44,7 +44,7 @@ beforeAll(async () => {
   api = { workflowService: temporal.client.workflowService, namespace: 'default' };
   // B: the customer hears that the order was received before anything else happens. A step
   // added at the start, without patched(): replaying an order of A's on B would fail.
-  bundleB = await bundleWithChange(scratch, [addedAfter('order-fulfillment.ts', 'const { orderId, items, paymentToken, shippingAddress } = order.input;', "await order.tellCustomer('order-received');")]);
+  bundleB = await bundleWithChange(scratch, [addedAfter('orders/order-fulfillment.ts', 'const { orderId, items, paymentToken, shippingAddress } = order.input;', "await order.tellCustomer('order-received');")]);
   versionA = { deploymentName, buildId: inject('workflowBuildId') };
   versionB = { deploymentName, buildId: buildIdOf(bundleB.code) };
   catalog = await stockCatalog(services, 200);

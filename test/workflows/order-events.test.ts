@@ -1,13 +1,15 @@
 // Order events: each status change is written to the events outbox by the step that made it, once,
 // in order, before anyone can see the status; with amounts and without personal data.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CoffeeView, ShopEvent } from '../../src/domain';
+import type { CoffeeView } from '../../src/coffee/coffee';
+import type { ShopEvent } from '../../src/shop';
 import { EventOutbox, type Services } from '../../src/services';
-import { cancelOrder, claimCoffee, markCoffeeReady, pickUpCoffee, reportShipmentEvent } from '../../src/workflows/messages';
+import { cancelOrder, reportShipmentEvent } from '../../src/orders/messages';
+import { claimCoffee, markCoffeeReady, pickUpCoffee } from '../../src/coffee/messages';
 import { recordHistories } from '../support/histories';
 import { type RunningWorker, startTestStack, startTestWorker, type TestStack, waitForOrder } from '../support/temporal';
-import { coffeeInput, placeCoffee, stockCafe } from './coffee-fixtures';
-import { orderInput, placeOrder, stockCatalog } from './order-fixtures';
+import { coffeeInput, placeCoffee, stockCafe } from '../coffee/fixtures';
+import { orderInput, placeOrder, stockCatalog } from '../orders/fixtures';
 
 let stack: TestStack;
 let services: Services;

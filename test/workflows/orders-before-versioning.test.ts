@@ -8,19 +8,21 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { projectRoot } from '../../src/dev/temporal-cli';
-import type { CoffeeView, OrderView } from '../../src/domain';
-import { createActivities } from '../../src/activities';
+import type { CoffeeView } from '../../src/coffee/coffee';
+import type { OrderView } from '../../src/orders/order';
+import { createActivities } from '../../src/services/activities';
 import { createServices, type Services } from '../../src/services';
-import { deploymentStatus } from '../../src/workers/deployment';
-import { workflowSinks } from '../../src/workers/worker';
-import { claimCoffee, markCoffeeReady, pickUpCoffee, reportShipmentEvent } from '../../src/workflows/messages';
+import { deploymentStatus } from '../../src/platform/temporal/deployment';
+import { workflowSinks } from '../../src/main/shop-worker';
+import { claimCoffee, markCoffeeReady, pickUpCoffee } from '../../src/coffee/messages';
+import { reportShipmentEvent } from '../../src/orders/messages';
 import { bundleWithChange } from '../support/changed-bundle';
 import { temporaryDatabase, uniqueId } from '../support/database';
 import { testCodec } from '../support/secrets';
 import { connectTestTemporal, type RunningWorker, startVersionedWorker, type TestTemporal, testVersion, waitForOrder } from '../support/temporal';
 import { waitUntil } from '../support/worker-process';
-import { coffeeInput, placeCoffee, stockCafe } from './coffee-fixtures';
-import { orderInput, placeOrder, stockCatalog } from './order-fixtures';
+import { coffeeInput, placeCoffee, stockCafe } from '../coffee/fixtures';
+import { orderInput, placeOrder, stockCatalog } from '../orders/fixtures';
 
 const scratch = path.join(projectRoot, '.temporal', `before-versioning-${process.pid}`); // git-ignored
 const taskQueue = uniqueId('tq-unversioned');
@@ -47,7 +49,7 @@ afterAll(async () => {
 /** The workers as they were before versioning: the same code without its versioning behavior, unversioned polling. */
 async function runUnversionedWorker(): Promise<() => Promise<void>> {
   const unpinned = (file: string, fn: string) => ({ file, find: `setWorkflowOptions({ versioningBehavior: 'PINNED' }, ${fn});`, replace: '' });
-  const { code } = await bundleWithChange(scratch, [unpinned('order-fulfillment.ts', 'orderFulfillment'), unpinned('coffee-order.ts', 'coffeeOrder')]);
+  const { code } = await bundleWithChange(scratch, [unpinned('orders/order-fulfillment.ts', 'orderFulfillment'), unpinned('coffee/coffee-order.ts', 'coffeeOrder')]);
   const worker = await Worker.create({
     connection: temporal.nativeConnection,
     taskQueue,

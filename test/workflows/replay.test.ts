@@ -4,8 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { type ReplayResult, Worker } from '@temporalio/worker';
 import { describe, expect, inject, it } from 'vitest';
-import { bundleWorkflows } from '../../src/workers/bundle';
-import { WORKFLOWS_PATH, workflowSinks } from '../../src/workers/worker';
+import { bundleWorkflows } from '../../src/main/bundle';
+import { WORKFLOWS_PATH, workflowSinks } from '../../src/main/shop-worker';
 import { HISTORIES_DIR, KNOWN_SDK_NONDETERMINISM, SDK_ISSUE_HISTORIES_DIR } from '../support/histories';
 import { testCodec } from '../support/secrets';
 import { bundleWithChange } from '../support/changed-bundle';
@@ -67,7 +67,7 @@ describe('recorded histories', () => {
     // A copy of the workflows with the patched() guard taken away, as a careless change would.
     const copy = path.join(path.dirname(WORKFLOWS_PATH), '..', '.temporal', `unpatched-${process.pid}`); // git-ignored
     try {
-      const { codePath } = await bundleWithChange(copy, [{ file: 'order-fulfillment.ts', find: 'patched(patches.notifyOnDelivery)', replace: 'true' }]);
+      const { codePath } = await bundleWithChange(copy, [{ file: 'orders/order-fulfillment.ts', find: 'patched(patches.notifyOnDelivery)', replace: 'true' }]);
 
       const [completed] = await replay(codePath, recordedHistories(/order-fulfillment.an-order-that-goes-well-reserves/));
 

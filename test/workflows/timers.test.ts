@@ -2,16 +2,16 @@
 // time) at their real lengths, on Temporal's time-skipping test server: days pass in a moment.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CoffeeView } from '../../src/domain';
+import type { CoffeeView } from '../../src/coffee/coffee';
 import { createServices, type Services } from '../../src/services';
-import { SHIFT_MANAGER } from '../../src/domain';
-import { claimCoffee, markCoffeeReady, pickUpCoffee, reportCoffeeFailure } from '../../src/workflows/messages';
+import { SHIFT_MANAGER } from '../../src/shop';
+import { claimCoffee, markCoffeeReady, pickUpCoffee, reportCoffeeFailure } from '../../src/coffee/messages';
 import { temporaryDatabase, uniqueId } from '../support/database';
 import { startTestWorker, type RunningWorker, type TestTemporal, waitForOrder } from '../support/temporal';
 import { recordHistories } from '../support/histories';
 import { createTimeSkippingEnvironment } from '../support/time-skipping';
-import { orderInput, placeOrder, stockCatalog, stockOf } from './order-fixtures';
-import { coffeeInput, placeCoffee, shelfAfter, shelfOf, stockCafe, usedByDefaultOrder } from './coffee-fixtures';
+import { orderInput, placeOrder, stockCatalog, stockOf } from '../orders/fixtures';
+import { coffeeInput, placeCoffee, shelfAfter, shelfOf, stockCafe, usedByDefaultOrder } from '../coffee/fixtures';
 
 let env: TestWorkflowEnvironment;
 let services: Services;

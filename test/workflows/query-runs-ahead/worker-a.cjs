@@ -5,7 +5,7 @@ const { CompleteAsyncError, Context } = require('@temporalio/activity');
 const { DefaultLogger, NativeConnection, Runtime, Worker } = require('@temporalio/worker');
 
 // The project's one reading of TEMPORAL_* (address, and certificates on the cluster).
-const { temporalTarget } = require('../../../dist/temporal-connection');
+const { temporalTarget } = require('../../../dist/platform/temporal/connection.js');
 
 const { TASK_QUEUE, WORKFLOW_BUNDLE, PAYMENT_TOKEN_FILE, STICKY_TIMEOUT_MS } = process.env;
 

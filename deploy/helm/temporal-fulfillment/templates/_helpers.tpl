@@ -99,7 +99,7 @@ STAFF_TOKEN_SECRET CARRIER_WEBHOOK_SECRET PAYLOAD_ENCRYPTION_KEYS DATABASE_URL S
 {{- end -}}
 
 {{/*
-Temporal's connection, in the variables @temporalio/envconfig reads (src/temporal-connection.ts).
+Temporal's connection, in the variables @temporalio/envconfig reads (src/platform/temporal/connection.ts).
 Files, never inline data: the key stays in its Secret, mounted read-only.
 */}}
 {{- define "tf.temporalEnv" -}}

@@ -35,7 +35,7 @@ Usage: include "tf.workerVersions" $ | fromYamlArray
 {{- range $i, $v := $versions -}}
 {{- $buildId := (get $v "buildId") | default "" | toString | trim -}}
 {{- if not $buildId -}}
-{{- fail (printf "worker.versions[%d].buildId is required: the Build ID of the image's workflow code, which the workers register with Temporal. Print it with `docker run --rm <image> node dist/workers/build-id.js` (or `npm run --silent build:id` after `npm run build`) and pass --set worker.versions[%d].buildId=<it> (chart README, \"Deploying a change\")" $i $i) -}}
+{{- fail (printf "worker.versions[%d].buildId is required: the Build ID of the image's workflow code, which the workers register with Temporal. Print it with `docker run --rm <image> node dist/ops/build-id.js` (or `npm run --silent build:id` after `npm run build`) and pass --set worker.versions[%d].buildId=<it> (chart README, \"Deploying a change\")" $i $i) -}}
 {{- end -}}
 {{- if or (regexMatch "[:[:space:]]" $buildId) (gt (len $buildId) 200) -}}
 {{- fail (printf "worker.versions[%d].buildId=%s: must not contain ':' or spaces, at most 200 characters (the worker refuses it)" $i $buildId) -}}
@@ -107,7 +107,7 @@ spec:
     - name: worker
       image: {{ if $version }}{{ $version.image }}{{ else }}{{ include "tf.image" $root }}{{ end }}
       imagePullPolicy: {{ $values.image.pullPolicy }}
-      command: ["node", "dist/workers/main.js"]
+      command: ["node", "dist/main/worker.js"]
       {{- if gt (int $values.worker.metricsPort) 0 }}
       ports:
         # The Temporal SDK's Prometheus metrics (schedule-to-start latency, slots, polls).

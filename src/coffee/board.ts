@@ -1,0 +1,34 @@
+// The barista queue and board, read from Temporal's visibility (the CoffeeStatus search attribute
+// and each order's memo), not from a list kept in this process: every API instance sees the same.
+import { CoffeeStatusAttribute } from '../shop';
+import { type HttpDeps, temporalUiLink } from '../platform/http/deps';
+import { withinDeadline } from '../platform/http/temporal-errors';
+import { READ_DEADLINE_MS } from '../platform/http/workflow-view';
+import type { CoffeeStatus } from './coffee';
+import { coffeeKind } from './kind';
+
+/** The queue lists at most this many orders: a shop with more has a bigger problem. */
+const QUEUE_LIMIT = 200;
+
+/** The running coffee orders in one of the `wanted` statuses, oldest first. */
+export function baristaQueue(deps: HttpDeps, wanted: readonly CoffeeStatus[]) {
+  const statuses = wanted.map((s) => `'${s}'`).join(', ');
+  const query = `WorkflowType = '${coffeeKind.workflowType}' AND ExecutionStatus = 'Running' AND TaskQueue = '${deps.taskQueue}' AND CoffeeStatus IN (${statuses})`;
+  return withinDeadline(deps.client, READ_DEADLINE_MS, async () => {
+    const queue = [];
+    for await (const workflow of deps.client.workflow.list({ query })) {
+      const memo = workflow.memo ?? {};
+      queue.push({
+        orderId: coffeeKind.orderIdOf(workflow.workflowId),
+        status: workflow.typedSearchAttributes.get(CoffeeStatusAttribute),
+        customerName: memo.customerName,
+        items: memo.items,
+        barista: memo.barista ?? null,
+        orderedAt: workflow.startTime.toISOString(),
+        temporalUi: temporalUiLink(deps, workflow.workflowId),
+      });
+      if (queue.length >= QUEUE_LIMIT) break;
+    }
+    return queue.sort((a, b) => a.orderedAt.localeCompare(b.orderedAt));
+  });
+}

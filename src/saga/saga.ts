@@ -1,0 +1,149 @@
+// What both workflows' records are: small parts (published view, journal, compensations, status
+// events, notifications), steps that register their undo, one stop request. Run by ./saga-run.ts.
+import { ApplicationFailure, log, upsertSearchAttributes } from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import type { EventKind, FailureRecord, OrderStatusAttribute, PaymentStatus, ShopEvent, Template, TemplateData } from '../shop';
+import { Compensations } from './compensations';
+import { Journal } from './journal';
+import { PublishedView } from './published-view';
+import { StatusEvents } from './status-events';
+import { Notifications } from './notifications';
+import { call, forwardStep, mustComplete, type StepInput, type StepName, type StepResult } from './steps';
+import { answerOnceSettled } from './update-answers';
+
+/** How a saga that could not go forward ends. Both workflows' status lists include these. */
+export type Ending = 'CANCELLED' | 'FAILED' | 'NEEDS_ATTENTION';
+
+export interface SagaIdentity<Status extends string> {
+  /** How log lines name the workflow's kind: "order", "coffee order". */
+  label: string;
+  /** How its events name it. */
+  kind: EventKind;
+  /** The keyword search attribute that holds the status (both kinds' keys have this type). */
+  statusAttribute: typeof OrderStatusAttribute;
+  finalStatuses: readonly Status[];
+}
+
+export abstract class Saga<Status extends string, View> {
+  readonly published = new PublishedView<View>(() => this.view(), () => this.details());
+  readonly journal = new Journal(() => this.published.publish());
+  readonly compensations = new Compensations();
+  readonly events: StatusEvents;
+  readonly notifications: Notifications;
+  status: Status | Ending;
+  payment: { status: PaymentStatus; paymentId: string | null } = { status: 'PENDING', paymentId: null };
+  failure: FailureRecord | null = null;
+  /** Set once the saga starts undoing its steps, whatever the reason. */
+  unwinding = false;
+  /** Why the saga was asked to stop before its next step (a cancel, the barista's failure), if it was. */
+  private stop: FailureRecord | null = null;
+
+  protected constructor(
+    readonly input: { orderId: string },
+    initial: Status,
+    private readonly identity: SagaIdentity<Status>,
+    searchAttributes: SearchAttributeUpdatePair[] = [],
+  ) {
+    this.events = new StatusEvents(identity.kind, input.orderId);
+    this.notifications = new Notifications(this.events, this.journal);
+    this.status = initial;
+    // The API set these at start too; a workflow started another way (the CLI) sets them here.
+    upsertSearchAttributes([{ key: identity.statusAttribute, value: initial }, ...searchAttributes]);
+  }
+
+  abstract view(): View;
+  /** Why a customer's cancel must be refused now, if it must. */
+  abstract cancelRefusal(): string | undefined;
+  /** Where the customer's messages go: an email address, or the name called at the counter. */
+  protected abstract get customer(): string;
+  /** Tells the customer that the order was cancelled or failed, once its steps are undone (./saga-run.ts). */
+  abstract tellEnding(): Promise<void>;
+  /** What this kind's events carry besides the status: never card data or personal data. */
+  protected abstract eventFacts(): Pick<ShopEvent, 'totalCents' | 'customerId'>;
+
+  get isFinal(): boolean {
+    return (this.identity.finalStatuses as readonly string[]).includes(this.status);
+  }
+  get stopRequested(): boolean {
+    return this.stop !== null;
+  }
+  get cancelled(): boolean {
+    return this.stop?.type === 'Cancelled';
+  }
+
+  moveTo(status: Status | Ending): void {
+    this.status = status;
+    upsertSearchAttributes([{ key: this.identity.statusAttribute, value: status }]);
+    this.published.publish();
+    this.noteStatusEvent();
+    log.info(`${this.identity.label} status`, { orderId: this.input.orderId, status });
+  }
+
+  /** The event of the status just reached, written before the main code's next step or wait. */
+  noteStatusEvent(): void {
+    this.events.note({ status: this.status, paymentStatus: this.payment.status, facts: this.eventFacts(), failure: this.isFinal ? this.failure : null });
+  }
+
+  /** The main workflow's wait, once its status changes so far are written. */
+  until(done: () => boolean): Promise<void>;
+  until(done: () => boolean, timeoutMs: number): Promise<boolean>;
+  until(done: () => boolean, timeoutMs?: number): Promise<void | boolean> {
+    return this.events.after<void | boolean>(() => (timeoutMs === undefined ? this.published.until(done) : this.published.until(done, timeoutMs)));
+  }
+
+  private details(): string {
+    const names = (steps: { name: string; status: string }[]) => steps.map((s) => (s.status === 'FAILED' ? `~~${s.name}~~` : s.name)).join(', ') || 'none';
+    return [
+      `**${this.status}**${this.unwinding ? ' (undoing)' : ''} · payment ${this.payment.status.toLowerCase()}`,
+      `Done: ${names(this.journal.steps)}`,
+      ...(this.journal.compensations.length > 0 ? [`Undone: ${names(this.journal.compensations)}`] : []),
+      ...(this.failure ? [`Why: ${this.failure.type}: ${this.failure.message}`] : []),
+    ].join('\n\n');
+  }
+
+  setPayment(status: PaymentStatus, paymentId = this.payment.paymentId): void {
+    this.payment = { status, paymentId };
+  }
+  /** One forward step: given up on after about 35 s of retries, and the saga unwinds. */
+  step<K extends StepName>(name: K, input: StepInput<K>): Promise<StepResult<K>> {
+    return this.events.after(() => this.journal.step(name, () => call(forwardStep, name, input)));
+  }
+
+  /** A step that must happen once it is due (the capture after dispatch): retried for about 15 minutes. */
+  stepThatMustComplete<K extends StepName>(name: K, input: StepInput<K>): Promise<StepResult<K>> {
+    return this.events.after(() => this.journal.step(name, () => call(mustComplete, name, input)));
+  }
+
+  /** Registers the compensation of the step that has just completed; `then` records its effect. */
+  onUndo<K extends StepName>(name: K, input: StepInput<K>, then?: () => void): void {
+    this.compensations.push(name, async () => {
+      await call(mustComplete, name, input);
+      then?.();
+    });
+  }
+
+  /** Queues a message to the customer about this order (never fatal). */
+  tellCustomer<T extends Template>(template: T, ...data: {} extends Omit<TemplateData[T], 'orderId'> ? [Omit<TemplateData[T], 'orderId'>?] : [Omit<TemplateData[T], 'orderId'>]): Promise<void> {
+    return this.notifications.send(this.customer, template, { orderId: this.input.orderId, ...data[0] } as TemplateData[T]);
+  }
+
+  /** Asks the saga to stop before its next step. The first reason given is the one it reports. */
+  requestStop(reason: FailureRecord): void {
+    this.failure ??= reason;
+    this.stop ??= reason;
+  }
+  /** Between steps: a requested stop ends the forward steps here, and the saga unwinds. */
+  stopIfAsked(): void {
+    if (this.stop) throw ApplicationFailure.nonRetryable(this.stop.message, this.stop.type);
+  }
+
+  /** An Update handler's answer: the view, once `done` holds and the main workflow is at rest. */
+  answerOnceSettled(done: () => boolean): Promise<View> {
+    return answerOnceSettled(this.published, done);
+  }
+  /** The customer's cancel as both cancel Updates carry it out: answered once the saga has ended. */
+  cancelAndSettle(reason = 'cancelled by the customer'): Promise<View> {
+    this.requestStop({ type: 'Cancelled', message: reason });
+    return this.answerOnceSettled(() => this.isFinal);
+  }
+}

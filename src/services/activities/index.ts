@@ -1,0 +1,20 @@
+// Builds every activity over the services it is given, so tests can pass real or failing ones.
+import type { Services } from '..';
+import { eventActivities } from './events';
+import { withTypedFailures } from './failures';
+import { inventoryActivities } from './inventory';
+import { notificationActivities } from './notifications';
+import { paymentActivities } from './payment';
+import { shippingActivities } from './shipping';
+
+export function createActivities(services: Services) {
+  return withTypedFailures({
+    ...inventoryActivities(services.inventory),
+    ...paymentActivities(services.gateway),
+    ...shippingActivities(services.carrier),
+    ...notificationActivities(services.notifier),
+    ...eventActivities(services.events),
+  });
+}
+
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,10 @@
+// Notification activity: writes a customer message to the outbox, once per key.
+import type { NotificationOutbox } from '..';
+
+export function notificationActivities(notifier: NotificationOutbox) {
+  return {
+    async sendNotification(input: { idempotencyKey: string; recipient: string; template: string; data: Record<string, unknown> }) {
+      await notifier.enqueue(input);
+    },
+  };
+}

@@ -1,0 +1,14 @@
+// Shipping activities over the carrier: book a shipment, or cancel it.
+import type { OrderItem, ShippingAddress } from '../../shop';
+import type { Carrier } from '..';
+
+export function shippingActivities(carrier: Carrier) {
+  return {
+    async createShipment(input: { idempotencyKey: string; orderId: string; address: ShippingAddress; items: OrderItem[] }) {
+      return carrier.createShipment(input);
+    },
+    async cancelShipment(input: { idempotencyKey: string; shipmentId: string }) {
+      return carrier.cancelShipment(input);
+    },
+  };
+}

@@ -1,0 +1,48 @@
+// What every kind of order in the shop shares: payment tokens, the ids in workflow ids and URLs,
+// stock lines, money, payment statuses and the steps a saga records. Types and rules only: the
+// workflow sandbox loads this, and the kinds (./order, ./coffee) build on it.
+
+/** The simulated gateway's test tokens (README, "Try it"). */
+export const PaymentTokens = ['tok_ok', 'tok_declined', 'tok_insufficient_funds', 'tok_flaky'] as const;
+export type PaymentToken = (typeof PaymentTokens)[number];
+
+/** SKUs and order ids (an Idempotency-Key becomes the order id) are safe in a workflow id and a URL. */
+export const skuPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+export const orderIdPattern = /^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$/;
+
+/** A SKU and how many of it: a line of an order, or an ingredient a coffee order takes from stock. */
+export interface OrderItem {
+  sku: string;
+  quantity: number;
+}
+
+/** Where a parcel goes: the carrier ships to it. */
+export interface ShippingAddress {
+  name: string;
+  line1: string;
+  city: string;
+  postalCode: string;
+  /** ISO 3166-1 alpha-2, such as "DE". */
+  country: string;
+}
+
+/**
+ * How long the carrier has to collect a parcel: a card authorization lasts about a week.
+ * DISPATCH_DEADLINE_HOURS defaults to it, and an order started before the deadline existed gets it.
+ */
+export const DEFAULT_DISPATCH_DEADLINE_HOURS = 72;
+
+export type PaymentStatus = 'PENDING' | 'AUTHORIZED' | 'CAPTURED' | 'VOIDED' | 'REFUNDED' | 'DECLINED';
+
+/** One step of a saga as the customer and the operator see it. */
+export interface StepRecord {
+  name: string;
+  status: 'COMPLETED' | 'FAILED';
+  at: string;
+  detail?: string;
+}
+
+/** Integer cents as people read them: 2500 → "25.00". */
+export function formatCents(cents: number): string {
+  return (cents / 100).toFixed(2);
+}

@@ -1,0 +1,3 @@
+// The workflows this project registers with its workers.
+export { orderFulfillment } from './orders/order-fulfillment';
+export { coffeeOrder } from './coffee/coffee-order';
