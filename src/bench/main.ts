@@ -15,14 +15,14 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { startDevServer, temporalAnswers, waitForTemporal } from '../dev/dev-server';
 import { freePort } from '../dev/ports';
-import { type TemporalTarget, temporalTarget } from '../platform/temporal/connection';
 import { findTemporalCli } from '../dev/temporal-cli';
 import { type ClientCredentials, credentialHeaders } from '../platform/security/client-credentials';
 import { ensureSecretsFile, readSecretsFile, secretNames } from '../platform/security/secrets';
 import { StaffTokens } from '../platform/security/staff-tokens';
+import { type TemporalTarget, temporalTarget } from '../platform/temporal/connection';
+import { startBenchCluster } from './cluster';
 import { floorActivities } from './floor-activities';
 import { atConcurrency, type Flow, oneFloor, oneOrder, oneWaitingOrder, type Sample } from './load';
-import { startBenchCluster } from './cluster';
 import { processStats } from './process-stats';
 import { chartSvg, percentile, progressBar, round, table, writeResults } from './report';
 

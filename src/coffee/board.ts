@@ -1,9 +1,9 @@
 // The barista queue and board, read from Temporal's visibility (the CoffeeStatus search attribute
 // and each order's memo), not from a list kept in this process: every API instance sees the same.
-import { CoffeeStatusAttribute } from '../shop';
 import { type HttpDeps, temporalUiLink } from '../platform/http/deps';
 import { withinDeadline } from '../platform/http/temporal-errors';
 import { READ_DEADLINE_MS } from '../platform/http/workflow-view';
+import { CoffeeStatusAttribute } from '../shop';
 import type { CoffeeStatus } from './coffee';
 import { coffeeKind } from './kind';
 

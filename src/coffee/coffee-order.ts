@@ -2,13 +2,13 @@
 // preparing → ready → picked up. Until the drinks are made, a short ingredient, a declined
 // card, the barista's failure or a cancel gives back what was taken, newest first.
 import { setHandler, setWorkflowOptions } from '@temporalio/workflow';
-import { checkCoffeeInput } from './input-check';
-import { type CoffeeInput, type CoffeeView, ingredientsFor } from './coffee';
-import { SHIFT_MANAGER } from '../shop';
-import { type CoffeeAction, CoffeeRecord } from './coffee-record';
-import { cancelCoffee, claimCoffee, getCoffeeOrder, markCoffeeReady, pickUpCoffee, reportCoffeeFailure } from './messages';
 import { refuse, validInput } from '../saga/guards';
 import { forwardOrUndo, runToEnding } from '../saga/saga-run';
+import { SHIFT_MANAGER } from '../shop';
+import { type CoffeeInput, type CoffeeView, ingredientsFor } from './coffee';
+import { type CoffeeAction, CoffeeRecord } from './coffee-record';
+import { checkCoffeeInput } from './input-check';
+import { cancelCoffee, claimCoffee, getCoffeeOrder, markCoffeeReady, pickUpCoffee, reportCoffeeFailure } from './messages';
 
 /** Like an order, a coffee order finishes on the worker version it started on. */
 setWorkflowOptions({ versioningBehavior: 'PINNED' }, coffeeOrder);

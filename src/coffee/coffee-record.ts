@@ -2,9 +2,9 @@
 // barista have asked for, the view it publishes, and the rules its Update validators apply.
 import { patched, upsertMemo } from '@temporalio/workflow';
 import { patches } from '../saga/patches';
+import { Saga } from '../saga/saga';
 import { CoffeeStatusAttribute } from '../shop';
 import { type CoffeeInput, type CoffeeStatus, type CoffeeView, finalCoffeeStatuses, priceCoffee } from './coffee';
-import { Saga } from '../saga/saga';
 
 /** What a barista or the customer can ask for, and the statuses it must find the order in. */
 export const actionNeeds = {

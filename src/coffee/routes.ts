@@ -1,13 +1,13 @@
 // The coffee API: customers read the menu, order, follow, cancel and pick up; baristas work the
 // queue and the café's stock with a staff token, and a claim names the barista the token names.
 // Each endpoint is declared once (the route table): served and documented from one declaration.
-import { CoffeeStatusAttribute, formatCents } from '../shop';
 import type { HttpDeps } from '../platform/http/deps';
 import { endpoint, noBodySchema } from '../platform/http/endpoint';
 import { acting, invalid, placing, reading, unavailable } from '../platform/http/order-endpoints';
 import { HttpProblem } from '../platform/http/problem';
 import { staffMember } from '../platform/http/staff-auth';
 import type { Services } from '../services';
+import { CoffeeStatusAttribute, formatCents } from '../shop';
 import { baristaQueue } from './board';
 import { boardStatuses, type CoffeeInput, type CoffeeView, DEFAULT_PICKUP_TIMEOUT_SECONDS, finalCoffeeStatuses, ingredientUnits, menu, priceCoffee, queueStatuses, receivedCoffeeView } from './coffee';
 import type { coffeeOrder } from './coffee-order';
@@ -22,8 +22,8 @@ export interface CoffeeDeps extends HttpDeps {
   coffeeClaimSlaSeconds: number;
 }
 
-const barista = { staff: ['barista' as const] };
-const stockKeeper = { staff: ['barista' as const, 'warehouse' as const] };
+const barista = { staff: ['barista'] } as const;
+const stockKeeper = { staff: ['barista', 'warehouse'] } as const;
 const ingredientInPath = { name: ingredientNameSchema };
 /** Each action answers the order as it then stands. */
 const action = (summary: string, tag: 'coffee' | 'staff', who: typeof barista | 'customers') => ({ summary, tag, who, view: coffeeViewSchema });

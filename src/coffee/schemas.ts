@@ -1,9 +1,9 @@
 // The zod schemas of the coffee API: what it accepts, each checked against the model's type, and
 // what it answers. Kept out of the modules the workflow sandbox loads.
 import { z } from 'zod';
+import { paymentStatus, saga } from '../platform/http/answer-schemas';
 import { PaymentTokens } from '../shop';
 import { orderIdSchema } from '../shop/schemas';
-import { paymentStatus, saga } from '../platform/http/answer-schemas';
 import { type CoffeeInput, type CoffeeItem, coffeeStatuses, Drinks, MAX_PICKUP_SECONDS, type PlaceCoffeeOrder, Sizes } from './coffee';
 
 export const ingredientNameSchema = z

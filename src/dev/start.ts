@@ -4,23 +4,23 @@
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
+import { prebuiltBundle, workflowBuildId } from '../main/bundle';
+import { apiDeps } from '../main/deps';
+import { startApiServer } from '../main/server';
+import { createFulfillmentWorker } from '../main/shop-worker';
 import { encryptionCodec, type Settings, settingsOrExit } from '../platform/config';
-import { ensureSecretsFile, secretNames, secretsFile } from '../platform/security/secrets';
 import { openDatabase } from '../platform/db/database';
+import { shownNatsUrl } from '../platform/messaging/stream';
 import { createLogger } from '../platform/observability/logger';
 import { installTemporalRuntime } from '../platform/observability/runtime';
 import { startTracing } from '../platform/observability/tracing';
-import { apiDeps } from '../main/deps';
-import { startApiServer } from '../main/server';
+import { ensureSecretsFile, secretNames, secretsFile } from '../platform/security/secrets';
 import { connectLazily, createTemporalClient } from '../platform/temporal/client';
-import { createServices } from '../services';
-import { prebuiltBundle, workflowBuildId } from '../main/bundle';
 import { type DeploymentApi, deploymentStatus, makeCurrent } from '../platform/temporal/deployment';
 import { versionName, type WorkerVersion, workerVersion } from '../platform/temporal/versioning';
-import { createFulfillmentWorker } from '../main/shop-worker';
-import { mailRelay } from '../services/mailer';
+import { createServices } from '../services';
 import { eventPublisher } from '../services/event-publishing';
-import { shownNatsUrl } from '../platform/messaging/stream';
+import { mailRelay } from '../services/mailer';
 import { stopChild } from './child-process';
 import { startLocalTemporal, temporalAnswers } from './dev-server';
 import { startLocalCluster } from './local-cluster';
@@ -52,9 +52,9 @@ async function main(): Promise<void> {
   // Locally this worker is the only one: its version is current, whatever ran before.
   const deployment = { workflowService: workerConnection.workflowService, namespace: settings.temporal.namespace };
   await makeCurrent(deployment, version);
-  const relay = mailRelay(settings, services.notifier);
+  const relay = mailRelay(settings, services.notificationOutbox);
   relay.start();
-  const publisher = eventPublisher(settings, services.events, logger);
+  const publisher = eventPublisher(settings, services.eventOutbox, logger);
 
   // The API's connection as in production: 503 within a second or two while Temporal is away.
   const connection = connectLazily(settings.temporal.connection);

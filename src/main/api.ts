@@ -1,13 +1,13 @@
 // API process entry point: serves HTTP until SIGINT/SIGTERM, then drains and exits.
 import { encryptionCodec, settingsOrExit } from '../platform/config';
-import { createLogger } from '../platform/observability/logger';
-import { stopOnSignals } from '../platform/shutdown';
-import { startTracing } from '../platform/observability/tracing';
 import { openDatabase } from '../platform/db/database';
+import { createLogger } from '../platform/observability/logger';
+import { startTracing } from '../platform/observability/tracing';
+import { stopOnSignals } from '../platform/shutdown';
+import { connectLazily, createTemporalClient } from '../platform/temporal/client';
 import { createServices } from '../services';
 import { apiDeps } from './deps';
 import { startApiServer } from './server';
-import { connectLazily, createTemporalClient } from '../platform/temporal/client';
 
 async function main(): Promise<void> {
   const settings = settingsOrExit('STAFF_TOKEN_SECRET', 'CARRIER_WEBHOOK_SECRET', 'PAYLOAD_ENCRYPTION_KEYS');

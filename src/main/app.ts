@@ -3,7 +3,6 @@
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { coffeeEndpoints } from '../coffee/routes';
 import { orderEndpoints } from '../orders/routes';
-import { BusinessError } from '../shop';
 import { carrierSigned } from '../platform/http/carrier-webhook';
 import { codecEndpoints } from '../platform/http/codec';
 import { type Endpoint, endpoint, mount } from '../platform/http/endpoint';
@@ -17,6 +16,7 @@ import { requestSpan } from '../platform/http/request-span';
 import { staffOnly } from '../platform/http/staff-auth';
 import { staffSignInEndpoints } from '../platform/http/staff-sign-in';
 import { temporalUnavailableFor } from '../platform/http/temporal-errors';
+import { BusinessError } from '../shop';
 import type { ShopDeps } from './deps';
 import { workflowKinds } from './kinds';
 import { type ApiMetrics, createApiMetrics } from './metrics';

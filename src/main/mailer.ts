@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   const settings = settingsOrExit();
   const logger = createLogger('mailer', settings.LOG_LEVEL);
   const db = await openDatabase(settings.database);
-  const relay = mailRelay(settings, createServices(db).notifier);
+  const relay = mailRelay(settings, createServices(db).notificationOutbox);
   relay.start();
   logger.info({ smtp: new URL(settings.SMTP_URL).host }, 'mail relay running');
   stopOnSignals(async () => {

@@ -6,10 +6,10 @@ import type { RequestHandler } from 'express';
 import { sql } from 'kysely';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Db } from '../platform/db/database';
+import { EventOutbox } from '../services/event-outbox';
+import { NotificationOutbox } from '../services/notification-outbox';
 import { type WorkflowKind } from '../shop/workflow-kind';
 import { workflowKinds } from './kinds';
-import { NotificationOutbox } from '../services/notifications';
-import { EventOutbox } from '../services/order-events';
 
 export interface ApiMetrics {
   registry: Registry;

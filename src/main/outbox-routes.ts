@@ -25,7 +25,7 @@ export const outboxEndpoints = [
     tag: 'staff',
     who: { staff: [] },
     answers: { 200: ['the dead letters, oldest first', deadLettersSchema] },
-    handle: async ({ deps, res }) => res.json(await deps.services.notifier.failed()),
+    handle: async ({ deps, res }) => res.json(await deps.services.notificationOutbox.failed()),
   }),
   endpoint<ShopDeps>({
     method: 'post',
@@ -37,7 +37,7 @@ export const outboxEndpoints = [
     answers: { 200: ['back in line', z.object({ notificationId: z.string(), status: z.literal('PENDING') })], 404: ['no such dead letter', 'problem'] },
     handle: async ({ deps, params, res }) => {
       const id = params.notificationId!;
-      if (!(await deps.services.notifier.retry(id))) throw new HttpProblem(404, 'Not found', `no dead letter ${id}`);
+      if (!(await deps.services.notificationOutbox.retry(id))) throw new HttpProblem(404, 'Not found', `no dead letter ${id}`);
       res.json({ notificationId: id, status: 'PENDING' });
     },
   }),

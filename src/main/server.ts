@@ -1,9 +1,9 @@
 // Serves the API on a port and stops it gracefully: no new connections, in-flight requests finish.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { LiveReads } from '../platform/http/live';
 import { createApp } from './app';
 import type { ShopDeps } from './deps';
-import type { LiveReads } from '../platform/http/live';
 
 export interface RunningApi {
   url: string;

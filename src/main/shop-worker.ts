@@ -4,10 +4,10 @@ import path from 'node:path';
 import { makeWorkflowExporter, OpenTelemetryActivityInboundInterceptor } from '@temporalio/interceptors-opentelemetry';
 import type { PayloadCodec } from '@temporalio/common';
 import { type NativeConnection, Worker } from '@temporalio/worker';
-import { createActivities } from '../services/activities';
 import { startTracing, type Tracing } from '../platform/observability/tracing';
-import type { Services } from '../services';
 import { deploymentOptions, type WorkerVersion } from '../platform/temporal/versioning';
+import type { Services } from '../services';
+import { createActivities } from '../services/activities';
 
 /** The workflows' registry (src/workflows.ts), found from here both in src/ (tests) and in dist/ (built). */
 export const WORKFLOWS_PATH = ['.ts', '.js'].map((ext) => path.join(__dirname, '..', `workflows${ext}`)).find((file) => fs.existsSync(file))!;

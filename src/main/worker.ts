@@ -3,15 +3,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NativeConnection } from '@temporalio/worker';
 import { encryptionCodec, settingsOrExit } from '../platform/config';
-import type { TemporalTarget } from '../platform/temporal/connection';
+import { openDatabase } from '../platform/db/database';
 import { createLogger, type Logger } from '../platform/observability/logger';
 import { installTemporalRuntime } from '../platform/observability/runtime';
 import { startTracing } from '../platform/observability/tracing';
-import { openDatabase } from '../platform/db/database';
-import { createServices } from '../services';
-import { prebuiltBundle, workflowBuildId } from './bundle';
+import type { TemporalTarget } from '../platform/temporal/connection';
 import { type DeploymentApi, promoteIfFirst } from '../platform/temporal/deployment';
 import { versionName, type WorkerVersion, workerVersion } from '../platform/temporal/versioning';
+import { createServices } from '../services';
+import { prebuiltBundle, workflowBuildId } from './bundle';
 import { createFulfillmentWorker } from './shop-worker';
 
 async function main(): Promise<void> {

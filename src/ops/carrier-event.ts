@@ -2,8 +2,8 @@
 // plays the carrier by hand: signs a shipment event with CARRIER_WEBHOOK_SECRET (else the one in
 // DATA_DIR/secrets.json), posts it, and prints the API's answer.
 import { parseArgs } from 'node:util';
-import { settingsOrExit } from '../platform/config';
 import { ShipmentEvents } from '../orders/order';
+import { settingsOrExit } from '../platform/config';
 import { credentialHeaders } from '../platform/security/client-credentials';
 
 async function main(): Promise<void> {

@@ -5,11 +5,11 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { settingsOrExit } from '../platform/config';
-import { formatCents, type ShopEvent } from '../shop';
-import { stopOnSignals } from '../platform/shutdown';
 import { consumeEvents } from '../platform/messaging/consumer';
 import { ProcessedEvents } from '../platform/messaging/processed-events';
 import { connectToNats, deadLetterSubject, shownNatsUrl } from '../platform/messaging/stream';
+import { stopOnSignals } from '../platform/shutdown';
+import { formatCents, type ShopEvent } from '../shop';
 
 export function describeEvent(event: ShopEvent): string {
   const total = event.totalCents === null ? '-' : formatCents(event.totalCents);

@@ -2,14 +2,14 @@
 // dispatch → delivered. Until dispatch, any failure or a cancel undoes the completed steps in
 // reverse; after dispatch the goods are gone, so the order can only be finished.
 import { log, patched, setHandler, setWorkflowOptions } from '@temporalio/workflow';
-import { checkOrderInput } from './input-check';
-import { type OrderInput, type OrderView } from './order';
-import { describeFailure } from '../saga/journal';
-import { cancelOrder, getOrder, reportShipmentEvent, shipmentEvent } from './messages';
-import { OrderRecord } from './order-record';
-import { patches } from '../saga/patches';
 import { refuse, validInput } from '../saga/guards';
+import { describeFailure } from '../saga/journal';
+import { patches } from '../saga/patches';
 import { forwardOrUndo, runToEnding } from '../saga/saga-run';
+import { checkOrderInput } from './input-check';
+import { cancelOrder, getOrder, reportShipmentEvent, shipmentEvent } from './messages';
+import { type OrderInput, type OrderView } from './order';
+import { OrderRecord } from './order-record';
 
 /**
  * An order runs to its end on the worker version it started on (docs/OPERATIONS.md, "Deploying a change"):

@@ -1,8 +1,8 @@
 // The state of one order inside its workflow: what it has reserved, charged and shipped, the view
 // it publishes, and the rules its Update validators apply.
+import { Saga } from '../saga/saga';
 import { CustomerIdAttribute, OrderStatusAttribute } from '../shop';
 import { finalOrderStatuses, type OrderInput, type OrderStatus, type OrderView, type ShipmentEvent, type ShipmentStatus } from './order';
-import { Saga } from '../saga/saga';
 
 export class OrderRecord extends Saga<OrderStatus, OrderView> {
   reservationId: string | null = null;

@@ -1,15 +1,15 @@
 // The order API: customers place, read, follow and cancel their orders; only the carrier reports
 // shipments; the warehouse keeps the catalog. Each endpoint is declared once (the route table):
 // the app serves it and /openapi.json documents it from the same declaration.
-import { CustomerIdAttribute, OrderStatusAttribute } from '../shop';
-import { skuSchema } from '../shop/schemas';
 import type { HttpDeps } from '../platform/http/deps';
 import { endpoint } from '../platform/http/endpoint';
+import { updateId } from '../platform/http/idempotency-key';
 import { acting, invalid, notFound, orderInPath, pathOrder, placing, reading, unavailable, idempotencyKey } from '../platform/http/order-endpoints';
 import { HttpProblem } from '../platform/http/problem';
-import { updateId } from '../platform/http/idempotency-key';
 import { sendUpdate } from '../platform/http/workflow-update';
 import type { Services } from '../services';
+import { CustomerIdAttribute, OrderStatusAttribute } from '../shop';
+import { skuSchema } from '../shop/schemas';
 import { orderKind } from './kind';
 import { cancelOrder, reportShipmentEvent } from './messages';
 import { finalOrderStatuses, type OrderInput, type OrderView, receivedOrderView } from './order';
@@ -22,6 +22,9 @@ export interface OrderDeps extends HttpDeps {
   /** How long the carrier has to collect an order before it is cancelled and undone. */
   dispatchDeadlineHours: number;
 }
+
+/** The catalog and its stock are the warehouse's: prices and quantities are staff business. */
+const catalogItem = { path: '/inventory/{sku}', tag: 'staff', who: { staff: ['warehouse'] }, params: { sku: skuSchema } } as const;
 
 export const orderEndpoints = [
   placing<OrderDeps, typeof placeOrderSchema._output, typeof orderFulfillment>(
@@ -70,25 +73,18 @@ export const orderEndpoints = [
       call.res.status(202).json({ orderId: order.orderId, event, accepted: true });
     },
   }),
-  // The catalog and its stock are the warehouse's: prices and quantities are staff business.
   endpoint<OrderDeps, typeof itemBodySchema._output>({
+    ...catalogItem,
     method: 'put',
-    path: '/inventory/{sku}',
     summary: 'Put an item in the catalog with its price and stock',
-    tag: 'staff',
-    who: { staff: ['warehouse'] },
-    params: { sku: skuSchema },
     body: { schema: itemBodySchema, is: 'the item' },
     answers: { 200: ['the item', inventoryItemSchema], 400: invalid, 409: ['the name is a café ingredient', 'problem'] },
     handle: async ({ deps, params, body, res }) => res.json(await deps.services.inventory.upsertItem({ sku: params.sku!, ...body })),
   }),
   endpoint<OrderDeps>({
+    ...catalogItem,
     method: 'get',
-    path: '/inventory/{sku}',
     summary: "An item's price and stock",
-    tag: 'staff',
-    who: { staff: ['warehouse'] },
-    params: { sku: skuSchema },
     answers: { 200: ['the item', inventoryItemSchema], 400: invalid, 404: ['not in the catalog', 'problem'] },
     handle: async ({ deps, params, res }) => {
       const item = await deps.services.inventory.getItem(params.sku!);

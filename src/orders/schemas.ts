@@ -2,9 +2,9 @@
 // what it answers. Kept out of the modules the workflow sandbox loads: zod costs about 1 MB in
 // every cached workflow.
 import { z } from 'zod';
+import { paymentStatus, saga } from '../platform/http/answer-schemas';
 import { PaymentTokens, type OrderItem, type ShippingAddress, DEFAULT_DISPATCH_DEADLINE_HOURS } from '../shop';
 import { orderIdSchema, skuSchema } from '../shop/schemas';
-import { paymentStatus, saga } from '../platform/http/answer-schemas';
 import { orderStatuses, ShipmentEvents, type OrderInput, type PlaceOrder } from './order';
 
 export const orderItemSchema = z.strictObject({

@@ -1,8 +1,8 @@
 // Settings from the environment, validated at start: a bad one stops the process by name.
 import path from 'node:path';
 import { z } from 'zod';
-import type { DatabaseOptions } from './db/database';
 import { DEFAULT_DISPATCH_DEADLINE_HOURS } from '../shop';
+import type { DatabaseOptions } from './db/database';
 import { EncryptionCodec, EncryptionKeysError, parseEncryptionKeys } from './security/payload-encryption';
 import { readSecretsFile, type SecretSetting, secretNames, secretsFile } from './security/secrets';
 import { type TemporalTarget, TemporalSettingsError, temporalTarget } from './temporal/connection';

@@ -2,12 +2,12 @@
 // events, notifications), steps that register their undo, one stop request. Run by ./saga-run.ts.
 import { ApplicationFailure, log, upsertSearchAttributes } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import type { EventKind, FailureRecord, OrderStatusAttribute, PaymentStatus, ShopEvent, Template, TemplateData } from '../shop';
+import type { KindName, FailureRecord, OrderStatusAttribute, PaymentStatus, ShopEvent, Template, TemplateData } from '../shop';
 import { Compensations } from './compensations';
 import { Journal } from './journal';
+import { Notifications } from './notifications';
 import { PublishedView } from './published-view';
 import { StatusEvents } from './status-events';
-import { Notifications } from './notifications';
 import { call, forwardStep, mustComplete, type StepInput, type StepName, type StepResult } from './steps';
 import { answerOnceSettled } from './update-answers';
 
@@ -18,7 +18,7 @@ export interface SagaIdentity<Status extends string> {
   /** How log lines name the workflow's kind: "order", "coffee order". */
   label: string;
   /** How its events name it. */
-  kind: EventKind;
+  kind: KindName;
   /** The keyword search attribute that holds the status (both kinds' keys have this type). */
   statusAttribute: typeof OrderStatusAttribute;
   finalStatuses: readonly Status[];

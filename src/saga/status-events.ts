@@ -1,6 +1,6 @@
 // The workflow's status changes, written to the events outbox before its next step or wait.
 import { patched } from '@temporalio/workflow';
-import { type EventKind, eventType, type FailureRecord, type PaymentStatus, type ShopEvent } from '../shop';
+import { type KindName, eventType, type FailureRecord, type PaymentStatus, type ShopEvent } from '../shop';
 import { patches } from './patches';
 import { recordEvents, stepKey } from './steps';
 
@@ -20,7 +20,7 @@ export class StatusEvents {
   private made = 0;
 
   constructor(
-    private readonly kind: EventKind,
+    private readonly kind: KindName,
     private readonly orderId: string,
   ) {}
 

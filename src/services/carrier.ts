@@ -1,7 +1,7 @@
 // A simulated shipping carrier: books and cancels shipments; refuses addresses it cannot serve.
 import { randomUUID } from 'node:crypto';
-import { BusinessError, type OrderItem, type ShippingAddress } from '../shop';
 import { type Db, now } from '../platform/db/database';
+import { BusinessError, type OrderItem, type ShippingAddress } from '../shop';
 import { once } from './idempotency';
 
 export interface Shipment {

@@ -3,8 +3,8 @@
 // publisher that dies between them publishes the event again when it comes back; the stream drops
 // that copy (the same id within its duplicate window), so each event is on the stream once.
 import type { JetStreamClient } from '@nats-io/jetstream';
-import { eventSubject } from '../shop';
 import type { EventOutbox } from '.';
+import { eventSubject } from '../shop';
 
 export interface PublisherOptions {
   /** The stream every publish must land in (NATS_STREAM): a misrouted subject fails instead. */

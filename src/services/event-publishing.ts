@@ -2,10 +2,10 @@
 import { jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
-import type { Settings } from '../platform/config';
 import type { EventOutbox } from '.';
-import { EventPublisher } from './event-publisher';
+import type { Settings } from '../platform/config';
 import { connectToNats, ensureStreams, shownNatsUrl } from '../platform/messaging/stream';
+import { EventPublisher } from './event-publisher';
 
 export interface RunningPublisher {
   stop(): Promise<void>;

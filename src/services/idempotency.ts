@@ -1,10 +1,10 @@
 // Stripe-style idempotency keys: the first call with a key acts and stores its answer; a
 // repeat returns that answer; the same key with different parameters is refused.
 import type { Transaction } from 'kysely';
-import { BusinessError } from '../shop';
 import { type Db, now } from '../platform/db/database';
 import type { Database } from '../platform/db/schema';
 import { fingerprint } from '../platform/fingerprint';
+import { BusinessError } from '../shop';
 
 export type Trx = Transaction<Database>;
 

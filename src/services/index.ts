@@ -1,9 +1,9 @@
 // The systems the activities talk to, built over one business database.
 import type { Db } from '../platform/db/database';
 import { Carrier } from './carrier';
+import { EventOutbox } from './event-outbox';
 import { InventoryService } from './inventory';
-import { NotificationOutbox } from './notifications';
-import { EventOutbox } from './order-events';
+import { NotificationOutbox } from './notification-outbox';
 import { PaymentGateway } from './payment-gateway';
 
 export { Carrier, EventOutbox, InventoryService, NotificationOutbox, PaymentGateway };
@@ -12,8 +12,8 @@ export interface Services {
   inventory: InventoryService;
   gateway: PaymentGateway;
   carrier: Carrier;
-  notifier: NotificationOutbox;
-  events: EventOutbox;
+  notificationOutbox: NotificationOutbox;
+  eventOutbox: EventOutbox;
 }
 
 export interface ServiceOptions {
@@ -26,7 +26,7 @@ export function createServices(db: Db, options: ServiceOptions = {}): Services {
     inventory: new InventoryService(db),
     gateway: new PaymentGateway(db, { latencyMs: options.gatewayLatencyMs ?? 0 }),
     carrier: new Carrier(db),
-    notifier: new NotificationOutbox(db),
-    events: new EventOutbox(db),
+    notificationOutbox: new NotificationOutbox(db),
+    eventOutbox: new EventOutbox(db),
   };
 }

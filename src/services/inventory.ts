@@ -1,8 +1,8 @@
 // Warehouse stock: a catalog with prices, and all-or-nothing reservations that never oversell.
 import { randomUUID } from 'node:crypto';
-import { BusinessError, type OrderItem } from '../shop';
-import type { StockKind } from '../platform/db/schema';
 import { type Db, now } from '../platform/db/database';
+import type { StockType } from '../platform/db/schema';
+import { BusinessError, type OrderItem } from '../shop';
 import { once, type Trx } from './idempotency';
 
 export interface InventoryItem {
@@ -42,7 +42,7 @@ export interface ReserveRequest {
   orderId: string;
   items: OrderItem[];
   /** Products by default; the café reserves ingredients. */
-  kind?: StockKind;
+  kind?: StockType;
 }
 
 export interface ReservationChange {
@@ -83,7 +83,7 @@ export class InventoryService {
     return skus.filter((s) => !knownSet.has(s));
   }
 
-  private async upsert(kind: StockKind, sku: string, fields: { name: string; price_cents: number; available: number; unit: string | null }) {
+  private async upsert(kind: StockType, sku: string, fields: { name: string; price_cents: number; available: number; unit: string | null }) {
     const written = await this.db
       .insertInto('inventory_items')
       .values({ sku, kind, ...fields, reserved: 0, consumed: 0, updated_at: now() })
@@ -94,7 +94,7 @@ export class InventoryService {
     }
   }
 
-  private stockRow(kind: StockKind, sku: string) {
+  private stockRow(kind: StockType, sku: string) {
     return this.db.selectFrom('inventory_items').selectAll().where('sku', '=', sku).where('kind', '=', kind).executeTakeFirst();
   }
 

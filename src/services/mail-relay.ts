@@ -5,8 +5,8 @@
 import { createHash } from 'node:crypto';
 import type { Transporter } from 'nodemailer';
 import { addresseeOf } from '../shop';
-import type { OutboxMessage, NotificationOutbox } from './notifications';
 import { render } from './mail-templates';
+import type { OutboxMessage, NotificationOutbox } from './notification-outbox';
 
 export interface RelayOptions {
   from: string;

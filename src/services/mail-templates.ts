@@ -1,7 +1,7 @@
 // What each message the workflows queue says, as plain text and HTML. A template nobody wrote yet
 // still sends: its data, listed, rather than nothing.
-import { formatCents, type Template, type TemplateData } from '../shop';
 import { escapeHtml } from '../platform/http/html';
+import { formatCents, type Template, type TemplateData } from '../shop';
 export interface Rendered {
   subject: string;
   text: string;

@@ -1,8 +1,8 @@
 // The relay as a process runs it: SMTP from SMTP_URL, addresses and limits from the settings.
 import nodemailer from 'nodemailer';
 import type { Settings } from '../platform/config';
-import type { NotificationOutbox } from './notifications';
 import { MailRelay } from './mail-relay';
+import type { NotificationOutbox } from './notification-outbox';
 
 export function mailRelay(settings: Settings, outbox: NotificationOutbox): MailRelay {
   // Short timeouts: an SMTP server that is away costs an attempt, not a stuck relay.

@@ -1,9 +1,9 @@
 // A simulated Stripe-like payment gateway: authorize, capture, void, refund, with test tokens
 // that decline, lack funds or fail transiently, and idempotency keys on every call.
 import { randomUUID } from 'node:crypto';
-import { BusinessError, PaymentTokens, TransientError } from '../shop';
 import { type Db, now } from '../platform/db/database';
 import type { PaymentTable } from '../platform/db/schema';
+import { BusinessError, PaymentTokens, TransientError } from '../shop';
 import { once, type Trx } from './idempotency';
 
 export type GatewayPaymentStatus = PaymentTable['status'];

@@ -3,14 +3,12 @@
 // them, so this holds types and pure rules only. No card data and no personal data: an order
 // event names the shop's opaque customer id, a coffee event nobody at all.
 import type { FailureRecord } from './failures';
-import type { PaymentStatus } from './shop';
-
-export type EventKind = 'order' | 'coffee';
+import type { KindName, PaymentStatus } from './shop';
 
 export interface ShopEvent {
   /** `<workflow id>/event-<sequence>`: the outbox's key and the stream's `Nats-Msg-Id`. */
   eventId: string;
-  kind: EventKind;
+  kind: KindName;
   orderId: string;
   /** `<kind>.<status>` in lower case with dashes: `order.payment-authorized`, `coffee.ready`. */
   type: string;
@@ -28,7 +26,7 @@ export interface ShopEvent {
   failure?: FailureRecord;
 }
 
-export function eventType(kind: EventKind, status: string): string {
+export function eventType(kind: KindName, status: string): string {
   return `${kind}.${status.toLowerCase().replace(/_/g, '-')}`;
 }
 

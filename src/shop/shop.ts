@@ -2,6 +2,12 @@
 // stock lines, money, payment statuses and the steps a saga records. Types and rules only: the
 // workflow sandbox loads this, and the kinds (./order, ./coffee) build on it.
 
+/**
+ * The kinds of order the shop runs (src/orders/, src/coffee/), by the name events, metrics and
+ * logs give them. A new kind adds its name here.
+ */
+export type KindName = 'order' | 'coffee';
+
 /** The simulated gateway's test tokens (README, "Try it"). */
 export const PaymentTokens = ['tok_ok', 'tok_declined', 'tok_insufficient_funds', 'tok_flaky'] as const;
 export type PaymentToken = (typeof PaymentTokens)[number];

@@ -3,10 +3,11 @@
 // itself in its folder (src/orders/kind.ts); src/main/kinds.ts lists them for the API, the
 // metrics and the logs. (Not exported from ./index: the workflow sandbox needs none of this.)
 import type { OrderStatusAttribute } from './search-attributes';
+import type { KindName } from './shop';
 
 export interface WorkflowKind<Type extends string = string> {
   /** The kind's label in metrics and logs. */
-  name: string;
+  name: KindName;
   /** The name workers register the workflow function under. */
   workflowType: Type;
   /** The keyword search attribute the workflow keeps its status in. */

@@ -1,7 +1,7 @@
 // Reading orders that have ended: the API answers from the view each workflow published, with no worker running.
 import { describe, expect, it } from 'vitest';
-import { BusinessError } from '../../src/shop';
 import { PaymentGateway } from '../../src/services';
+import { BusinessError } from '../../src/shop';
 import { uniqueId } from '../support/database';
 import { type Answer, eventually, orderFor, useApiOverWorker } from './helpers';
 

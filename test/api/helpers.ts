@@ -1,12 +1,12 @@
 // The real API over a temporary database, a real worker and the run's Temporal server, spoken to over HTTP.
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, expect } from 'vitest';
-import type { Db } from '../../src/platform/db/database';
-import type { ApiSecurity } from '../../src/platform/http/deps';
 import type { ShopDeps } from '../../src/main/deps';
 import { type RunningApi, startApiServer } from '../../src/main/server';
-import { createServices, type Services } from '../../src/services';
+import type { Db } from '../../src/platform/db/database';
+import type { ApiSecurity } from '../../src/platform/http/deps';
 import { credentialHeaders } from '../../src/platform/security/client-credentials';
+import { createServices, type Services } from '../../src/services';
 import { temporaryDatabase, uniqueId } from '../support/database';
 import { shopCredentials, testCodec, testSecrets, testStaffTokens } from '../support/secrets';
 import { connectTestTemporal, type RunningWorker, startTestStack, startTestWorker, type TestTemporal } from '../support/temporal';

@@ -1,12 +1,12 @@
 // With no worker polling: reads answer from what the workflows published, actions answer 503
 // within seconds, and nothing sent meanwhile is lost or done twice once a worker is back.
 import { describe, expect, it } from 'vitest';
-import { OrderStatusAttribute } from '../../src/shop';
 import { coffeeKind } from '../../src/coffee/kind';
 import { orderKind } from '../../src/orders/kind';
+import { OrderStatusAttribute } from '../../src/shop';
+import { stockCafe } from '../coffee/fixtures';
 import { uniqueId } from '../support/database';
 import { startTestWorker } from '../support/temporal';
-import { stockCafe } from '../coffee/fixtures';
 import { type Answer, eventually, expectProblem, orderFor, useApiOverWorker } from './helpers';
 
 /** A read answered from the server alone takes milliseconds; a query would wait for a worker. */

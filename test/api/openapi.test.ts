@@ -222,8 +222,8 @@ describe("the API's real answers", () => {
     await call(customer, 'POST', '/coffee/orders', undefined, { 'content-type': 'application/json' });
 
     // A dead letter, as the relay leaves one: listed for admins, sent again once.
-    const { notificationId } = await api.services.notifier.enqueue({ idempotencyKey: uniqueId('dead'), recipient: 'ada@example.com', template: 'order-failed', data: { orderId: 'X' } });
-    await api.services.notifier.markAttemptFailed(notificationId, 'connect ECONNREFUSED 127.0.0.1:1025', null);
+    const { notificationId } = await api.services.notificationOutbox.enqueue({ idempotencyKey: uniqueId('dead'), recipient: 'ada@example.com', template: 'order-failed', data: { orderId: 'X' } });
+    await api.services.notificationOutbox.markAttemptFailed(notificationId, 'connect ECONNREFUSED 127.0.0.1:1025', null);
     const dead = await call(shop, 'GET', '/outbox/failed');
     expect(dead.body).toEqual([expect.objectContaining({ notificationId, lastError: 'connect ECONNREFUSED 127.0.0.1:1025' })]);
     await call(shop, 'POST', `/outbox/${notificationId}/retry`);

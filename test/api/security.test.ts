@@ -2,8 +2,8 @@
 // the Web UI, and the protections every public endpoint has (body limit, rate limit, headers).
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signPayload } from '../../src/platform/security/webhook-signature';
 import { StaffTokens } from '../../src/platform/security/staff-tokens';
+import { signPayload } from '../../src/platform/security/webhook-signature';
 import { uniqueId } from '../support/database';
 import { staffToken, testCodec, testSecrets } from '../support/secrets';
 import { type Answer, eventually, expectProblem, HttpClient, orderFor, serveApi, startTestApi, TEMPORAL_UI_URL, type TestApi, testSecurity } from './helpers';

@@ -1,7 +1,7 @@
 // Liveness, readiness and unknown routes, against a real Temporal server and database, and without them.
 import { Client, type Connection } from '@temporalio/client';
-import { connectLazily } from '../../src/platform/temporal/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectLazily } from '../../src/platform/temporal/client';
 import { createServices } from '../../src/services';
 import { temporaryDatabase, uniqueId } from '../support/database';
 import { expectProblem, orderFor, serveApi, startTestApi, type TestApi } from './helpers';

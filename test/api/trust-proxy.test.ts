@@ -1,8 +1,8 @@
 // TRUST_PROXY over real HTTP: whom the customers' rate limit counts, with and without a proxy trusted.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Settings } from '../../src/platform/config';
-import { createServices, type Services } from '../../src/services';
 import type { Db } from '../../src/platform/db/database';
+import { createServices, type Services } from '../../src/services';
 import { temporaryDatabase, uniqueId } from '../support/database';
 import { connectTestTemporal, type TestTemporal } from '../support/temporal';
 import { serveApi, testSecurity } from './helpers';

@@ -11,18 +11,18 @@ import type { HistoryAndWorkflowId } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
-import { workflowSinks } from '../../src/main/shop-worker';
-import type { DatabaseOptions } from '../../src/platform/db/database';
 import { stopChild } from '../../src/dev/child-process';
 import { startMailpit } from '../../src/dev/mailpit';
 import { startNatsServer } from '../../src/dev/nats';
 import type { TemporalService } from '../../src/dev/temporal-cluster';
+import { workflowSinks } from '../../src/main/shop-worker';
+import type { DatabaseOptions } from '../../src/platform/db/database';
 import { temporalTarget } from '../../src/platform/temporal/connection';
 import { type Answer, HttpClient, type RequestOptions } from '../api/helpers';
 import { freePort, type Spawned, spawnNode, waitForOutput } from '../support/processes';
 import { testCodec } from '../support/secrets';
-import { type ChaosTemporal, startChaosTemporal } from './temporal';
 import { waitFor } from '../support/wait';
+import { type ChaosTemporal, startChaosTemporal } from './temporal';
 
 export interface ClusterShape {
   /** The dev server (one process) or a real cluster (four services on PostgreSQL, mTLS). */

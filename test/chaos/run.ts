@@ -3,16 +3,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type Db, openDatabase } from '../../src/platform/db/database';
-import { messageId } from '../../src/services/mail-relay';
-import { NotificationOutbox } from '../../src/services/notifications';
-import { EventOutbox } from '../../src/services';
-import { streamContents } from '../support/nats';
+import { expect } from 'vitest';
 import type { TemporalService } from '../../src/dev/temporal-cluster';
+import { type Db, openDatabase } from '../../src/platform/db/database';
+import { EventOutbox } from '../../src/services';
+import { messageId } from '../../src/services/mail-relay';
+import { NotificationOutbox } from '../../src/services/notification-outbox';
+import { streamContents } from '../support/nats';
 import { Cluster, type ClusterShape } from './cluster';
 import { checkInvariants, type Verdict } from './invariants';
 import { drive, openShop, placeOrders, type ShopDay } from './shop';
-import { expect } from 'vitest';
 
 export interface ChaosPlan {
   orders: number;

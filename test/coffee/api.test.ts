@@ -2,10 +2,10 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { coffeeKind } from '../../src/coffee/kind';
+import { eventually, expectProblem, startTestApi, type TestApi } from '../api/helpers';
 import { uniqueId } from '../support/database';
 import { staffToken } from '../support/secrets';
 import { type Shelf, shelf, shelfAfter, usedByDefaultOrder } from './fixtures';
-import { eventually, expectProblem, startTestApi, type TestApi } from '../api/helpers';
 
 type CoffeeView = { orderId: string; status: string; totalCents: number; barista: string | null; payment: { status: string }; failure: { type: string; message: string } | null };
 type QueueEntry = { orderId: string; status: string; customerName: string; items: unknown[]; barista: string | null; orderedAt: string };

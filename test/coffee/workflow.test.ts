@@ -1,12 +1,12 @@
 import { WorkflowFailedError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CoffeeStatusAttribute } from '../../src/shop';
 import { type CoffeeView } from '../../src/coffee/coffee';
-import type { Services } from '../../src/services';
 import { cancelCoffee, claimCoffee, getCoffeeOrder, markCoffeeReady, pickUpCoffee, reportCoffeeFailure } from '../../src/coffee/messages';
-import { type RunningWorker, startTestStack, type TestStack, type TestTemporal, waitForOrder } from '../support/temporal';
-import { recordHistories } from '../support/histories';
+import type { Services } from '../../src/services';
+import { CoffeeStatusAttribute } from '../../src/shop';
 import { activityRuns } from '../orders/fixtures';
+import { recordHistories } from '../support/histories';
+import { type RunningWorker, startTestStack, type TestStack, type TestTemporal, waitForOrder } from '../support/temporal';
 import { coffeeInput, placeCoffee, shelfAfter, shelfOf, stockCafe, usedByDefaultOrder } from './fixtures';
 
 let stack: TestStack;
@@ -57,7 +57,7 @@ describe('a coffee order that goes well', () => {
     expect(done.compensations).toEqual([]);
     const [payment] = await services.gateway.paymentsForOrder(input.orderId);
     expect(payment).toMatchObject({ status: 'CAPTURED', amountCents: 1150 });
-    expect((await services.notifier.sentTo(input.customerName)).map((n) => n.template)).toEqual(['coffee-ready']);
+    expect((await services.notificationOutbox.sentTo(input.customerName)).map((n) => n.template)).toEqual(['coffee-ready']);
     expect((await handle.describe()).typedSearchAttributes.get(CoffeeStatusAttribute)).toBe('PICKED_UP');
     expect((await activityRuns(handle)).map((r) => r.activity)).toEqual(['takeIngredients', 'chargePayment', 'useIngredients', 'sendNotification']);
     // What the Web UI shows besides activities: the barista's and customer's updates, and the timers.
@@ -98,7 +98,7 @@ describe('a coffee order that ends early leaves money and ingredients as they we
     expect(cancelled.compensations.map((c) => c.name)).toEqual(['refundPayment', 'returnIngredients']);
     expect(await shelfOf(services)).toEqual(shelf);
     expect((await services.gateway.paymentsForOrder(input.orderId))[0]?.status).toBe('REFUNDED');
-    expect((await services.notifier.sentTo(input.customerName)).map((n) => n.template)).toEqual(['coffee-cancelled']);
+    expect((await services.notificationOutbox.sentTo(input.customerName)).map((n) => n.template)).toEqual(['coffee-cancelled']);
   });
 
   it('cancelled from the Temporal UI or CLI follows the customer\'s rules: undone while queued, refused once a barista is making it', async () => {
@@ -136,7 +136,7 @@ describe('a coffee order that ends early leaves money and ingredients as they we
 
     expect(failed).toMatchObject({ status: 'FAILED', payment: { status: 'REFUNDED' }, failure: { type: 'BaristaFailed', message: 'the steam wand broke' } });
     expect(await shelfOf(services)).toEqual(shelf);
-    const told = await services.notifier.sentTo(input.customerName);
+    const told = await services.notificationOutbox.sentTo(input.customerName);
     expect(told).toMatchObject([{ template: 'coffee-failed', data: { orderId: input.orderId, reason: 'the steam wand broke' } }]);
   });
 
@@ -162,7 +162,7 @@ describe('a coffee order that ends early leaves money and ingredients as they we
     expect(failed.compensations.map((c) => c.name)).toEqual(['returnIngredients']);
     expect(await services.gateway.paymentsForOrder(input.orderId)).toEqual([]);
     expect(await shelfOf(services)).toEqual(shelf);
-    expect((await services.notifier.sentTo(input.customerName)).map((n) => n.template)).toEqual(['coffee-failed']);
+    expect((await services.notificationOutbox.sentTo(input.customerName)).map((n) => n.template)).toEqual(['coffee-failed']);
   });
 });
 

@@ -4,13 +4,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { devServerDynamicConfig } from '../../src/dev/dev-server';
+import { workerTuning } from '../../src/main/shop-worker';
+import { loadSettings } from '../../src/platform/config';
 import { apiSecurity } from '../../src/platform/http/deps';
 import { WEB_DIR } from '../../src/platform/http/pages';
-import { loadSettings } from '../../src/platform/config';
 import { secretNames, secretSettings } from '../../src/platform/security/secrets';
-import { devServerDynamicConfig } from '../../src/dev/dev-server';
 import { searchAttributeKeys } from '../../src/shop';
-import { workerTuning } from '../../src/main/shop-worker';
 
 const root = path.resolve(__dirname, '..', '..');
 const read = (file: string) => fs.readFileSync(path.join(root, file), 'utf8');

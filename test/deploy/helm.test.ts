@@ -6,10 +6,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
-import { loadSettings } from '../../src/platform/config';
 import { findGoTool, goTools } from '../../src/dev/go-tools';
-import { secretNames, secretSettings } from '../../src/platform/security/secrets';
 import { workerTuning } from '../../src/main/shop-worker';
+import { loadSettings } from '../../src/platform/config';
+import { secretNames, secretSettings } from '../../src/platform/security/secrets';
 
 const root = path.resolve(__dirname, '..', '..');
 const chart = path.join(root, 'deploy', 'helm', 'temporal-fulfillment');

@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { uniqueId } from '../support/database';
 import { freePort, localServerPorts, type Spawned, spawnNode, waitForOutput } from '../support/processes';
 

@@ -8,13 +8,13 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { eventSubject, type ShopEvent } from '../../src/shop';
 import { consumeEvents, type EventConsumerOptions, type RunningConsumer } from '../../src/platform/messaging/consumer';
 import { ProcessedEvents } from '../../src/platform/messaging/processed-events';
 import { deadLetterStream, deadLetterSubject, ensureStreams } from '../../src/platform/messaging/stream';
+import { eventSubject, type ShopEvent } from '../../src/shop';
 import { uniqueId } from '../support/database';
-import { waitUntil } from '../support/worker-process';
 import { startTestNats, type TestNats } from '../support/nats';
+import { waitUntil } from '../support/worker-process';
 import { orderEvent } from './fixtures';
 
 const stream = 'SHOP_EVENTS';

@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type Db, openDatabase } from '../../src/platform/db/database';
-import { eventType, type ShopEvent } from '../../src/shop';
 import { EventOutbox } from '../../src/services';
+import { eventType, type ShopEvent } from '../../src/shop';
 import { uniqueId } from '../support/database';
 
 const orderStatuses = ['RECEIVED', 'INVENTORY_RESERVED', 'PAYMENT_AUTHORIZED', 'SHIPMENT_CREATED', 'DISPATCHED', 'COMPLETED'];

@@ -10,15 +10,15 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startNatsServer } from '../../src/dev/nats';
 import { loadSettings } from '../../src/platform/config';
-import { eventSubject } from '../../src/shop';
+import { ensureStreams } from '../../src/platform/messaging/stream';
 import { EventPublisher } from '../../src/services/event-publisher';
 import { eventPublisher } from '../../src/services/event-publishing';
-import { ensureStreams } from '../../src/platform/messaging/stream';
-import { startNatsServer } from '../../src/dev/nats';
-import { waitUntil } from '../support/worker-process';
+import { eventSubject } from '../../src/shop';
 import { outOfOrder, startTestNats, streamContents, type TestNats } from '../support/nats';
 import { freePort, spawnNode } from '../support/processes';
+import { waitUntil } from '../support/worker-process';
 import { freshOutbox, orderEvent, writeEvents } from './fixtures';
 
 // A stream owns its subjects on a server, so each test has a server of its own.

@@ -2,14 +2,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { openDatabase } from '../../src/platform/db/database';
 import { orderKind } from '../../src/orders/kind';
+import { openDatabase } from '../../src/platform/db/database';
 import { createServices } from '../../src/services';
 import { orderFulfillment } from '../../src/workflows';
+import { orderInput, stockCatalog } from '../orders/fixtures';
 import { uniqueId } from '../support/database';
 import { freePort, spawnNode, waitForOutput } from '../support/processes';
 import { connectTestTemporal } from '../support/temporal';
-import { orderInput, stockCatalog } from '../orders/fixtures';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-telemetry-'));
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));

@@ -4,18 +4,18 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { findTemporalCli } from '../../src/dev/temporal-cli';
 import type { CoffeeView } from '../../src/coffee/coffee';
+import { cancelCoffee } from '../../src/coffee/messages';
+import { findTemporalCli } from '../../src/dev/temporal-cli';
+import { cancelOrder } from '../../src/orders/messages';
 import type { DeploymentStatus } from '../../src/platform/temporal/deployment';
 import { buildIdOf } from '../../src/platform/temporal/versioning';
-import { cancelCoffee } from '../../src/coffee/messages';
-import { cancelOrder } from '../../src/orders/messages';
+import { coffeeInput, placeCoffee, stockCafe } from '../coffee/fixtures';
+import { orderInput, placeOrder, stockCatalog } from '../orders/fixtures';
 import { uniqueId } from '../support/database';
 import { distEntry, freePort, type Spawned, spawnNode, waitForOutput } from '../support/processes';
 import { waitForOrder } from '../support/temporal';
 import { stopWorkerProcess, useWorkerProcessFixture, waitUntil } from '../support/worker-process';
-import { coffeeInput, placeCoffee, stockCafe } from '../coffee/fixtures';
-import { orderInput, placeOrder, stockCatalog } from '../orders/fixtures';
 
 const fixture = useWorkerProcessFixture();
 const taskQueue = uniqueId('tq-deploy-status');

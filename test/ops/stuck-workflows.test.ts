@@ -10,13 +10,13 @@ import { parse } from 'yaml';
 import { findTemporalCli, projectRoot } from '../../src/dev/temporal-cli';
 import { findStuckWorkflows, type HistoryEvent, NONDETERMINISM, resetPoint } from '../../src/ops/stuck-workflows';
 import { shipmentEvent } from '../../src/orders/messages';
+import { orderInput, placeOrder, stockCatalog, stockOf } from '../orders/fixtures';
+import { addedAfter, bundleWithChange } from '../support/changed-bundle';
 import { uniqueId } from '../support/database';
 import { distEntry, freePort, type Spawned, spawnNode, waitForOutput } from '../support/processes';
-import { addedAfter, bundleWithChange } from '../support/changed-bundle';
+import { testCodec, testSecrets } from '../support/secrets';
 import { startVersionedWorker, waitForOrder } from '../support/temporal';
 import { stopWorkerProcess, useWorkerProcessFixture, waitUntil } from '../support/worker-process';
-import { orderInput, placeOrder, stockCatalog, stockOf } from '../orders/fixtures';
-import { testCodec, testSecrets } from '../support/secrets';
 
 const fixture = useWorkerProcessFixture();
 const scratch = path.join(projectRoot, '.temporal', `careless-${process.pid}`); // git-ignored

@@ -2,8 +2,8 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderKind } from '../../src/orders/kind';
-import { uniqueId } from '../support/database';
 import { address, eventually, expectProblem, type Line, orderFor, startTestApi, type TestApi, workflowRuns } from '../api/helpers';
+import { uniqueId } from '../support/database';
 
 const MUG_PRICE = 1250;
 const LAMP_PRICE = 4500;

@@ -1,7 +1,7 @@
 // PUT and GET /inventory/:sku over real HTTP: the catalog a shop keeps, and the errors a client gets wrong.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uniqueId } from '../support/database';
 import { expectProblem, startTestApi, type TestApi } from '../api/helpers';
+import { uniqueId } from '../support/database';
 
 describe('inventory API', () => {
   let api: TestApi;

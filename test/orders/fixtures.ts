@@ -1,9 +1,9 @@
 // Orders for workflow tests: a catalog on a fresh database and a way to place an order.
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import type { OrderInput } from '../../src/orders/order';
-import type { PaymentToken } from '../../src/shop';
 import { orderKind } from '../../src/orders/kind';
+import type { OrderInput } from '../../src/orders/order';
 import type { Services } from '../../src/services';
+import type { PaymentToken } from '../../src/shop';
 import { orderFulfillment } from '../../src/workflows';
 import { uniqueId } from '../support/database';
 

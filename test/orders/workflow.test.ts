@@ -1,10 +1,10 @@
 import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BusinessError, OrderStatusAttribute } from '../../src/shop';
-import { PaymentGateway, type Services } from '../../src/services';
 import { cancelOrder, getOrder, reportShipmentEvent } from '../../src/orders/messages';
-import { type RunningWorker, startTestStack, startTestWorker, type TestStack, type TestTemporal, waitForOrder } from '../support/temporal';
+import { PaymentGateway, type Services } from '../../src/services';
+import { BusinessError, OrderStatusAttribute } from '../../src/shop';
 import { recordHistories } from '../support/histories';
+import { type RunningWorker, startTestStack, startTestWorker, type TestStack, type TestTemporal, waitForOrder } from '../support/temporal';
 import { activityRuns, orderInput, placeOrder, stockCatalog, stockOf, withToken } from './fixtures';
 
 const untouched = { mug: { available: 10, reserved: 0, shipped: 0 }, poster: { available: 10, reserved: 0, shipped: 0 } };
@@ -29,7 +29,7 @@ async function freshOrder(overrides: Parameters<typeof orderInput>[1] = {}) {
 }
 
 async function templatesSentTo(email: string): Promise<string[]> {
-  return (await services.notifier.sentTo(email)).map((n) => n.template);
+  return (await services.notificationOutbox.sentTo(email)).map((n) => n.template);
 }
 
 describe('an order that goes well', () => {

@@ -1,8 +1,8 @@
 // The simulated carrier: books shipments once per key, cancels them, refuses unserved countries.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { BusinessError, type ShippingAddress } from '../../src/shop';
 import { Carrier } from '../../src/services';
 import type { CreateShipmentRequest } from '../../src/services/carrier';
+import { BusinessError, type ShippingAddress } from '../../src/shop';
 import { useFreshDatabase } from '../support/database';
 
 const BERLIN: ShippingAddress = { name: 'Ada Lovelace', line1: 'Unter den Linden 1', city: 'Berlin', postalCode: '10117', country: 'DE' };

@@ -2,9 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { now } from '../../src/platform/db/database';
-import { BusinessError } from '../../src/shop';
 import { fingerprint } from '../../src/platform/fingerprint';
 import { once } from '../../src/services/idempotency';
+import { BusinessError } from '../../src/shop';
 import { useFreshDatabase } from '../support/database';
 
 describe('fingerprint', () => {

@@ -1,8 +1,8 @@
 // The café's side of the stock ledger and the gateway: ingredients set aside, returned and used, and counter payments.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { BusinessError, type BusinessFailureType, type OrderItem, TransientError } from '../../src/shop';
 import { InventoryService, PaymentGateway } from '../../src/services';
 import type { AuthorizeRequest } from '../../src/services/payment-gateway';
+import { BusinessError, type BusinessFailureType, type OrderItem, TransientError } from '../../src/shop';
 import { useFreshDatabase } from '../support/database';
 
 /** The call must fail with a BusinessError of this type; the error is returned for more checks. */

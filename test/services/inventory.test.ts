@@ -5,8 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/platform/db/database';
-import { BusinessError, type BusinessFailureType, type OrderItem } from '../../src/shop';
 import { InventoryService } from '../../src/services';
+import { BusinessError, type BusinessFailureType, type OrderItem } from '../../src/shop';
 import { temporaryDatabase, useFreshDatabase } from '../support/database';
 
 /** Runs `count` one-unit reservations of LAMP in a child process; answers each outcome. */

@@ -4,9 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Db, openDatabase } from '../../src/platform/db/database';
-import { BusinessError, type BusinessFailureType, TransientError } from '../../src/shop';
 import { PaymentGateway } from '../../src/services';
 import type { AuthorizeRequest, Payment } from '../../src/services/payment-gateway';
+import { BusinessError, type BusinessFailureType, TransientError } from '../../src/shop';
 import { useFreshDatabase } from '../support/database';
 
 /** The call must fail with a BusinessError of this type. */

@@ -2,12 +2,12 @@
 // accept, and refuse with the field's name what they must.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkCoffeeInput } from '../../src/coffee/input-check';
-import { checkOrderInput } from '../../src/orders/input-check';
 import { Drinks, Sizes } from '../../src/coffee/coffee';
-import { InputProblem, PaymentTokens } from '../../src/shop';
+import { checkCoffeeInput } from '../../src/coffee/input-check';
 import { coffeeInputSchema } from '../../src/coffee/schemas';
+import { checkOrderInput } from '../../src/orders/input-check';
 import { orderInputSchema } from '../../src/orders/schemas';
+import { InputProblem, PaymentTokens } from '../../src/shop';
 
 const text = (max: number) => fc.string({ minLength: 1, maxLength: max }).filter((s) => s.trim().length > 0);
 const orderId = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$/);

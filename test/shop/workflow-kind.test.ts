@@ -2,9 +2,9 @@
 // back from an id or a request path to the order it concerns.
 import { describe, expect, it } from 'vitest';
 import { coffeeKind } from '../../src/coffee/kind';
+import { workflowKinds } from '../../src/main/kinds';
 import { orderKind } from '../../src/orders/kind';
 import { orderOfPath } from '../../src/shop/workflow-kind';
-import { workflowKinds } from '../../src/main/kinds';
 
 describe('workflow kinds', () => {
   it('keep the workflow ids that running workflows were started with', () => {

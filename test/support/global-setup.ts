@@ -8,9 +8,9 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { TestProject } from 'vitest/node';
 import { devServerDynamicConfig } from '../../src/dev/dev-server';
 import { findTemporalCli } from '../../src/dev/temporal-cli';
-import { searchAttributeKeys } from '../../src/shop';
 import { bundleWorkflows } from '../../src/main/bundle';
 import { buildIdOf } from '../../src/platform/temporal/versioning';
+import { searchAttributeKeys } from '../../src/shop';
 import { startTestCluster } from './cluster';
 import { testDynamicConfigFlags } from './server-settings';
 

@@ -6,8 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import type { ShopEvent } from '../../src/shop';
 import { startNatsServer } from '../../src/dev/nats';
+import type { ShopEvent } from '../../src/shop';
 import { freePort } from './processes';
 
 export interface TestNats {

@@ -1,8 +1,8 @@
 // The secrets every test process shares (spawned ones get them in their environment), and the
 // credentials the shop's own test client sends: an admin's token and the carrier's signature.
 import { createHash } from 'node:crypto';
-import { EncryptionCodec, parseEncryptionKeys } from '../../src/platform/security/payload-encryption';
 import type { ClientCredentials } from '../../src/platform/security/client-credentials';
+import { EncryptionCodec, parseEncryptionKeys } from '../../src/platform/security/payload-encryption';
 import { type StaffRole, StaffTokens } from '../../src/platform/security/staff-tokens';
 
 // Fixed, so that the histories recorded under test/histories/*/encrypted/ (sealed with the payload

@@ -2,15 +2,15 @@
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
+import { createFulfillmentWorker, type FulfillmentWorkerOptions } from '../../src/main/shop-worker';
 import type { OrderView } from '../../src/orders/order';
 import type { Db } from '../../src/platform/db/database';
-import { createServices, type Services } from '../../src/services';
+import { temporalTarget } from '../../src/platform/temporal/connection';
 import { makeCurrent } from '../../src/platform/temporal/deployment';
 import type { WorkerVersion } from '../../src/platform/temporal/versioning';
-import { createFulfillmentWorker, type FulfillmentWorkerOptions } from '../../src/main/shop-worker';
+import { createServices, type Services } from '../../src/services';
 import { temporaryDatabase, uniqueId } from './database';
 import { testCodec } from './secrets';
-import { temporalTarget } from '../../src/platform/temporal/connection';
 import { waitFor } from './wait';
 
 export interface TestTemporal {

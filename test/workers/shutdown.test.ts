@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { OrderStatusAttribute } from '../../src/shop';
 import { orderKind } from '../../src/orders/kind';
+import { OrderStatusAttribute } from '../../src/shop';
 import { orderFulfillment } from '../../src/workflows';
+import { orderInput, stockCatalog } from '../orders/fixtures';
 import { uniqueId } from '../support/database';
 import { activityAttempts, runningAttempt, startWorkerProcess, stopWorkerProcess, useWorkerProcessFixture, waitUntil } from '../support/worker-process';
-import { orderInput, stockCatalog } from '../orders/fixtures';
 
 const fixture = useWorkerProcessFixture();
 const { dataDir } = fixture;

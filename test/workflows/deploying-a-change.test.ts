@@ -7,18 +7,17 @@ import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { projectRoot } from '../../src/dev/temporal-cli';
+import { cancelOrder, reportShipmentEvent } from '../../src/orders/messages';
 import type { OrderView } from '../../src/orders/order';
-import type { Services } from '../../src/services';
-import { createServices } from '../../src/services';
 import { type DeploymentApi, deploymentStatus, makeCurrent, retireVersion, setRamping, type VersionStatus } from '../../src/platform/temporal/deployment';
 import { buildIdOf, type WorkerVersion } from '../../src/platform/temporal/versioning';
-import { cancelOrder, reportShipmentEvent } from '../../src/orders/messages';
+import { createServices, type Services } from '../../src/services';
+import { type Catalog, orderInput, placeOrder, stockCatalog, stockOf } from '../orders/fixtures';
 import { addedAfter, bundleWithChange, type ChangedBundle } from '../support/changed-bundle';
 import { temporaryDatabase, uniqueId } from '../support/database';
 import { testCodec } from '../support/secrets';
 import { connectTestTemporal, type RunningWorker, startVersionedWorker, type TestTemporal, waitForOrder } from '../support/temporal';
 import { waitUntil } from '../support/worker-process';
-import { type Catalog, orderInput, placeOrder, stockCatalog, stockOf } from '../orders/fixtures';
 
 // Inside the project, so the bundler finds node_modules; git-ignored.
 const scratch = path.join(projectRoot, '.temporal', `version-b-${process.pid}`);
@@ -151,7 +150,7 @@ describe('deploying a change to the order workflow without a patch', () => {
       // Money: the catalog's total captured once; nothing else taken.
       const payments = await services.gateway.paymentsForOrder(input.orderId);
       expect(payments.map((p) => [p.status, p.amountCents])).toEqual([['CAPTURED', 3 * 1250 + 990]]);
-      expect((await services.notifier.sentTo(input.email)).map((n) => n.template)).not.toContain('order-received');
+      expect((await services.notificationOutbox.sentTo(input.email)).map((n) => n.template)).not.toContain('order-received');
     }
     // Stock: the three orders' units left reserved and were shipped.
     const stockAfter = await stockOf(services, catalog);

@@ -2,14 +2,14 @@
 // in order, before anyone can see the status; with amounts and without personal data.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CoffeeView } from '../../src/coffee/coffee';
-import type { ShopEvent } from '../../src/shop';
-import { EventOutbox, type Services } from '../../src/services';
-import { cancelOrder, reportShipmentEvent } from '../../src/orders/messages';
 import { claimCoffee, markCoffeeReady, pickUpCoffee } from '../../src/coffee/messages';
-import { recordHistories } from '../support/histories';
-import { type RunningWorker, startTestStack, startTestWorker, type TestStack, waitForOrder } from '../support/temporal';
+import { cancelOrder, reportShipmentEvent } from '../../src/orders/messages';
+import { EventOutbox, type Services } from '../../src/services';
+import type { ShopEvent } from '../../src/shop';
 import { coffeeInput, placeCoffee, stockCafe } from '../coffee/fixtures';
 import { orderInput, placeOrder, stockCatalog } from '../orders/fixtures';
+import { recordHistories } from '../support/histories';
+import { type RunningWorker, startTestStack, startTestWorker, type TestStack, waitForOrder } from '../support/temporal';
 
 let stack: TestStack;
 let services: Services;
@@ -25,7 +25,7 @@ const keepOrder = recordHistories('order-fulfillment');
 const keepCoffee = recordHistories('coffee-order');
 
 async function eventsOf(kind: ShopEvent['kind'], orderId: string): Promise<ShopEvent[]> {
-  return (await services.events.ofOrder(kind, orderId)).map((e) => e.event);
+  return (await services.eventOutbox.ofOrder(kind, orderId)).map((e) => e.event);
 }
 
 describe('order events', () => {
@@ -110,7 +110,7 @@ describe('order events', () => {
         }
       },
     });
-    const flakyWorker = await startTestWorker(stack.temporal, { ...services, events: flaky });
+    const flakyWorker = await startTestWorker(stack.temporal, { ...services, eventOutbox: flaky });
     try {
       const input = coffeeInput();
       const handle = keepCoffee(await placeCoffee(stack.temporal.client, flakyWorker.taskQueue, input));
@@ -121,7 +121,7 @@ describe('order events', () => {
       await handle.result();
 
       expect(failedOnce.size).toBeGreaterThanOrEqual(5);
-      const events = await services.events.ofOrder('coffee', input.orderId);
+      const events = await services.eventOutbox.ofOrder('coffee', input.orderId);
       expect(events.map((e) => e.event.status)).toEqual(['RECEIVED', 'PAID', 'QUEUED', 'PREPARING', 'READY', 'PICKED_UP']);
     } finally {
       await flakyWorker.stop();

@@ -6,9 +6,9 @@ import { type ReplayResult, Worker } from '@temporalio/worker';
 import { describe, expect, inject, it } from 'vitest';
 import { bundleWorkflows } from '../../src/main/bundle';
 import { WORKFLOWS_PATH, workflowSinks } from '../../src/main/shop-worker';
+import { bundleWithChange } from '../support/changed-bundle';
 import { HISTORIES_DIR, KNOWN_SDK_NONDETERMINISM, SDK_ISSUE_HISTORIES_DIR } from '../support/histories';
 import { testCodec } from '../support/secrets';
-import { bundleWithChange } from '../support/changed-bundle';
 
 function recordedHistories(only?: RegExp) {
   return fs

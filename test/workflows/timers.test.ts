@@ -3,15 +3,15 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CoffeeView } from '../../src/coffee/coffee';
+import { claimCoffee, markCoffeeReady, pickUpCoffee, reportCoffeeFailure } from '../../src/coffee/messages';
 import { createServices, type Services } from '../../src/services';
 import { SHIFT_MANAGER } from '../../src/shop';
-import { claimCoffee, markCoffeeReady, pickUpCoffee, reportCoffeeFailure } from '../../src/coffee/messages';
-import { temporaryDatabase, uniqueId } from '../support/database';
-import { startTestWorker, type RunningWorker, type TestTemporal, waitForOrder } from '../support/temporal';
-import { recordHistories } from '../support/histories';
-import { createTimeSkippingEnvironment } from '../support/time-skipping';
-import { orderInput, placeOrder, stockCatalog, stockOf } from '../orders/fixtures';
 import { coffeeInput, placeCoffee, shelfAfter, shelfOf, stockCafe, usedByDefaultOrder } from '../coffee/fixtures';
+import { orderInput, placeOrder, stockCatalog, stockOf } from '../orders/fixtures';
+import { temporaryDatabase, uniqueId } from '../support/database';
+import { recordHistories } from '../support/histories';
+import { startTestWorker, type RunningWorker, type TestTemporal, waitForOrder } from '../support/temporal';
+import { createTimeSkippingEnvironment } from '../support/time-skipping';
 
 let env: TestWorkflowEnvironment;
 let services: Services;
@@ -55,7 +55,7 @@ describe('an order the carrier does not collect', () => {
     expect(order.shipment?.status).toBe('CANCELLED');
     expect(order.compensations.map((c) => c.name)).toEqual(['cancelShipment', 'voidAuthorization', 'releaseInventory']);
     expect(await stockOf(services, catalog)).toEqual(untouched);
-    expect((await services.notifier.sentTo(input.email)).map((n) => n.template)).toEqual(['order-accepted', 'order-cancelled']);
+    expect((await services.notificationOutbox.sentTo(input.email)).map((n) => n.template)).toEqual(['order-accepted', 'order-cancelled']);
     expect((await env.currentTimeMs()) - startedAt).toBeGreaterThanOrEqual(72 * 3_600_000);
   });
 
@@ -103,13 +103,13 @@ describe('a coffee order', () => {
     await waitForOrder<CoffeeView>(handle, (o) => o.status === 'QUEUED');
 
     await env.sleep('4 minutes');
-    expect((await services.notifier.sentTo(SHIFT_MANAGER)).filter((n) => n.data.orderId === input.orderId)).toEqual([]);
+    expect((await services.notificationOutbox.sentTo(SHIFT_MANAGER)).filter((n) => n.data.orderId === input.orderId)).toEqual([]);
     await env.sleep('2 minutes');
     const alerted = await waitForOrder<CoffeeView>(handle, (o) => o.steps.some((s) => s.name === 'notify:coffee-unclaimed'));
 
     expect(alerted.status).toBe('QUEUED');
     await env.sleep('1 hour');
-    const alerts = (await services.notifier.sentTo(SHIFT_MANAGER)).filter((n) => n.data.orderId === input.orderId);
+    const alerts = (await services.notificationOutbox.sentTo(SHIFT_MANAGER)).filter((n) => n.data.orderId === input.orderId);
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({ template: 'coffee-unclaimed', data: { customerName: input.customerName, waitingSeconds: 300 } });
     // Still claimable after the alert.

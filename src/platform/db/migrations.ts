@@ -118,7 +118,7 @@ const mailRelay: Migration = {
   },
 };
 
-/** The events outbox (src/services/order-events.ts), relayed to NATS JetStream in `position` order. */
+/** The events outbox (src/services/event-outbox.ts), relayed to NATS JetStream in `position` order. */
 const orderEvents: Migration = {
   async up(db: Kysely<unknown>) {
     await db.schema

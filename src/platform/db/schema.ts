@@ -1,13 +1,14 @@
 // The business database's tables, as Kysely sees them. Timestamps are ISO-8601 strings.
 import type { Generated } from 'kysely';
 
-export type StockKind = 'product' | 'ingredient';
+/** What a stock line is: a product of the catalog, or an ingredient of the café (the column is `kind`). */
+export type StockType = 'product' | 'ingredient';
 
 /** One stock ledger: warehouse products (priced) and café ingredients (counted in a unit). */
 export interface InventoryItemTable {
   /** A product's SKU or an ingredient's name. */
   sku: string;
-  kind: Generated<StockKind>;
+  kind: Generated<StockType>;
   unit: string | null;
   name: string;
   price_cents: number;

@@ -2,12 +2,13 @@
 // answers, and that one declaration both serves it (mount) and documents it (./openapi.ts).
 import { type RequestHandler, type Request, type Response, Router } from 'express';
 import { z } from 'zod';
+import type { KindName } from '../../shop';
 import type { StaffRole } from '../security/staff-tokens';
 import type { LiveReads } from './live';
 import { parseOr400 } from './problem';
 
 /** Who may call an endpoint; the guard that checks it comes with the declaration. */
-export type Who = 'anyone' | 'customers' | 'carrier' | { staff: StaffRole[]; cookie?: boolean };
+export type Who = 'anyone' | 'customers' | 'carrier' | { staff: readonly StaffRole[]; cookie?: boolean };
 
 /** What an answer holds: JSON of a schema, a problem, a live stream of a schema's views, a page or text. */
 export type Answer = z.ZodType | 'problem' | { events: z.ZodType } | 'html' | 'text';
@@ -26,7 +27,7 @@ export interface Call<Deps, Body = unknown> {
   /** The live streams this app serves (`follow` one to answer with Server-Sent Events). */
   live: LiveReads;
   /** Counts a workflow this API instance started, by its kind's name. */
-  started: (kind: string) => void;
+  started: (kind: KindName) => void;
 }
 
 export interface Endpoint<Deps = any, Body = any> {
@@ -62,7 +63,7 @@ export const noBodySchema = z.strictObject({}).optional();
 export interface Guards {
   customers: RequestHandler;
   carrier: RequestHandler;
-  staff: (roles: StaffRole[], options: { cookie?: boolean }) => RequestHandler;
+  staff: (roles: readonly StaffRole[], options: { cookie?: boolean }) => RequestHandler;
 }
 
 /** Serves the endpoints on a router: guard, parse path and body as declared, then the handler. */

@@ -13,7 +13,7 @@ export const STAFF_COOKIE = 'staff_token';
  * (an admin may do anything), and leaves the staff member in `res.locals.staff` for the handler
  * and the request log. 401 without a token or with a bad one, 403 for another role.
  */
-export function staffOnly(deps: Pick<HttpDeps, 'security'>, roles: StaffRole[], options: { cookie?: boolean } = {}): RequestHandler {
+export function staffOnly(deps: Pick<HttpDeps, 'security'>, roles: readonly StaffRole[], options: { cookie?: boolean } = {}): RequestHandler {
   const allowed = new Set<StaffRole>([...roles, 'admin']);
   return async (req, res, next) => {
     const token = bearerToken(req) ?? (options.cookie ? cookieToken(req) : undefined);

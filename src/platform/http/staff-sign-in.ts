@@ -1,10 +1,10 @@
 // A browser's staff sign-in: the token typed into a password field becomes an HttpOnly cookie,
 // which the Temporal Web UI sends to the codec (its "include cross-origin credentials" setting).
 import express, { type Response } from 'express';
-import { escapeHtml } from './html';
 import { TokenRefused } from '../security/staff-tokens';
 import type { HttpDeps } from './deps';
 import { endpoint } from './endpoint';
+import { escapeHtml } from './html';
 import { STAFF_COOKIE } from './staff-auth';
 
 export const staffSignInEndpoints = [

@@ -2,6 +2,7 @@
 import { type Workflow, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { SearchAttributePair } from '@temporalio/common';
 import type { Response } from 'express';
+import type { KindName } from '../../shop';
 import type { WorkflowKind } from '../../shop/workflow-kind';
 import { fingerprint } from '../fingerprint';
 import { type HttpDeps, temporalUiLink } from './deps';
@@ -41,7 +42,7 @@ interface Started {
 export async function startOrderOnce<W extends Workflow>(
   res: Response,
   deps: HttpDeps,
-  started: (kind: string) => void,
+  started: (kind: KindName) => void,
   kind: WorkflowKind,
   start: OrderStart<W>,
 ): Promise<void> {

@@ -3,9 +3,9 @@
 import { type JetStreamManager, jetstreamManager, RetentionPolicy, StorageType, type StreamConfig } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
-import { eventSubjectPrefix, type EventKind } from '../../shop';
+import { eventSubjectPrefix, type KindName } from '../../shop';
 
-const kinds: readonly EventKind[] = ['order', 'coffee'];
+const kinds: readonly KindName[] = ['order', 'coffee'];
 const nanos = (ms: number) => ms * 1_000_000;
 
 /**

@@ -1,6 +1,6 @@
 // The events activity: writes the workflow's status changes to the events outbox, once per event id.
-import type { ShopEvent } from '../../shop';
 import type { EventOutbox } from '..';
+import type { ShopEvent } from '../../shop';
 
 export function eventActivities(events: EventOutbox) {
   return {

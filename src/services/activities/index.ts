@@ -12,8 +12,8 @@ export function createActivities(services: Services) {
     ...inventoryActivities(services.inventory),
     ...paymentActivities(services.gateway),
     ...shippingActivities(services.carrier),
-    ...notificationActivities(services.notifier),
-    ...eventActivities(services.events),
+    ...notificationActivities(services.notificationOutbox),
+    ...eventActivities(services.eventOutbox),
   });
 }
 

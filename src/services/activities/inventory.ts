@@ -1,7 +1,7 @@
 // Inventory activities: hold stock for an order, give it back, or hand it to the carrier; and
 // the café's ingredients: set aside for a drink, returned, or used.
-import type { OrderItem } from '../../shop';
 import type { InventoryService } from '..';
+import type { OrderItem } from '../../shop';
 
 export function inventoryActivities(inventory: InventoryService) {
   return {

@@ -1,10 +1,10 @@
 // Notification activity: writes a customer message to the outbox, once per key.
 import type { NotificationOutbox } from '..';
 
-export function notificationActivities(notifier: NotificationOutbox) {
+export function notificationActivities(outbox: NotificationOutbox) {
   return {
     async sendNotification(input: { idempotencyKey: string; recipient: string; template: string; data: Record<string, unknown> }) {
-      await notifier.enqueue(input);
+      await outbox.enqueue(input);
     },
   };
 }

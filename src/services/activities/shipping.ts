@@ -1,6 +1,6 @@
 // Shipping activities over the carrier: book a shipment, or cancel it.
-import type { OrderItem, ShippingAddress } from '../../shop';
 import type { Carrier } from '..';
+import type { OrderItem, ShippingAddress } from '../../shop';
 
 export function shippingActivities(carrier: Carrier) {
   return {

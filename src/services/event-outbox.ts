@@ -1,7 +1,7 @@
 // The events outbox: each order event is written here once, by the workflow's step that made the
 // status change, and the publisher relays it to NATS JetStream in the order it was written.
-import type { ShopEvent } from '../shop';
 import { type Db, now } from '../platform/db/database';
+import type { ShopEvent } from '../shop';
 
 export interface OutboxEvent {
   event: ShopEvent;

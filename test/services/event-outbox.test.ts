@@ -1,8 +1,8 @@
 // The events outbox: each event once by its id, taken for publishing in the order it was written.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { EventOutbox } from '../../src/services';
-import { useFreshDatabase, uniqueId } from '../support/database';
 import { orderEvent } from '../events/fixtures';
+import { useFreshDatabase, uniqueId } from '../support/database';
 
 describe('EventOutbox', () => {
   const fresh = useFreshDatabase();

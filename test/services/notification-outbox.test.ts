@@ -1,8 +1,8 @@
 // The notification outbox: one row per message key, readable per recipient.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { BusinessError } from '../../src/shop';
 import { NotificationOutbox } from '../../src/services';
-import type { NotificationRequest } from '../../src/services/notifications';
+import type { NotificationRequest } from '../../src/services/notification-outbox';
+import { BusinessError } from '../../src/shop';
 import { useFreshDatabase } from '../support/database';
 
 describe('NotificationOutbox', () => {
