@@ -1,7 +1,7 @@
 // The events outbox: each event once by its id, taken for publishing in the order it was written.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { EventOutbox } from '../../src/services';
-import { orderEvent } from '../events/fixtures';
+import { orderEvent } from '../support/order-events';
 import { useFreshDatabase, uniqueId } from '../support/database';
 
 describe('EventOutbox', () => {

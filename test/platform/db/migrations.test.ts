@@ -5,9 +5,9 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Db, migrate } from '../../src/platform/db/database';
-import { migrations } from '../../src/platform/db/migrations';
-import { createServices } from '../../src/services';
+import { type Db, migrate } from '../../../src/platform/db/database';
+import { migrations } from '../../../src/platform/db/migrations';
+import { createServices } from '../../../src/services';
 
 let dir: string;
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));

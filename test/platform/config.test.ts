@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadSettings } from '../src/platform/config';
-import { createLogger } from '../src/platform/observability/logger';
-import { ensureSecretsFile, readSecretsFile } from '../src/platform/security/secrets';
-import { spawnNode } from './support/processes';
+import { loadSettings } from '../../src/platform/config';
+import { createLogger } from '../../src/platform/observability/logger';
+import { ensureSecretsFile, readSecretsFile } from '../../src/platform/security/secrets';
+import { spawnNode } from '../support/processes';
 
 describe('settings', () => {
   it('default to the local stack when nothing is set', () => {

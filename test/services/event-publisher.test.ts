@@ -19,7 +19,7 @@ import { eventSubject } from '../../src/shop';
 import { outOfOrder, startTestNats, streamContents, type TestNats } from '../support/nats';
 import { freePort, spawnNode } from '../support/processes';
 import { waitUntil } from '../support/worker-process';
-import { freshOutbox, orderEvent, writeEvents } from './fixtures';
+import { freshOutbox, orderEvent, writeEvents } from '../support/order-events';
 
 // A stream owns its subjects on a server, so each test has a server of its own.
 const stream = 'SHOP_EVENTS';

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderKind } from '../../src/orders/kind';
-import { type HttpClient, orderFor, serveApi, startTestApi, type TestApi } from '../api/helpers';
+import { type HttpClient, orderFor, serveApi, startTestApi, type TestApi } from './helpers';
 import { uniqueId } from '../support/database';
 
 let api: TestApi;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { type Db, openDatabase } from '../../src/platform/db/database';
 import { EventOutbox } from '../../src/services';
 import { eventType, type ShopEvent } from '../../src/shop';
-import { uniqueId } from '../support/database';
+import { uniqueId } from './database';
 
 const orderStatuses = ['RECEIVED', 'INVENTORY_RESERVED', 'PAYMENT_AUTHORIZED', 'SHIPMENT_CREATED', 'DISPATCHED', 'COMPLETED'];
 

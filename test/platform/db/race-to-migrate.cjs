@@ -3,7 +3,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 // Loaded before the start: the processes then race on the database, not on loading modules.
-const { openDatabase } = require(path.resolve(__dirname, '..', '..', 'dist', 'platform', 'db', 'database.js'));
+const { openDatabase } = require(path.resolve(__dirname, '..', '..', '..', 'dist', 'platform', 'db', 'database.js'));
 
 const startFile = process.argv[2];
 const options = process.env.DATABASE_URL ? { url: process.env.DATABASE_URL } : { filename: process.env.DATABASE_FILE };

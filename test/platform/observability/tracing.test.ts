@@ -4,9 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { HttpClient, orderFor } from '../api/helpers';
-import { uniqueId } from '../support/database';
-import { freePort, spawnNode, waitForOutput, localServerPorts } from '../support/processes';
+import { HttpClient, orderFor } from '../../api/helpers';
+import { uniqueId } from '../../support/database';
+import { freePort, spawnNode, waitForOutput, localServerPorts } from '../../support/processes';
 
 interface ExportedSpan {
   traceId: string;

@@ -6,10 +6,10 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/platform/db/database';
-import { migrations } from '../../src/platform/db/migrations';
-import { uniqueId } from '../support/database';
-import { freePort, type Spawned, spawnNode, waitForOutput } from '../support/processes';
+import { openDatabase } from '../../../src/platform/db/database';
+import { migrations } from '../../../src/platform/db/migrations';
+import { uniqueId } from '../../support/database';
+import { freePort, type Spawned, spawnNode, waitForOutput } from '../../support/processes';
 
 /** As many as a Temporal cluster's 2 APIs and 3 workers, plus the Kubernetes migration Job. */
 const RACERS = 6;

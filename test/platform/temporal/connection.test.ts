@@ -4,9 +4,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { temporalTarget } from '../src/platform/temporal/connection';
-import { makeTestCertificates, type TestCertificates } from './support/certificates';
-import { spawnNode } from './support/processes';
+import { temporalTarget } from '../../../src/platform/temporal/connection';
+import { makeTestCertificates, type TestCertificates } from '../../support/certificates';
+import { spawnNode } from '../../support/processes';
 
 let certs: TestCertificates;
 let configFile: string;

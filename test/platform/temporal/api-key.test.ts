@@ -7,10 +7,10 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { makeTestCertificates, type TestCertificates } from './support/certificates';
-import { freePort, type Spawned, spawnNode, waitForOutput } from './support/processes';
-import { staffToken } from './support/secrets';
-import { waitFor } from './support/wait';
+import { makeTestCertificates, type TestCertificates } from '../../support/certificates';
+import { freePort, type Spawned, spawnNode, waitForOutput } from '../../support/processes';
+import { staffToken } from '../../support/secrets';
+import { waitFor } from '../../support/wait';
 
 /** What the fake endpoint saw of one request. */
 interface SeenRequest {
