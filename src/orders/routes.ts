@@ -4,7 +4,7 @@
 import type { HttpDeps } from '../platform/http/deps';
 import { endpoint } from '../platform/http/endpoint';
 import { updateId } from '../platform/http/idempotency-key';
-import { acting, invalid, notFound, orderInPath, pathOrder, placing, reading, unavailable, idempotencyKey } from '../platform/http/order-endpoints';
+import { acting, idempotencyKey, invalid, notFound, orderInPath, pathOrder, placing, reading, unavailable } from '../platform/http/order-endpoints';
 import { HttpProblem } from '../platform/http/problem';
 import { sendUpdate } from '../platform/http/workflow-update';
 import type { Services } from '../services';

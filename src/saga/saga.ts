@@ -2,7 +2,7 @@
 // events, notifications), steps that register their undo, one stop request. Run by ./saga-run.ts.
 import { ApplicationFailure, log, upsertSearchAttributes } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import type { KindName, FailureRecord, OrderStatusAttribute, PaymentStatus, ShopEvent, Template, TemplateData } from '../shop';
+import type { FailureRecord, KindName, OrderStatusAttribute, PaymentStatus, ShopEvent, Template, TemplateData } from '../shop';
 import { Compensations } from './compensations';
 import { Journal } from './journal';
 import { Notifications } from './notifications';

@@ -1,6 +1,6 @@
 // The workflow's status changes, written to the events outbox before its next step or wait.
 import { patched } from '@temporalio/workflow';
-import { type KindName, eventType, type FailureRecord, type PaymentStatus, type ShopEvent } from '../shop';
+import { eventType, type FailureRecord, type KindName, type PaymentStatus, type ShopEvent } from '../shop';
 import { patches } from './patches';
 import { recordEvents, stepKey } from './steps';
 
