@@ -8,5 +8,5 @@ export const coffeeKind = workflowKind('coffee', {
   statusAttribute: CoffeeStatusAttribute,
   statuses: coffeeStatuses,
   basePath: '/coffee/orders',
-  describe: (orderId) => `coffee order "${orderId}"`,
+  noun: 'coffee order',
 });

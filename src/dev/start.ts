@@ -7,6 +7,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { prebuiltBundle, workflowBuildId } from '../main/bundle';
 import { apiDeps } from '../main/deps';
 import { startApiServer } from '../main/server';
+import { workflowKinds } from '../main/kinds';
 import { createFulfillmentWorker } from '../main/shop-worker';
 import { encryptionCodec, type Settings, settingsOrExit } from '../platform/config';
 import { openDatabase } from '../platform/db/database';
@@ -16,7 +17,7 @@ import { installTemporalRuntime } from '../platform/observability/runtime';
 import { startTracing } from '../platform/observability/tracing';
 import { ensureSecretsFile, secretNames, secretsFile } from '../platform/security/secrets';
 import { connectLazily, createTemporalClient } from '../platform/temporal/client';
-import { type DeploymentApi, deploymentStatus, makeCurrent } from '../platform/temporal/deployment';
+import { type DeploymentApi, deploymentStatus, makeCurrent, openOrdersInWords, totalOpen } from '../platform/temporal/deployment';
 import { versionName, type WorkerVersion, workerVersion } from '../platform/temporal/versioning';
 import { createServices } from '../services';
 import { eventPublisher } from '../services/event-publishing';
@@ -116,12 +117,11 @@ Ctrl-C stops everything.`);
  * them silently stuck.
  */
 async function warnOfStrandedOrders(api: DeploymentApi, version: WorkerVersion, taskQueue: string): Promise<void> {
-  const status = await deploymentStatus(api, version.deploymentName, taskQueue).catch(() => undefined);
+  const status = await deploymentStatus(api, version.deploymentName, taskQueue, workflowKinds).catch(() => undefined);
   for (const other of status?.versions ?? []) {
-    const { orders, coffeeOrders } = other.pinned;
-    if (other.buildId === version.buildId || orders + coffeeOrders === 0) continue;
+    if (other.buildId === version.buildId || totalOpen(other.pinned) === 0) continue;
     console.warn(`
-  ${orders} order(s) and ${coffeeOrders} coffee order(s) run on an earlier version of the workflow code,
+  ${openOrdersInWords(other.pinned, workflowKinds)} run on an earlier version of the workflow code,
   ${versionName({ ...version, buildId: other.buildId })}, and wait for a worker of it: run that code's worker beside
   this one (check it out in a git worktree, then npm run start:worker there), or, if this code replays
   them, move them here. docs/OPERATIONS.md, "Deploying a change".`);

@@ -40,7 +40,7 @@ export function shopEndpoints(metrics?: ApiMetrics): Endpoint<ShopDeps>[] {
     ...outboxEndpoints,
     ...codecEndpoints,
     ...staffSignInEndpoints,
-    ...pageEndpoints(() => all),
+    ...pageEndpoints(workflowKinds, () => all),
   ];
   return all;
 }

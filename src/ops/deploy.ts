@@ -4,7 +4,8 @@
 // Promoting and ramping are the CLI's own commands (docs/OPERATIONS.md, "Deploying a change").
 import { Connection } from '@temporalio/client';
 import { settingsOrExit } from '../platform/config';
-import { type DeploymentStatus, deploymentStatus, RetireRefused, retireVersion, type VersionStatus } from '../platform/temporal/deployment';
+import { workflowKinds } from '../main/kinds';
+import { type DeploymentStatus, deploymentStatus, RetireRefused, retireVersion, totalOpen, type VersionStatus } from '../platform/temporal/deployment';
 
 const USAGE = 'usage: deploy.js status [--json] | deploy.js retire <build-id>';
 
@@ -26,11 +27,11 @@ async function main(): Promise<void> {
   const taskQueue = settings.TEMPORAL_TASK_QUEUE;
   try {
     if (command === 'status') {
-      const status = await deploymentStatus(api, deploymentName, taskQueue);
+      const status = await deploymentStatus(api, deploymentName, taskQueue, workflowKinds);
       console.log(args.includes('--json') ? JSON.stringify(status, null, 2) : statusTable(status, `${options.address}, namespace ${namespace}`));
     } else {
       const buildId = args[0]!;
-      await retireVersion(api, { deploymentName, buildId }, taskQueue);
+      await retireVersion(api, { deploymentName, buildId }, taskQueue, workflowKinds);
       console.log(`retired ${deploymentName}:${buildId}: Temporal no longer routes to it; its workers can be removed for good.`);
     }
   } catch (err) {
@@ -52,24 +53,23 @@ function statusTable(status: DeploymentStatus, where: string): string {
   const header = `Worker deployment ${status.deploymentName} · task queue ${status.taskQueue} · ${where}`;
   if (status.versions.length === 0) return `${header}\n\nNo version yet: no worker of this deployment has polled.`;
   const rows = [
-    ['BUILD ID', 'STATE', 'POLLERS wf/act', 'OPEN ORDERS', 'OPEN COFFEE', 'NEXT'],
+    ['BUILD ID', 'STATE', 'POLLERS wf/act', ...workflowKinds.map((k) => `OPEN ${k.noun.toUpperCase()}S`), 'NEXT'],
     ...status.versions.map((v) => [
       v.buildId,
       v.state === 'ramping' ? `ramping ${v.rampPercentage}%` : v.state,
       `${v.pollers.workflow}/${v.pollers.activity}`,
-      String(v.pinned.orders),
-      String(v.pinned.coffeeOrders),
+      ...workflowKinds.map((k) => String(v.pinned[k.name] ?? 0)),
       nextStep(v, status.deploymentName),
     ]),
   ];
-  const { orders, coffeeOrders } = status.unversioned;
-  if (orders + coffeeOrders > 0) rows.push(['(unversioned)', 'started before versioning', '', String(orders), String(coffeeOrders), 'go to the current version on their next step']);
+  const { unversioned } = status;
+  if (totalOpen(unversioned) > 0) rows.push(['(unversioned)', 'started before versioning', '', ...workflowKinds.map((k) => String(unversioned[k.name] ?? 0)), 'go to the current version on their next step']);
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return [header, '', ...rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd())].join('\n');
 }
 
 function nextStep(v: VersionStatus, deploymentName: string): string {
-  const pinned = v.pinned.orders + v.pinned.coffeeOrders;
+  const pinned = totalOpen(v.pinned);
   const polling = v.pollers.workflow + v.pollers.activity > 0;
   if (v.state === 'current') return polling ? '' : 'no worker polls: new orders wait';
   if (v.state === 'ramping') return polling ? '' : 'no worker polls: ramped orders wait';

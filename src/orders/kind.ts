@@ -8,5 +8,5 @@ export const orderKind = workflowKind('order', {
   statusAttribute: OrderStatusAttribute,
   statuses: orderStatuses,
   basePath: '/orders',
-  describe: (orderId) => `order "${orderId}"`,
+  noun: 'order',
 });

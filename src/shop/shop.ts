@@ -6,7 +6,8 @@
  * The kinds of order the shop runs (src/orders/, src/coffee/), by the name events, metrics and
  * logs give them. A new kind adds its name here.
  */
-export type KindName = 'order' | 'coffee';
+export const kindNames = ['order', 'coffee'] as const;
+export type KindName = (typeof kindNames)[number];
 
 /** The simulated gateway's test tokens (README, "Try it"). */
 export const PaymentTokens = ['tok_ok', 'tok_declined', 'tok_insufficient_funds', 'tok_flaky'] as const;

@@ -17,6 +17,8 @@ export interface WorkflowKind<Type extends string = string> {
   basePath: string;
   /** Where one order lives in the HTTP API: `/orders/A1`. */
   orderPath(orderId: string): string;
+  /** What people call one: `order`, `coffee order`. */
+  noun: string;
   /** How the API names one in its answers: `order "A1"`. */
   describe(orderId: string): string;
   /** The workflow id is the order's id with the kind's prefix, so one order is one workflow. */
@@ -25,12 +27,13 @@ export interface WorkflowKind<Type extends string = string> {
   orderIdOf(workflowId: string): string | undefined;
 }
 
-export function workflowKind<Type extends string>(name: WorkflowKind['name'], parts: Omit<WorkflowKind<Type>, 'name' | 'orderPath' | 'workflowId' | 'orderIdOf'>): WorkflowKind<Type> {
+export function workflowKind<Type extends string>(name: WorkflowKind['name'], parts: Omit<WorkflowKind<Type>, 'name' | 'orderPath' | 'describe' | 'workflowId' | 'orderIdOf'>): WorkflowKind<Type> {
   const prefix = `${name}-`;
   return {
     name,
     ...parts,
     orderPath: (orderId) => `${parts.basePath}/${orderId}`,
+    describe: (orderId) => `${parts.noun} "${orderId}"`,
     workflowId: (orderId) => `${prefix}${orderId}`,
     orderIdOf: (workflowId) => (workflowId.startsWith(prefix) ? workflowId.slice(prefix.length) : undefined),
   };

@@ -79,7 +79,7 @@ describe('deploy:status and deploy:retire', () => {
     const next = await startWorker({ TEMPORAL_WORKER_BUILD_ID: 'next-build' });
     expect(next.output()).toContain(`not current until promoted: temporal worker deployment set-current-version --deployment-name tf-${taskQueue} --build-id next-build`);
     await waitUntil(async () => (await statusJson()).versions.some((v) => v.buildId === 'next-build' && v.pollers.workflow > 0), 'the next version to be polling');
-    expect((await statusJson()).versions.find((v) => v.buildId === 'next-build')).toMatchObject({ state: 'inactive', pinned: { orders: 0, coffeeOrders: 0 } });
+    expect((await statusJson()).versions.find((v) => v.buildId === 'next-build')).toMatchObject({ state: 'inactive', pinned: { order: 0, coffee: 0 } });
     expect(row((await deploy('status')).output, 'next-build')).toEqual([
       'next-build',
       'inactive',
@@ -104,7 +104,7 @@ describe('deploy:status and deploy:retire', () => {
     expect(row(draining.output, builtId)).toEqual([builtId, 'draining', '1/1', '2', '1', 'keep its workers until drained']);
     const pinned = await deploy('retire', builtId);
     expect(pinned.code).toBe(3);
-    expect(pinned.output).toContain(`refused: tf-${taskQueue}:${builtId} still runs 2 open order(s) and 1 coffee order(s) pinned to it: wait until it is drained`);
+    expect(pinned.output).toContain(`refused: tf-${taskQueue}:${builtId} still runs 2 order(s) and 1 coffee order(s) pinned to it: wait until it is drained`);
 
     // Once its orders end it is drained; with its workers still polling, retiring waits for them.
     for (const order of orders) await order.executeUpdate(cancelOrder, { args: [{ reason: 'test over' }] });

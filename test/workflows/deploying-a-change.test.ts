@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { projectRoot } from '../../src/dev/temporal-cli';
 import { cancelOrder, reportShipmentEvent } from '../../src/orders/messages';
 import type { OrderView } from '../../src/orders/order';
+import { workflowKinds } from '../../src/main/kinds';
 import { type DeploymentApi, deploymentStatus, makeCurrent, retireVersion, setRamping, type VersionStatus } from '../../src/platform/temporal/deployment';
 import { buildIdOf, type WorkerVersion } from '../../src/platform/temporal/versioning';
 import { createServices, type Services } from '../../src/services';
@@ -85,7 +86,7 @@ async function whoRanIt(handle: WorkflowHandle): Promise<{ builds: string[]; fai
 }
 
 async function versionStatus(buildId: string): Promise<VersionStatus | undefined> {
-  return (await deploymentStatus(api, deploymentName, taskQueue)).versions.find((v) => v.buildId === buildId);
+  return (await deploymentStatus(api, deploymentName, taskQueue, workflowKinds)).versions.find((v) => v.buildId === buildId);
 }
 
 async function deliver(handle: WorkflowHandle): Promise<OrderView> {
@@ -109,7 +110,7 @@ describe('deploying a change to the order workflow without a patch', () => {
     // B's workers start beside A's; nothing goes to them until B is ramped or current.
     workerB = await startWorker(versionB, bundleB.codePath, false);
     await waitUntil(async () => ((await versionStatus(versionB.buildId))?.pollers.workflow ?? 0) > 0, 'B to be polling');
-    expect(await versionStatus(versionA.buildId)).toMatchObject({ state: 'current', pinned: { orders: 3, coffeeOrders: 0 } });
+    expect(await versionStatus(versionA.buildId)).toMatchObject({ state: 'current', pinned: { order: 3, coffee: 0 } });
 
     // A 50 % ramp: new orders split between A and B.
     await setRamping(api, versionB, 50);
@@ -137,8 +138,8 @@ describe('deploying a change to the order workflow without a patch', () => {
 
     // A still has orders pinned to it: it is draining, and retiring it is refused.
     await waitUntil(async () => (await versionStatus(versionA.buildId))?.state === 'draining', 'A to be draining');
-    expect((await versionStatus(versionA.buildId))?.pinned.orders).toBe(3);
-    await expect(retireVersion(api, versionA, taskQueue)).rejects.toThrow(/3 open order\(s\).*pinned/);
+    expect((await versionStatus(versionA.buildId))?.pinned.order).toBe(3);
+    await expect(retireVersion(api, versionA, taskQueue, workflowKinds)).rejects.toThrow(/3 order\(s\) and 0 coffee order\(s\) pinned/);
 
     // A's orders finish on A: no failed task, every task completed by A's workers, A's steps.
     const stockBefore = await stockOf(services, catalog);
@@ -159,7 +160,7 @@ describe('deploying a change to the order workflow without a patch', () => {
 
     // With its last order ended, A is drained.
     await waitUntil(async () => (await versionStatus(versionA.buildId))?.state === 'drained', 'A to be drained');
-    expect((await versionStatus(versionA.buildId))?.pinned).toEqual({ orders: 0, coffeeOrders: 0 });
+    expect((await versionStatus(versionA.buildId))?.pinned).toEqual({ order: 0, coffee: 0 });
 
     // Rolling back: A is current again. B's order stays on B and finishes there; new orders run A's steps.
     await makeCurrent(api, versionA);
@@ -177,7 +178,7 @@ describe('deploying a change to the order workflow without a patch', () => {
     workerA = undefined;
     await waitUntil(
       async () =>
-        retireVersion(api, versionA, taskQueue).then(
+        retireVersion(api, versionA, taskQueue, workflowKinds).then(
           () => true,
           async (err: Error) => {
             if (!/still polling/.test(err.message)) throw err;

@@ -13,6 +13,7 @@ import { projectRoot } from '../../src/dev/temporal-cli';
 import { workflowSinks } from '../../src/main/shop-worker';
 import { reportShipmentEvent } from '../../src/orders/messages';
 import type { OrderView } from '../../src/orders/order';
+import { workflowKinds } from '../../src/main/kinds';
 import { deploymentStatus } from '../../src/platform/temporal/deployment';
 import { createServices, type Services } from '../../src/services';
 import { createActivities } from '../../src/services/activities';
@@ -89,7 +90,7 @@ describe('orders started before the workers were versioned', () => {
     const version = testVersion(taskQueue);
     versioned = await startVersionedWorker(temporal, { taskQueue, version, services, codec: testCodec, workflowBundle: { codePath: inject('workflowBundlePath') } });
     const api = { workflowService: temporal.client.workflowService, namespace: 'default' };
-    expect((await deploymentStatus(api, version.deploymentName, taskQueue)).unversioned).toEqual({ orders: 1, coffeeOrders: 1 });
+    expect((await deploymentStatus(api, version.deploymentName, taskQueue, workflowKinds)).unversioned).toEqual({ order: 1, coffee: 1 });
 
     // The carrier's event is the order's next task: it runs on the current version and pins the order to it.
     await order.executeUpdate(reportShipmentEvent, { args: [{ event: 'DISPATCHED' }] });
@@ -107,6 +108,6 @@ describe('orders started before the workers were versioned', () => {
     expect(((await coffee.result()) as CoffeeView).status).toBe('PICKED_UP');
     expect(await failedTasks(coffee)).toBe(0);
 
-    await waitUntil(async () => (await deploymentStatus(api, version.deploymentName, taskQueue)).unversioned.orders === 0, 'no unversioned order to be left');
+    await waitUntil(async () => (await deploymentStatus(api, version.deploymentName, taskQueue, workflowKinds)).unversioned.order === 0, 'no unversioned order to be left');
   }, 120_000);
 });

@@ -4,6 +4,7 @@
 import path from 'node:path';
 import express, { type RequestHandler } from 'express';
 import { orderIdSchema } from '../../shop/schemas';
+import type { WorkflowKind } from '../../shop/workflow-kind';
 import { type Endpoint, endpoint } from './endpoint';
 import { openApiDocument } from './openapi';
 
@@ -25,14 +26,13 @@ const page = (path: string, file: string, summary: string): Endpoint =>
     handle: ({ res }) => res.sendFile(`${WEB_DIR}/${file}`),
   });
 
-/** The pages, and the OpenAPI document of every endpoint the app serves (`all`, these included). */
-export function pageEndpoints(all: () => readonly Endpoint[]): Endpoint[] {
+/** The pages (a tracking page for each kind), and the OpenAPI document of every endpoint the app serves (`all`, these included). */
+export function pageEndpoints(kinds: readonly WorkflowKind[], all: () => readonly Endpoint[]): Endpoint[] {
   let document: ReturnType<typeof openApiDocument> | undefined;
   return [
     page('/', 'index.html', "The customer's page: the menu, an order form, the order live"),
     page('/barista', 'barista.html', 'The barista board'),
-    page('/track/orders/{orderId}', 'track.html', "An order's page: its saga, live"),
-    page('/track/coffee/orders/{orderId}', 'track.html', "A coffee order's page: its saga, live"),
+    ...kinds.map((kind) => page(`/track${kind.basePath}/{orderId}`, 'track.html', `The ${kind.noun}'s page: its saga, live`)),
     endpoint({
       method: 'get',
       path: '/openapi.json',

@@ -3,9 +3,8 @@
 import { type JetStreamManager, jetstreamManager, RetentionPolicy, StorageType, type StreamConfig } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
-import { eventSubjectPrefix, type KindName } from '../../shop';
+import { eventSubjectPrefix, kindNames } from '../../shop';
 
-const kinds: readonly KindName[] = ['order', 'coffee'];
 const nanos = (ms: number) => ms * 1_000_000;
 
 /**
@@ -53,7 +52,7 @@ export function shownNatsUrl(url: string): string {
 export async function ensureStreams(nc: NatsConnection, settings: StreamSettings): Promise<JetStreamManager> {
   const jsm = await jetstreamManager(nc);
   const kept = { retention: RetentionPolicy.Limits, storage: StorageType.File, max_age: nanos(settings.maxAgeDays * 86_400_000), num_replicas: 1 };
-  await ensureStream(jsm, { name: settings.name, subjects: kinds.map((k) => `${eventSubjectPrefix}.${k}.>`), duplicate_window: nanos(duplicateWindowMs), ...kept });
+  await ensureStream(jsm, { name: settings.name, subjects: kindNames.map((k) => `${eventSubjectPrefix}.${k}.>`), duplicate_window: nanos(duplicateWindowMs), ...kept });
   await ensureStream(jsm, { name: deadLetterStream(settings.name), subjects: [`${eventSubjectPrefix}.dead-letter.>`], duplicate_window: nanos(duplicateWindowMs), ...kept });
   return jsm;
 }

@@ -3,6 +3,8 @@
 // `worker deployment` commands do the rest (docs/OPERATIONS.md, "Deploying a change").
 import os from 'node:os';
 import type { temporal } from '@temporalio/proto';
+import type { KindName } from '../../shop';
+import type { WorkflowKind } from '../../shop/workflow-kind';
 import { versionName, type WorkerVersion } from './versioning';
 
 type WorkflowService = temporal.api.workflowservice.v1.WorkflowService;
@@ -121,8 +123,8 @@ export interface VersionStatus {
   createdAt?: string;
   /** Workers seen polling the task queue for this version (Temporal remembers a poller for 5 minutes). */
   pollers: { workflow: number; activity: number };
-  /** Open workflows that will finish on this version and no other. */
-  pinned: { orders: number; coffeeOrders: number };
+  /** Open orders of each kind that will finish on this version and no other. */
+  pinned: OpenOrders;
 }
 
 export interface DeploymentStatus {
@@ -130,11 +132,24 @@ export interface DeploymentStatus {
   taskQueue: string;
   versions: VersionStatus[];
   /** Open workflows started before the workers were versioned: they go to the current version on their next task. */
-  unversioned: { orders: number; coffeeOrders: number };
+  unversioned: OpenOrders;
 }
 
+/** Open orders by kind: `{ order: 2, coffee: 1 }`. */
+export type OpenOrders = Partial<Record<KindName, number>>;
+
+/** The kinds of order a deployment runs, as the status counts them. */
+export type CountedKinds = readonly Pick<WorkflowKind, 'name' | 'noun' | 'workflowType'>[];
+
+/** How many open orders, in words: `2 order(s) and 1 coffee order(s)`. */
+export function openOrdersInWords(open: OpenOrders, kinds: CountedKinds): string {
+  return kinds.map((k) => `${open[k.name] ?? 0} ${k.noun}(s)`).join(' and ');
+}
+
+export const totalOpen = (open: OpenOrders): number => Object.values(open).reduce((sum, n) => sum + (n ?? 0), 0);
+
 /** What the temporal CLI's describe does not show: per version, its pollers and the orders pinned to it. */
-export async function deploymentStatus(api: DeploymentApi, deploymentName: string, taskQueue: string): Promise<DeploymentStatus> {
+export async function deploymentStatus(api: DeploymentApi, deploymentName: string, taskQueue: string, kinds: CountedKinds): Promise<DeploymentStatus> {
   const described = await api.workflowService.describeWorkerDeployment({ namespace: api.namespace, deploymentName }).catch((err: unknown) => {
     if (grpcError(err).code === NOT_FOUND) return undefined; // no worker of it has polled yet
     throw err;
@@ -152,13 +167,13 @@ export async function deploymentStatus(api: DeploymentApi, deploymentName: strin
         ...(ramping ? { rampPercentage: routing?.rampingVersionPercentage ?? 0 } : {}),
         ...(summary.createTime?.seconds ? { createdAt: new Date(Number(summary.createTime.seconds) * 1000).toISOString() } : {}),
         pollers: pollers.get(buildId) ?? { workflow: 0, activity: 0 },
-        pinned: await openWorkflows(api, taskQueue, `TemporalWorkerDeploymentVersion = '${versionName({ deploymentName, buildId })}' AND TemporalWorkflowVersioningBehavior = 'Pinned'`),
+        pinned: await openOrders(api, taskQueue, kinds, `TemporalWorkerDeploymentVersion = '${versionName({ deploymentName, buildId })}' AND TemporalWorkflowVersioningBehavior = 'Pinned'`),
       };
     }),
   );
   const order: VersionState[] = ['current', 'ramping', 'draining', 'inactive', 'drained'];
   versions.sort((a, b) => order.indexOf(a.state) - order.indexOf(b.state) || (b.createdAt ?? '').localeCompare(a.createdAt ?? ''));
-  return { deploymentName, taskQueue, versions, unversioned: await openWorkflows(api, taskQueue, 'TemporalWorkerDeploymentVersion IS NULL') };
+  return { deploymentName, taskQueue, versions, unversioned: await openOrders(api, taskQueue, kinds, 'TemporalWorkerDeploymentVersion IS NULL') };
 }
 
 type VersionSummary = temporal.api.deployment.v1.WorkerDeploymentInfo.IWorkerDeploymentVersionSummary;
@@ -191,32 +206,30 @@ async function pollersByBuild(api: DeploymentApi, deploymentName: string, taskQu
   return byBuild;
 }
 
-/** Open orders and coffee orders on the task queue that match `filter` (a visibility query). */
-async function openWorkflows(api: DeploymentApi, taskQueue: string, filter: string): Promise<{ orders: number; coffeeOrders: number }> {
+/** Open orders of each kind on the task queue that match `filter` (a visibility query). */
+async function openOrders(api: DeploymentApi, taskQueue: string, kinds: CountedKinds, filter: string): Promise<OpenOrders> {
   const count = async (type: string) => {
     const query = `${filter} AND ExecutionStatus = 'Running' AND TaskQueue = '${taskQueue}' AND WorkflowType = '${type}'`;
     const { count: n } = await api.workflowService.countWorkflowExecutions({ namespace: api.namespace, query });
     return Number(n ?? 0);
   };
-  const [orders, coffeeOrders] = await Promise.all([count('orderFulfillment'), count('coffeeOrder')]);
-  return { orders, coffeeOrders };
+  return Object.fromEntries(await Promise.all(kinds.map(async (k) => [k.name, await count(k.workflowType)] as const)));
 }
 
 export class RetireRefused extends Error {}
 
 /**
  * Deletes a version from the deployment once nothing needs it: not current or ramping, no open
- * order or coffee order pinned to it (counted now, not after Temporal's next drainage check),
+ * order of any kind pinned to it (counted now, not after Temporal's next drainage check),
  * and no worker of it still polling. Refuses with the reason otherwise.
  */
-export async function retireVersion(api: DeploymentApi, version: WorkerVersion, taskQueue: string): Promise<void> {
-  const status = await deploymentStatus(api, version.deploymentName, taskQueue);
+export async function retireVersion(api: DeploymentApi, version: WorkerVersion, taskQueue: string, kinds: CountedKinds): Promise<void> {
+  const status = await deploymentStatus(api, version.deploymentName, taskQueue, kinds);
   const found = status.versions.find((v) => v.buildId === version.buildId);
   const name = versionName(version);
   if (!found) throw new RetireRefused(`${name} is not a version of deployment ${version.deploymentName}`);
   if (found.state === 'current' || found.state === 'ramping') throw new RetireRefused(`${name} is ${found.state}: make another version current first`);
-  const { orders, coffeeOrders } = found.pinned;
-  if (orders + coffeeOrders > 0) throw new RetireRefused(`${name} still runs ${orders} open order(s) and ${coffeeOrders} coffee order(s) pinned to it: wait until it is drained`);
+  if (totalOpen(found.pinned) > 0) throw new RetireRefused(`${name} still runs ${openOrdersInWords(found.pinned, kinds)} pinned to it: wait until it is drained`);
   try {
     await api.workflowService.deleteWorkerDeploymentVersion({ namespace: api.namespace, deploymentVersion: version, identity });
   } catch (err) {
