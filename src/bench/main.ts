@@ -1,7 +1,7 @@
 // `npm run bench`: orders through the HTTP API at a fixed concurrency, against the floor of the
 // same shape straight through Temporal. Headline: ratio = orders/s ÷ floor/s. Then the memory a
 // worker spends per open order in its cache, and how soon a worker polls after it starts.
-//   npm run bench -- --count 400 --concurrency 20 --workflow orders|coffee --workers 1 --cached 500 [--profile] [--cluster]
+//   npm run bench -- --count 400 --concurrency 20 --workflow orders|coffee --workers 1 --cached 500 --watchers 1000 [--profile] [--cluster]
 // --profile writes a V8 CPU profile of each worker and the API to bench/results/profiles/.
 // --cluster measures on a Temporal cluster of the run's own (the server's four services on
 // PostgreSQL, src/dev/temporal-cluster.ts) instead of the dev server; TEMPORAL_ADDRESS (or a
@@ -16,7 +16,6 @@ import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/wo
 import { startDevServer, temporalAnswers, waitForTemporal } from '../dev/dev-server';
 import { freePort } from '../dev/ports';
 import { findTemporalCli } from '../dev/temporal-cli';
-import { type ClientCredentials, credentialHeaders } from '../platform/security/client-credentials';
 import { ensureSecretsFile, readSecretsFile, secretNames } from '../platform/security/secrets';
 import { StaffTokens } from '../platform/security/staff-tokens';
 import { type TemporalTarget, temporalTarget } from '../platform/temporal/connection';
@@ -25,6 +24,8 @@ import { floorActivities } from './floor-activities';
 import { atConcurrency, type Flow, oneFloor, oneOrder, oneWaitingOrder, type Sample } from './load';
 import { processStats } from './process-stats';
 import { chartSvg, percentile, progressBar, round, table, writeResults } from './report';
+import { httpClient, stockShop } from './shop';
+import { idleWatchersCost } from './watchers';
 
 const dist = path.resolve(__dirname, '..');
 const resultsDir = path.resolve(dist, '..', 'bench', 'results');
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
       workflow: { type: 'string', default: 'orders' },
       workers: { type: 'string', default: '1' },
       cached: { type: 'string', default: '500' },
+      watchers: { type: 'string', default: '1000' },
       profile: { type: 'boolean', default: false },
       cluster: { type: 'boolean', default: false },
     },
@@ -45,6 +47,7 @@ async function main(): Promise<void> {
   const concurrency = positive('concurrency', values.concurrency);
   const workers = positive('workers', values.workers);
   const cached = positive('cached', values.cached);
+  const watchers = positive('watchers', values.watchers);
   const flow = values.workflow as Flow;
   if (flow !== 'orders' && flow !== 'coffee') throw new Error('--workflow is orders or coffee');
   Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -85,9 +88,9 @@ async function main(): Promise<void> {
     for (const name of secretNames) delete env[name];
     const nodeArgs = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(resultsDir, 'profiles')}`] : [];
     // From process start to polling, with the prebuilt bundle, as a deploy or a restart sees it.
-    const startedWorkers = await Promise.all(Array.from({ length: workers }, () => startProcess('workers/main.js', { ...env, LOG_LEVEL: 'info' }, /worker polling/, nodeArgs)));
+    const startedWorkers = await Promise.all(Array.from({ length: workers }, () => startProcess('main/worker.js', { ...env, LOG_LEVEL: 'info' }, /worker polling/, nodeArgs)));
     const workerProcs = startedWorkers.map((w) => w.child);
-    const { child: api } = await startProcess('api/main.js', { ...env, LOG_LEVEL: 'info' }, /API listening/, nodeArgs);
+    const { child: api } = await startProcess('main/api.js', { ...env, LOG_LEVEL: 'info' }, /API listening/, nodeArgs);
     processes.push(...workerProcs, api);
     const secrets = readSecretsFile(dataDir);
     const staffToken = await new StaffTokens(secrets.STAFF_TOKEN_SECRET!).mint({ name: 'Bench', role: 'admin' });
@@ -110,13 +113,17 @@ async function main(): Promise<void> {
     // Orders left open where they wait for someone else stay in the workers' caches. Fresh
     // workers hold none of the garbage of the run above, so what they grow by is the orders'.
     for (const p of workerProcs) await stopProcess(p);
-    const freshWorkers = await Promise.all(workerProcs.map(() => startProcess('workers/main.js', { ...env, LOG_LEVEL: 'info' }, /worker polling/, nodeArgs)));
+    const freshWorkers = await Promise.all(workerProcs.map(() => startProcess('main/worker.js', { ...env, LOG_LEVEL: 'info' }, /worker polling/, nodeArgs)));
     processes.push(...freshWorkers.map((w) => w.child));
     const workersRss = () => freshWorkers.reduce((sum, w) => sum + processStats(w.child.pid!).rssMb, 0);
     const rssBeforeCached = workersRss();
     const openProgress = progressBar('open  ', cached);
-    await atConcurrency(cached, concurrency, (i) => oneWaitingOrder(http, flow, `bench-open-${Date.now()}-${i}`, bodyFor(count + i)), openProgress);
+    const openIds = Array.from({ length: cached }, (_, i) => `bench-open-${Date.now()}-${i}`);
+    await atConcurrency(cached, concurrency, (i) => oneWaitingOrder(http, flow, openIds[i]!, bodyFor(count + i)), openProgress);
     const rssWithCached = workersRss();
+    // Customers' pages left open on up to 200 of those waiting orders.
+    const base = flow === 'orders' ? '/orders' : '/coffee/orders';
+    const idle = await idleWatchersCost(`http://127.0.0.1:${port}`, openIds.slice(0, 200).map((id) => `${base}/${id}`), watchers, () => processStats(api.pid!).cpuSeconds + serverCpu());
     const ordersPerSecond = count / seconds;
     const workerCpu = after.slice(0, workers).reduce((sum, s, i) => sum + s.cpuSeconds - before[i]!.cpuSeconds, 0);
     const results = {
@@ -141,7 +148,9 @@ async function main(): Promise<void> {
       workerRssBeforeCachedMb: rssBeforeCached,
       workerRssWithCachedMb: rssWithCached,
       workerReadyMs: Math.round(Math.max(...startedWorkers.map((w) => w.readyMs))),
-      settings: { count, concurrency, workflow: flow, workers, cached, cpus: os.cpus().length, node: process.version, temporal: values.cluster ? `cluster at ${address}` : address, at: new Date().toISOString() },
+      idleWatchers: idle.watchers,
+      idleWatchersCpuPercentOfOneCore: idle.cpuPercentOfOneCore,
+      settings: { count, concurrency, workflow: flow, workers, cached, watchers, cpus: os.cpus().length, node: process.version, temporal: values.cluster ? `cluster at ${address}` : address, at: new Date().toISOString() },
     };
     console.log(`\n${table(Object.entries(results).filter(([k]) => k !== 'settings') as [string, number][])}`);
     console.log(`  (${count} ${flow} at concurrency ${concurrency}, ${workers} worker(s); results in ${path.relative(process.cwd(), resultsDir)}/)`);
@@ -184,34 +193,6 @@ async function runFloor(temporal: Pick<TemporalTarget, 'namespace' | 'connection
   return { perSecond };
 }
 
-async function stockShop(http: ReturnType<typeof httpClient>, flow: Flow, count: number) {
-  const address = { name: 'Bench', line1: '1 Loop Rd', city: 'Localhost', postalCode: '127', country: 'GB' };
-  if (flow === 'orders') {
-    await http.send('PUT', '/inventory/BENCH-MUG', { name: 'Mug', priceCents: 1250, available: count * 2 });
-    return {
-      bodyFor: (i: number) => ({ customerId: `bench-${i % 50}`, email: 'bench@example.com', items: [{ sku: 'BENCH-MUG', quantity: 1 }], shippingAddress: address, paymentToken: 'tok_ok' }),
-    };
-  }
-  for (const [name, perDrink] of [['espresso-beans', 18], ['milk', 250], ['cups', 1]] as const) {
-    await http.send('PUT', `/coffee/ingredients/${name}`, { available: perDrink * count });
-  }
-  return { bodyFor: () => ({ customerName: 'Bench', items: [{ drink: 'latte', size: 'medium', quantity: 1 }], paymentToken: 'tok_ok' }) };
-}
-
-function httpClient(base: string, credentials: ClientCredentials) {
-  return {
-    async send(method: string, urlPath: string, body?: unknown, headers: Record<string, string> = {}) {
-      const text = body === undefined ? undefined : JSON.stringify(body);
-      const res = await fetch(`${base}${urlPath}`, {
-        method,
-        headers: { ...(text === undefined ? {} : { 'content-type': 'application/json' }), ...credentialHeaders(credentials, urlPath, text), ...headers },
-        body: text,
-      });
-      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-    },
-  };
-}
-
 /** Starts a built entry point; `readyMs` is how long it took to print its ready line. */
 async function startProcess(entry: string, env: NodeJS.ProcessEnv, ready: RegExp, nodeArgs: string[]): Promise<{ child: ChildProcess; readyMs: number }> {
   const t0 = performance.now();
@@ -237,7 +218,6 @@ function positive(name: string, value: string | undefined): number {
   if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a whole number of at least 1, not ${value}`);
   return n;
 }
-
 
 main().catch((err) => {
   console.error(err instanceof Error ? err.message : err);

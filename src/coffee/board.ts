@@ -4,7 +4,7 @@ import { type HttpDeps, temporalUiLink } from '../platform/http/deps';
 import { withinDeadline } from '../platform/http/temporal-errors';
 import { READ_DEADLINE_MS } from '../platform/http/workflow-view';
 import { CoffeeStatusAttribute } from '../shop';
-import type { CoffeeStatus } from './coffee';
+import { boardStatuses, type CoffeeStatus } from './coffee';
 import { coffeeKind } from './kind';
 
 /** The queue lists at most this many orders: a shop with more has a bigger problem. */
@@ -31,4 +31,10 @@ export function baristaQueue(deps: HttpDeps, wanted: readonly CoffeeStatus[]) {
     }
     return queue.sort((a, b) => a.orderedAt.localeCompare(b.orderedAt));
   });
+}
+
+/** Whether the board already shows a coffee order's change: at its new status, or gone from it. */
+export function boardShows(board: { orders: { orderId?: string; status?: string }[] }, change: { orderId: string; status: string }): boolean {
+  const shown = board.orders.find((o) => o.orderId === change.orderId);
+  return (boardStatuses as readonly string[]).includes(change.status) ? shown?.status === change.status : shown === undefined;
 }

@@ -8,7 +8,7 @@ import { HttpProblem } from '../platform/http/problem';
 import { staffMember } from '../platform/http/staff-auth';
 import type { Services } from '../services';
 import { CoffeeStatusAttribute, formatCents } from '../shop';
-import { baristaQueue } from './board';
+import { baristaQueue, boardShows } from './board';
 import { boardStatuses, type CoffeeInput, type CoffeeView, DEFAULT_PICKUP_TIMEOUT_SECONDS, finalCoffeeStatuses, ingredientUnits, menu, priceCoffee, queueStatuses, receivedCoffeeView } from './coffee';
 import type { coffeeOrder } from './coffee-order';
 import { coffeeKind } from './kind';
@@ -120,7 +120,7 @@ export const coffeeEndpoints = [
     answers: { 200: ['Server-Sent Events: `view` ({ claimSlaSeconds, orders }), `problem`', { events: boardSchema }] },
     handle: ({ deps, live, req, res }) => {
       const read = async () => ({ claimSlaSeconds: deps.coffeeClaimSlaSeconds, orders: await baristaQueue(deps, boardStatuses) });
-      live.follow(`board:${deps.taskQueue}`, { read }, req, res);
+      live.follow(`board:${deps.taskQueue}`, { read, everyChangeOf: 'coffee', shows: boardShows }, req, res);
     },
   }),
 ];

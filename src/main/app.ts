@@ -7,7 +7,7 @@ import { carrierSigned } from '../platform/http/carrier-webhook';
 import { codecEndpoints } from '../platform/http/codec';
 import { type Endpoint, endpoint, mount } from '../platform/http/endpoint';
 import { healthEndpoints } from '../platform/http/health';
-import { LiveReads } from '../platform/http/live';
+import { LiveReads, NOTIFIED } from '../platform/http/live';
 import { pageEndpoints, webFiles } from '../platform/http/pages';
 import { HttpProblem, sendProblem } from '../platform/http/problem';
 import { BODY_LIMIT, customerRateLimit, protections } from '../platform/http/protections';
@@ -17,9 +17,10 @@ import { staffOnly } from '../platform/http/staff-auth';
 import { staffSignInEndpoints } from '../platform/http/staff-sign-in';
 import { temporalUnavailableFor } from '../platform/http/temporal-errors';
 import { BusinessError } from '../shop';
+import { ChangeFeed } from './change-feed';
 import type { ShopDeps } from './deps';
 import { workflowKinds } from './kinds';
-import { type ApiMetrics, createApiMetrics } from './metrics';
+import { type ApiMetrics, countLiveReads, createApiMetrics } from './metrics';
 import { outboxEndpoints } from './outbox-routes';
 
 /** Every endpoint the API serves: the route table, from which /openapi.json is made too. */
@@ -57,8 +58,12 @@ export function createApp(deps: ShopDeps): Express {
   app.use(protections());
   // After the body parser: its stream callbacks would lose the span's context.
   app.use(requestSpan);
-  const live = new LiveReads();
+  // Live streams read an order again when the events outbox says it changed, not on a timer.
+  const live = new LiveReads(NOTIFIED);
+  const feed = new ChangeFeed(deps.services.eventOutbox, live, workflowKinds, (err) => deps.logger?.warn({ error: String(err) }, 'the change feed cannot read the events outbox')).start();
+  countLiveReads(metrics.registry, live);
   app.locals.live = live;
+  app.locals.feed = feed;
   const guards = {
     // One budget per client across all the customers' endpoints.
     customers: customerRateLimit(deps.security.rateLimitPerMinute),

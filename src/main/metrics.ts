@@ -6,6 +6,7 @@ import type { RequestHandler } from 'express';
 import { sql } from 'kysely';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Db } from '../platform/db/database';
+import type { LiveReads } from '../platform/http/live';
 import { EventOutbox } from '../services/event-outbox';
 import { NotificationOutbox } from '../services/notification-outbox';
 import { type WorkflowKind } from '../shop/workflow-kind';
@@ -98,6 +99,19 @@ export function createApiMetrics(sources: Sources): ApiMetrics {
       next();
     },
   };
+}
+
+/** What the live streams cost Temporal: each is one read of an order's view or of the board. */
+export function countLiveReads(registry: Registry, live: Pick<LiveReads, 'reads'>): void {
+  new Counter({
+    name: 'api_live_reads_total',
+    help: 'Reads the live streams made (an order, or the barista board): one per change, plus one per stream opened',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(live.reads);
+    },
+  });
 }
 
 /** How long a scrape waits for Temporal's visibility counts. */

@@ -2,6 +2,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LiveReads } from '../platform/http/live';
+import type { ChangeFeed } from './change-feed';
 import { createApp } from './app';
 import type { ShopDeps } from './deps';
 
@@ -20,6 +21,7 @@ export function startApiServer(deps: ShopDeps, port: number, host = '0.0.0.0'): 
       const { port: actual } = server.address() as AddressInfo;
       // Live streams never finish by themselves: end them first, or they would hold the drain.
       const close = async () => {
+        (app.locals.feed as ChangeFeed).stop();
         (app.locals.live as LiveReads).close();
         await closeServer(server);
       };

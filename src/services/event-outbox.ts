@@ -63,6 +63,19 @@ export class EventOutbox {
     await this.db.updateTable('order_events').set({ published_at: now(), stream_sequence: streamSequence }).where('event_id', '=', eventId).execute();
   }
 
+  /** Where the outbox ends now: the position of its last event, 0 when empty. */
+  async lastPosition(): Promise<number> {
+    const row = await this.db.selectFrom('order_events').select((eb) => eb.fn.max('position').as('top')).executeTakeFirst();
+    return Number(row?.top ?? 0);
+  }
+
+  /** Which orders changed since `position`, oldest first: what a reader re-reads, not what it shows. */
+  async changedSince(position: number, limit: number): Promise<{ position: number; kind: ShopEvent['kind']; orderId: string; status: string }[]> {
+    const rows = await this.db.selectFrom('order_events').select(['position', 'kind', 'order_id', 'type']).where('position', '>', position).orderBy('position').limit(limit).execute();
+    // The type is `<kind>.<status>` in lower case with dashes (src/shop/events.ts).
+    return rows.map((r) => ({ position: Number(r.position), kind: r.kind, orderId: r.order_id, status: r.type.slice(r.kind.length + 1).toUpperCase().replace(/-/g, '_') }));
+  }
+
   /** One order's events, in sequence. */
   async ofOrder(kind: ShopEvent['kind'], orderId: string): Promise<OutboxEvent[]> {
     const rows = await this.db.selectFrom('order_events').selectAll().where('kind', '=', kind).where('order_id', '=', orderId).orderBy('sequence').execute();

@@ -1,33 +1,75 @@
 // Server-Sent Events: pages follow an order, or the barista board, without reloading. Each stream
 // is fed by the durable reads the API already answers with (an order's published view, the
 // board from visibility), never by a query to a workflow. One watch per thing watched, however
-// many pages follow it: it reads every `intervalMs` while anyone listens and sends what changed.
+// many pages follow it, and it reads when it is told the thing changed (`notice`), not every
+// half second: a thousand pages watching orders that do not move cost nothing.
 import type { Request, Response } from 'express';
+import type { KindName } from '../../shop';
 import { HttpProblem } from './problem';
 
+/** What changed: an order's new status, as its event says. */
+export interface Notice {
+  orderId: string;
+  status: string;
+}
+
 export interface Watch<T> {
-  /** What the page sees: read again on every tick. */
+  /** What the page sees: read again after each notice of a change. */
   read: () => Promise<T>;
   /** The stream ends after sending a value that can no longer change. */
   final?: (value: T) => boolean;
+  /** Read again on a change to any order of this kind too (the barista board: any coffee order). */
+  everyChangeOf?: KindName;
+  /** Whether a value already shows the change noticed: then it is not read again for it. */
+  shows: (value: T, notice: Notice) => boolean;
 }
 
 interface Running {
+  watch: Watch<unknown>;
   listeners: Set<Response>;
   last?: string;
   timer?: NodeJS.Timeout;
+  /** When the timer fires. */
+  due?: number;
+  /** The value last read. */
+  value?: unknown;
+  /** The changes noticed and not seen in a read yet, the latest for each order. */
+  pending: Map<string, string>;
+  /** Reads left to see them: a notice can come before Temporal has the change. */
+  retries: number;
 }
 
-/** How often a watched thing is read: a claim on one board shows on the others within a second. */
-export const LIVE_INTERVAL_MS = 500;
+export interface LiveTiming {
+  /**
+   * How often a watched thing is read with no notice at all: the safety net for a change that
+   * comes with no event (an order started before order events existed). 500 ms with no notices.
+   */
+  idleReadMs: number;
+  /** How long after a notice the first read waits, so that several notices make one read. */
+  noticeDelayMs: number;
+}
+
+/** No notices: read twice a second, as the pages did before notices existed. */
+export const POLLING: LiveTiming = { idleReadMs: 500, noticeDelayMs: 0 };
+/** With notices from the events outbox (src/main/change-feed.ts). */
+export const NOTIFIED: LiveTiming = { idleReadMs: 30_000, noticeDelayMs: 100 };
+
+/**
+ * A change is noticed when the workflow writes its event, inside a workflow task that completes a
+ * few milliseconds later; a read in between sees the view before it. Reads again at these delays
+ * until the view has moved, then waits for the next notice.
+ */
+const RETRY_AFTER_MS = [150, 400, 1000, 2500];
 /** A comment line this often keeps proxies from closing a quiet stream. */
 const HEARTBEAT_MS = 15_000;
 
 export class LiveReads {
   private readonly running = new Map<string, Running>();
   private readonly heartbeat: NodeJS.Timeout;
+  /** Reads made, for the metrics: what the watchers cost Temporal. */
+  reads = 0;
 
-  constructor(private readonly intervalMs = LIVE_INTERVAL_MS) {
+  constructor(private readonly timing: LiveTiming = POLLING) {
     this.heartbeat = setInterval(() => this.broadcastAll(': still here\n\n'), HEARTBEAT_MS).unref();
   }
 
@@ -40,9 +82,9 @@ export class LiveReads {
     res.write('retry: 2000\n\n');
     let running = this.running.get(key);
     if (!running) {
-      running = { listeners: new Set() };
+      running = { watch: watch as Watch<unknown>, listeners: new Set(), pending: new Map(), retries: 0 };
       this.running.set(key, running);
-      void this.tick(key, running, watch);
+      void this.tick(key, running);
     } else if (running.last) {
       res.write(`event: view\ndata: ${running.last}\n\n`);
     }
@@ -51,6 +93,20 @@ export class LiveReads {
       running.listeners.delete(res);
       if (running.listeners.size === 0) this.stop(key, running);
     });
+  }
+
+  /**
+   * The order behind `key` (its workflow id) changed: whoever watches it, or its kind, reads
+   * again, unless what it last read shows the change already.
+   */
+  notice(kind: KindName, key: string, change: Notice): void {
+    for (const [watched, running] of this.running) {
+      if (watched !== key && running.watch.everyChangeOf !== kind) continue;
+      if (running.value !== undefined && running.watch.shows(running.value, change)) continue;
+      running.pending.set(change.orderId, change.status);
+      running.retries = RETRY_AFTER_MS.length;
+      this.schedule(watched, running, this.timing.noticeDelayMs);
+    }
   }
 
   /** Ends every stream, as the server stops. */
@@ -62,17 +118,21 @@ export class LiveReads {
     }
   }
 
-  private async tick<T>(key: string, running: Running, watch: Watch<T>): Promise<void> {
+  private async tick(key: string, running: Running): Promise<void> {
     if (this.running.get(key) !== running) return;
+    running.timer = undefined;
     let ended = false;
     try {
-      const value = await watch.read();
+      this.reads += 1;
+      const value = await running.watch.read();
+      running.value = value;
+      for (const [orderId, status] of running.pending) if (running.watch.shows(value, { orderId, status })) running.pending.delete(orderId);
       const text = JSON.stringify(value);
       if (text !== running.last) {
         running.last = text;
         this.broadcast(running, `event: view\ndata: ${text}\n\n`);
       }
-      ended = watch.final?.(value) ?? false;
+      ended = running.watch.final?.(value) ?? false;
     } catch (err) {
       const problem = err instanceof HttpProblem ? err : new HttpProblem(500, 'Internal error', 'the stream could not read');
       this.broadcast(running, `event: problem\ndata: ${JSON.stringify({ status: problem.status, title: problem.title, detail: problem.detail })}\n\n`);
@@ -84,7 +144,21 @@ export class LiveReads {
       this.stop(key, running);
       return;
     }
-    if (this.running.get(key) === running) running.timer = setTimeout(() => void this.tick(key, running, watch), this.intervalMs);
+    // A change noticed and not seen yet: read again shortly, a few times. Otherwise wait for the next notice.
+    const retry = running.pending.size > 0 && running.retries > 0 ? RETRY_AFTER_MS[RETRY_AFTER_MS.length - running.retries] : undefined;
+    if (retry !== undefined) running.retries -= 1;
+    else running.pending.clear();
+    if (!running.timer) this.schedule(key, running, retry ?? this.timing.idleReadMs);
+  }
+
+  /** Reads `key` after `ms`, or sooner if a read is already due sooner. */
+  private schedule(key: string, running: Running, ms: number): void {
+    if (this.running.get(key) !== running) return;
+    const due = Date.now() + ms;
+    if (running.timer && running.due !== undefined && running.due <= due) return;
+    clearTimeout(running.timer);
+    running.due = due;
+    running.timer = setTimeout(() => void this.tick(key, running), ms);
   }
 
   private stop(key: string, running: Running): void {

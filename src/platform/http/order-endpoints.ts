@@ -79,7 +79,8 @@ export function reading<V extends View>(kind: WorkflowKind, declared: { what: st
       answers: { 200: [`Server-Sent Events: \`view\` (the ${declared.what}), \`problem\`, \`end\``, { events: declared.view }], 400: invalid },
       handle: (call) => {
         const order = pathOrder(call, kind);
-        call.live.follow(order.handle.workflowId, { read: () => readView<V>(order), final: (v) => declared.final.includes(v.status) }, call.req, call.res);
+        const watch = { read: () => readView<V>(order), final: (v: V) => declared.final.includes(v.status), shows: (v: V, change: { status: string }) => v.status === change.status };
+        call.live.follow(order.handle.workflowId, watch, call.req, call.res);
       },
     }),
   ];
