@@ -49,20 +49,25 @@ export async function oneOrder(http: Http, flow: Flow, id: string, body: unknown
   return { at: performance.now() - startedAt, postMs, completeMs: performance.now() - t0 };
 }
 
+/** The reads the customers made (each `GET` is one read of Temporal, however long it waited). */
+export const customerReads = { count: 0 };
+
 /**
- * Polls the order until it shows `status`, as a client would: soon at first, then backing off
- * (50, 100, 200, 400, 500 ms…), so that waiting customers do not flood the API with reads.
+ * Waits until the order shows `status`, as a client of the API should: each read asks to be
+ * answered once the order has moved on from the status it last saw (`?after=…&wait=20`), so a
+ * waiting customer makes one read per change of the order, not one per poll.
  */
 async function until(http: Http, path: string, status: string): Promise<void> {
-  for (let delayMs = 50; ; delayMs = Math.min(POLL_MAX_MS, delayMs * 2)) {
-    const answer = await http.send('GET', path);
-    if (answer.body.status === status) return;
-    if (['FAILED', 'CANCELLED', 'NEEDS_ATTENTION'].includes(String(answer.body.status))) throw new Error(`${path} ended ${answer.body.status}`);
-    await new Promise((r) => setTimeout(r, delayMs));
+  let seen: string | undefined;
+  for (;;) {
+    customerReads.count += 1;
+    const answer = await http.send('GET', seen === undefined ? path : `${path}?after=${seen}&wait=20`);
+    if (answer.status !== 200) throw new Error(`${path} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+    seen = String(answer.body.status);
+    if (seen === status) return;
+    if (['FAILED', 'CANCELLED', 'NEEDS_ATTENTION'].includes(seen)) throw new Error(`${path} ended ${seen}`);
   }
 }
-
-const POLL_MAX_MS = 500;
 
 /**
  * One floor workflow of the flow's shape, with no API and no real activities: an order's is

@@ -21,7 +21,7 @@ import { StaffTokens } from '../platform/security/staff-tokens';
 import { type TemporalTarget, temporalTarget } from '../platform/temporal/connection';
 import { startBenchCluster } from './cluster';
 import { floorActivities } from './floor-activities';
-import { atConcurrency, type Flow, oneFloor, oneOrder, oneWaitingOrder, type Sample } from './load';
+import { atConcurrency, customerReads, type Flow, oneFloor, oneOrder, oneWaitingOrder, type Sample } from './load';
 import { processStats } from './process-stats';
 import { chartSvg, percentile, progressBar, round, table, writeResults } from './report';
 import { httpClient, stockShop } from './shop';
@@ -104,6 +104,7 @@ async function main(): Promise<void> {
     const progress = progressBar('orders', count);
     await atConcurrency(count, concurrency, async (i) => void samples.push(await oneOrder(http, flow, `bench-${Date.now()}-${i}`, bodyFor(i), started)), progress);
     const seconds = (performance.now() - started) / 1000;
+    const readsPerOrder = round(customerReads.count / count, 1);
     const after = [...workerProcs, api].map((p) => processStats(p.pid!));
     const [serverAfter, ownAfter] = [serverCpu(), ownCpu()];
 
@@ -130,6 +131,9 @@ async function main(): Promise<void> {
       ordersPerSecond: round(ordersPerSecond),
       floorPerSecond: round(floor.perSecond),
       ratio: round(ordersPerSecond / floor.perSecond),
+      // The floor's CPU per workflow (worker, client, server) over ours per order (worker, server): what Temporal's side costs us.
+      temporalSideRatio: round((serverAfterFloor - serverAfter + ownAfterFloor - ownAfter) / (workerCpu + serverAfter - serverBefore)),
+      readsPerOrder,
       postP50Ms: round(percentile(samples.map((s) => s.postMs), 50), 1),
       postP95Ms: round(percentile(samples.map((s) => s.postMs), 95), 1),
       postP99Ms: round(percentile(samples.map((s) => s.postMs), 99), 1),
@@ -149,6 +153,7 @@ async function main(): Promise<void> {
       workerRssWithCachedMb: rssWithCached,
       workerReadyMs: Math.round(Math.max(...startedWorkers.map((w) => w.readyMs))),
       idleWatchers: idle.watchers,
+      idleCpuPercentOfOneCore: idle.baselinePercentOfOneCore,
       idleWatchersCpuPercentOfOneCore: idle.cpuPercentOfOneCore,
       settings: { count, concurrency, workflow: flow, workers, cached, watchers, cpus: os.cpus().length, node: process.version, temporal: values.cluster ? `cluster at ${address}` : address, at: new Date().toISOString() },
     };

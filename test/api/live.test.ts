@@ -1,5 +1,5 @@
-// The pages' live streams over the real API, worker and database: an order that waits costs
-// Temporal no read at all, and each change costs about one, however many pages watch it.
+// The pages' live streams and the long-poll read over the real API, worker and database: an order
+// that waits costs Temporal no read at all, and each change costs about one, however many watch it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniqueId } from '../support/database';
 import { waitFor } from '../support/wait';
@@ -60,5 +60,43 @@ describe('the live stream of an order', () => {
     // COMPLETED cannot change: every stream ends.
     await Promise.all(pages.map((p) => p.ended));
     expect(pages[0]!.statuses).toEqual(['SHIPMENT_CREATED', 'DISPATCHED', 'COMPLETED']);
+  });
+});
+
+describe('a read that waits for a change (?after=&wait=)', () => {
+  it('answers once the order moves on from the status the client saw, with one read for the change, or as it stands when the wait is over', async () => {
+    const sku = uniqueId('sku');
+    await api.http.put(`/inventory/${sku}`, { name: 'Lamp', priceCents: 4500, available: 5 });
+    const orderId = uniqueId('poll');
+    await api.http.post('/orders', orderFor([{ sku, quantity: 1 }]), { 'Idempotency-Key': orderId });
+    await waitFor(() => api.http.get(`/orders/${orderId}`), (a) => a.body.status === 'SHIPMENT_CREATED', { what: 'the shipment to be booked' });
+
+    const before = await liveReads();
+    let answered = false;
+    const waiting = api.http.get(`/orders/${orderId}?after=SHIPMENT_CREATED&wait=20`).then((a) => ((answered = true), a));
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(answered, 'answered before the order moved').toBe(false);
+    await api.http.post(`/orders/${orderId}/shipment-events`, { event: 'DISPATCHED' });
+    const moved = await waiting;
+    expect(moved.status).toBe(200);
+    expect(moved.body.status).toBe('DISPATCHED');
+    expect((await liveReads()) - before, 'reads: one at the start, about one for the change').toBeLessThanOrEqual(4);
+
+    // Nothing changes within the wait: the order as it stands, once the wait is over.
+    const t0 = Date.now();
+    const unchanged = await api.http.get(`/orders/${orderId}?after=DISPATCHED&wait=1`);
+    expect(unchanged.body.status).toBe('DISPATCHED');
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(900);
+    // Already moved on: at once.
+    expect((await api.http.get(`/orders/${orderId}?after=RECEIVED&wait=20`)).body.status).toBe('DISPATCHED');
+  });
+
+  it('refuses a wait over 30 s or a status the order cannot have, naming the parameter', async () => {
+    const tooLong = await api.http.get(`/orders/${uniqueId('x')}?after=RECEIVED&wait=31`);
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body.errors).toEqual([expect.objectContaining({ field: 'wait' })]);
+    const unknown = await api.http.get(`/coffee/orders/${uniqueId('x')}?after=SHIPMENT_CREATED&wait=5`);
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.errors).toEqual([expect.objectContaining({ field: 'after' })]);
   });
 });

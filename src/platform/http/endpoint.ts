@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { KindName } from '../../shop';
 import type { StaffRole } from '../security/staff-tokens';
 import type { LiveReads } from './live';
-import { parseOr400 } from './problem';
+import { parseOr400, parseValueOr400 } from './problem';
 
 /** Who may call an endpoint; the guard that checks it comes with the declaration. */
 export type Who = 'anyone' | 'customers' | 'carrier' | { staff: readonly StaffRole[]; cookie?: boolean };
@@ -24,6 +24,8 @@ export interface Call<Deps, Body = unknown> {
   body: Body;
   /** The path's parameters, each parsed with its declared schema. */
   params: Record<string, string>;
+  /** The query's parameters, each parsed with its declared schema. */
+  query: Record<string, unknown>;
   /** The live streams this app serves (`follow` one to answer with Server-Sent Events). */
   live: LiveReads;
   /** Counts a workflow this API instance started, by its kind's name. */
@@ -39,6 +41,8 @@ export interface Endpoint<Deps = any, Body = any> {
   who: Who;
   /** A schema for each `{name}` in the path. */
   params?: Record<string, z.ZodType<string>>;
+  /** A schema for each query parameter it reads; others are ignored. */
+  query?: Record<string, z.ZodType>;
   /** The body's schema, and how an answer names it when it is invalid ("the order"). */
   body?: { schema: z.ZodType<Body>; is: string };
   headers?: Record<string, { schema: z.ZodType; description: string; required?: boolean }>;
@@ -73,9 +77,10 @@ export function mount<Deps>(endpoints: readonly Endpoint<Deps>[], deps: Deps, gu
     const guard = e.who === 'anyone' ? [] : e.who === 'customers' ? [guards.customers] : e.who === 'carrier' ? [guards.carrier] : [guards.staff(e.who.staff, { cookie: e.who.cookie })];
     // What comes before runs first: CORS headers belong on a 401 as well.
     router[e.method](e.path.replace(/\{(\w+)\}/g, ':$1'), ...(e.before?.(deps) ?? []), ...guard, async (req: Request, res: Response) => {
-      const params = Object.fromEntries(Object.entries(e.params ?? {}).map(([name, schema]) => [name, parseOr400(schema, req.params[name], 'the path', name)]));
+      const params = Object.fromEntries(Object.entries(e.params ?? {}).map(([name, schema]) => [name, parseValueOr400(schema, req.params[name], 'the path', name)]));
+      const query = Object.fromEntries(Object.entries(e.query ?? {}).map(([name, schema]) => [name, parseValueOr400(schema, req.query[name], 'the query', name)]));
       const body = e.body ? parseOr400(e.body.schema, req.body, e.body.is) : undefined;
-      await e.handle({ req, res, deps, body, params, ...shared });
+      await e.handle({ req, res, deps, body, params, query, ...shared });
     });
   }
   return router;

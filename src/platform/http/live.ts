@@ -33,6 +33,8 @@ interface Running {
   due?: number;
   /** The value last read. */
   value?: unknown;
+  /** A read is under way: a notice then waits for its outcome rather than start another. */
+  reading?: boolean;
   /** The changes noticed and not seen in a read yet, the latest for each order. */
   pending: Map<string, string>;
   /** Reads left to see them: a notice can come before Temporal has the change. */
@@ -65,6 +67,8 @@ const HEARTBEAT_MS = 15_000;
 
 export class LiveReads {
   private readonly running = new Map<string, Running>();
+  /** Long polls waiting for a notice, by key. */
+  private readonly waiting = new Map<string, Set<(change?: Notice) => void>>();
   private readonly heartbeat: NodeJS.Timeout;
   /** Reads made, for the metrics: what the watchers cost Temporal. */
   reads = 0;
@@ -100,17 +104,60 @@ export class LiveReads {
    * again, unless what it last read shows the change already.
    */
   notice(kind: KindName, key: string, change: Notice): void {
+    const waiters = this.waiting.get(key);
+    this.waiting.delete(key);
+    for (const wake of waiters ?? []) wake(change);
     for (const [watched, running] of this.running) {
       if (watched !== key && running.watch.everyChangeOf !== kind) continue;
       if (running.value !== undefined && running.watch.shows(running.value, change)) continue;
       running.pending.set(change.orderId, change.status);
       running.retries = RETRY_AFTER_MS.length;
-      this.schedule(watched, running, this.timing.noticeDelayMs);
+      if (!running.reading) this.schedule(watched, running, this.timing.noticeDelayMs);
     }
   }
 
-  /** Ends every stream, as the server stops. */
+  /**
+   * A long poll: reads once, and while the value is still `unchanged` (and not final), waits for a
+   * notice of a change and reads again, until `waitMs` is over. Answers the last value read:
+   * what Temporal committed, never the notice.
+   */
+  async readWhenChanged<T>(key: string, watch: Watch<T>, unchanged: (value: T) => boolean, waitMs: number): Promise<T> {
+    const deadline = Date.now() + waitMs;
+    const read = () => ((this.reads += 1), watch.read());
+    let value = await read();
+    while (unchanged(value) && !watch.final?.(value)) {
+      const change = await this.nextNotice(key, deadline - Date.now());
+      if (!change) return value;
+      // Read until the value shows the change: the notice can come before Temporal has it.
+      for (const delay of [this.timing.noticeDelayMs, ...RETRY_AFTER_MS]) {
+        await new Promise((r) => setTimeout(r, Math.max(0, Math.min(delay, deadline - Date.now()))));
+        value = await read();
+        if (watch.shows(value, change) || !unchanged(value) || Date.now() >= deadline) break;
+      }
+    }
+    return value;
+  }
+
+  /** The next notice for `key`, or undefined once `ms` have passed (or the server stops). */
+  private nextNotice(key: string, ms: number): Promise<Notice | undefined> {
+    if (ms <= 0) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      const waiters = this.waiting.get(key) ?? new Set();
+      this.waiting.set(key, waiters);
+      const wake = (change?: Notice) => {
+        clearTimeout(timer);
+        waiters.delete(wake);
+        resolve(change);
+      };
+      const timer = setTimeout(wake, ms);
+      waiters.add(wake);
+    });
+  }
+
+  /** Ends every stream, and answers every long poll, as the server stops. */
   close(): void {
+    for (const waiters of this.waiting.values()) for (const wake of waiters) wake();
+    this.waiting.clear();
     clearInterval(this.heartbeat);
     for (const [key, running] of this.running) {
       for (const res of running.listeners) res.end();
@@ -124,7 +171,8 @@ export class LiveReads {
     let ended = false;
     try {
       this.reads += 1;
-      const value = await running.watch.read();
+      running.reading = true;
+      const value = await running.watch.read().finally(() => (running.reading = false));
       running.value = value;
       for (const [orderId, status] of running.pending) if (running.watch.shows(value, { orderId, status })) running.pending.delete(orderId);
       const text = JSON.stringify(value);

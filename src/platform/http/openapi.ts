@@ -11,6 +11,7 @@ const json = (schema: z.ZodType, io: 'input' | 'output' = 'input') => {
   return rest;
 };
 const answered = (schema: z.ZodType) => json(schema, 'output');
+const description = (schema: z.ZodType) => (schema.description ? { description: schema.description } : {});
 
 /**
  * Each event of a live stream, as OpenAPI 3.2 describes Server-Sent Events: `itemSchema` is one
@@ -53,6 +54,7 @@ function operationObject(op: Endpoint) {
   }
   const parameters = [
     ...Object.entries(op.params ?? {}).map(([name, schema]) => ({ name, in: 'path', required: true, schema: json(schema) })),
+    ...Object.entries(op.query ?? {}).map(([name, schema]) => ({ name, in: 'query', required: !(schema instanceof z.ZodOptional), ...description(schema), schema: json(schema) })),
     ...Object.entries(op.headers ?? {}).map(([name, h]) => ({ name, in: 'header', required: h.required ?? false, description: h.description, schema: json(h.schema) })),
   ];
   return {

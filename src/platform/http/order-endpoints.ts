@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Workflow } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { orderIdSchema } from '../../shop/schemas';
 import type { WorkflowKind } from '../../shop/workflow-kind';
 import { placedSchema } from './answer-schemas';
@@ -55,9 +55,20 @@ export function placing<Deps extends HttpDeps, Body, W extends Workflow>(
   });
 }
 
-/** Reading an order of a kind as its workflow last published it, once or live until it ends. */
+/** The longest a read may wait for a change (`?wait=`): under the usual proxies' 60 s idle timeout. */
+const MAX_WAIT_SECONDS = 30;
+
+/**
+ * Reading an order of a kind as its workflow last published it: at once, or once it has moved on
+ * from a status the client has seen (a long poll), or live until it ends (Server-Sent Events).
+ */
 export function reading<V extends View>(kind: WorkflowKind, declared: { what: string; tag: Tag; view: z.ZodType; final: readonly string[] }): Endpoint<HttpDeps>[] {
   const path = `${kind.basePath}/{orderId}`;
+  const watchOf = (order: ReturnType<typeof pathOrder>) => ({
+    read: () => readView<V>(order),
+    final: (v: V) => declared.final.includes(v.status),
+    shows: (v: V, change: { status: string }) => v.status === change.status,
+  });
   return [
     endpoint<HttpDeps>({
       method: 'get',
@@ -66,8 +77,27 @@ export function reading<V extends View>(kind: WorkflowKind, declared: { what: st
       tag: declared.tag,
       who: 'customers',
       params: orderInPath,
+      query: {
+        after: z
+          .enum(kind.statuses as [string, ...string[]])
+          .optional()
+          .describe('a status the client has seen: with `wait`, the answer waits until the order has moved on from it'),
+        wait: z.coerce
+          .number()
+          .int()
+          .min(0)
+          .max(MAX_WAIT_SECONDS)
+          .optional()
+          .describe(`seconds (at most ${MAX_WAIT_SECONDS}) to wait for the order to move on from \`after\`; it answers as it then stands either way`),
+      },
       answers: { 200: [`the ${declared.what}`, declared.view], 400: invalid, 404: notFound, 503: unavailable },
-      handle: async (call) => call.res.json(await readView<V>(pathOrder(call, kind))),
+      handle: async (call) => {
+        const order = pathOrder(call, kind);
+        const { after, wait } = call.query as { after?: string; wait?: number };
+        if (!wait || after === undefined) return call.res.json(await readView<V>(order));
+        // What a waiting client costs Temporal: one read now, one per change, not one per poll.
+        call.res.json(await call.live.readWhenChanged(order.handle.workflowId, watchOf(order), (v) => v.status === after, wait * 1000));
+      },
     }),
     endpoint<HttpDeps>({
       method: 'get',
@@ -79,8 +109,7 @@ export function reading<V extends View>(kind: WorkflowKind, declared: { what: st
       answers: { 200: [`Server-Sent Events: \`view\` (the ${declared.what}), \`problem\`, \`end\``, { events: declared.view }], 400: invalid },
       handle: (call) => {
         const order = pathOrder(call, kind);
-        const watch = { read: () => readView<V>(order), final: (v: V) => declared.final.includes(v.status), shows: (v: V, change: { status: string }) => v.status === change.status };
-        call.live.follow(order.handle.workflowId, watch, call.req, call.res);
+        call.live.follow(order.handle.workflowId, watchOf(order), call.req, call.res);
       },
     }),
   ];

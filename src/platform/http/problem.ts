@@ -58,7 +58,12 @@ export function sendProblem(res: Response, problem: HttpProblem): void {
 /** Parses input against a schema, or throws a 400 that lists each invalid field. */
 export function parseOr400<S extends z.ZodType>(schema: S, input: unknown, where: string, prefix = ''): z.infer<S> {
   // No body at all is read as an empty one, so each missing field is named.
-  const parsed = schema.safeParse(input === undefined ? {} : input);
+  return parseValueOr400(schema, input === undefined ? {} : input, where, prefix);
+}
+
+/** Parses one value (a path or query parameter, absent or not) against its schema, or throws a 400 naming it. */
+export function parseValueOr400<S extends z.ZodType>(schema: S, input: unknown, where: string, prefix = ''): z.infer<S> {
+  const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
   const errors = parsed.error.issues.flatMap((issue) =>
     // An unexpected field is reported at its parent; name the field itself.
