@@ -14,7 +14,15 @@ export function httpClient(base: string, credentials: ClientCredentials) {
       });
       return { status: res.status, body: (await res.json()) as Record<string, unknown> };
     },
+    async text(urlPath: string): Promise<string> {
+      return (await fetch(`${base}${urlPath}`)).text();
+    },
   };
+}
+
+/** The reads the API's live streams and waiting reads have made (its metrics). */
+export async function liveReads(http: ReturnType<typeof httpClient>): Promise<number> {
+  return Number(/^api_live_reads_total (\d+)/m.exec(await http.text('/metrics'))?.[1] ?? Number.NaN);
 }
 
 export async function stockShop(http: ReturnType<typeof httpClient>, flow: Flow, count: number) {

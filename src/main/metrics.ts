@@ -105,7 +105,7 @@ export function createApiMetrics(sources: Sources): ApiMetrics {
 export function countLiveReads(registry: Registry, live: Pick<LiveReads, 'reads'>): void {
   new Counter({
     name: 'api_live_reads_total',
-    help: 'Reads the live streams made (an order, or the barista board): one per change, plus one per stream opened',
+    help: 'Reads of Temporal for live streams and reads that wait for a change (an order, or the barista board): one per change, plus one per stream or wait',
     registers: [registry],
     collect() {
       this.reset();
