@@ -4,7 +4,7 @@ import { type HttpDeps, temporalUiLink } from '../platform/http/deps';
 import { withinDeadline } from '../platform/http/temporal-errors';
 import { READ_DEADLINE_MS } from '../platform/http/workflow-view';
 import { CoffeeStatusAttribute } from '../shop';
-import { boardStatuses, type CoffeeStatus } from './coffee';
+import { boardStatuses, type CoffeeStatus, coffeeStatuses } from './coffee';
 import { coffeeKind } from './kind';
 
 /** The queue lists at most this many orders: a shop with more has a bigger problem. */
@@ -33,8 +33,9 @@ export function baristaQueue(deps: HttpDeps, wanted: readonly CoffeeStatus[]) {
   });
 }
 
-/** Whether the board already shows a coffee order's change: at its new status, or gone from it. */
+/** Whether the board already shows a coffee order's change: at that status or past it, or gone from the board. */
 export function boardShows(board: { orders: { orderId?: string; status?: string }[] }, change: { orderId: string; status: string }): boolean {
   const shown = board.orders.find((o) => o.orderId === change.orderId);
-  return (boardStatuses as readonly string[]).includes(change.status) ? shown?.status === change.status : shown === undefined;
+  if (!(boardStatuses as readonly string[]).includes(change.status)) return shown === undefined;
+  return shown !== undefined && coffeeStatuses.indexOf(shown.status as CoffeeStatus) >= coffeeStatuses.indexOf(change.status as CoffeeStatus);
 }

@@ -59,6 +59,7 @@ export interface CoffeeInput extends PlaceCoffeeOrder {
   claimSlaSeconds: number;
 }
 
+/** In the order a coffee order goes through them: none moves to a status listed before its own (live reads rely on it). */
 export const coffeeStatuses = ['RECEIVED', 'PAID', 'QUEUED', 'PREPARING', 'READY', 'PICKED_UP', 'CANCELLED', 'FAILED', 'ABANDONED', 'NEEDS_ATTENTION'] as const;
 export type CoffeeStatus = (typeof coffeeStatuses)[number];
 export const finalCoffeeStatuses: readonly CoffeeStatus[] = ['PICKED_UP', 'CANCELLED', 'FAILED', 'ABANDONED', 'NEEDS_ATTENTION'];

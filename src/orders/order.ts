@@ -21,6 +21,7 @@ export interface OrderInput extends PlaceOrder {
   dispatchDeadlineHours: number;
 }
 
+/** In the order an order goes through them: no order moves to a status listed before its own (live reads rely on it). */
 export const orderStatuses = ['RECEIVED', 'INVENTORY_RESERVED', 'PAYMENT_AUTHORIZED', 'SHIPMENT_CREATED', 'DISPATCHED', 'COMPLETED', 'FAILED', 'CANCELLED', 'NEEDS_ATTENTION'] as const;
 export type OrderStatus = (typeof orderStatuses)[number];
 

@@ -54,14 +54,14 @@ export interface LiveTiming {
 /** No notices: read twice a second, as the pages did before notices existed. */
 export const POLLING: LiveTiming = { idleReadMs: 500, noticeDelayMs: 0 };
 /** With notices from the events outbox (src/main/change-feed.ts). */
-export const NOTIFIED: LiveTiming = { idleReadMs: 30_000, noticeDelayMs: 100 };
+export const NOTIFIED: LiveTiming = { idleReadMs: 30_000, noticeDelayMs: 250 };
 
 /**
  * A change is noticed when the workflow writes its event, inside a workflow task that completes a
  * few milliseconds later; a read in between sees the view before it. Reads again at these delays
  * until the view has moved, then waits for the next notice.
  */
-const RETRY_AFTER_MS = [150, 400, 1000, 2500];
+const RETRY_AFTER_MS = [250, 500, 1000, 2500];
 /** A comment line this often keeps proxies from closing a quiet stream. */
 const HEARTBEAT_MS = 15_000;
 
@@ -128,6 +128,8 @@ export class LiveReads {
     while (unchanged(value) && !watch.final?.(value)) {
       const change = await this.nextNotice(key, deadline - Date.now());
       if (!change) return value;
+      // A late notice of what was read already: nothing to read.
+      if (watch.shows(value, change)) continue;
       // Read until the value shows the change: the notice can come before Temporal has it.
       for (const delay of [this.timing.noticeDelayMs, ...RETRY_AFTER_MS]) {
         await new Promise((r) => setTimeout(r, Math.max(0, Math.min(delay, deadline - Date.now()))));

@@ -67,7 +67,8 @@ export function reading<V extends View>(kind: WorkflowKind, declared: { what: st
   const watchOf = (order: ReturnType<typeof pathOrder>) => ({
     read: () => readView<V>(order),
     final: (v: V) => declared.final.includes(v.status),
-    shows: (v: V, change: { status: string }) => v.status === change.status,
+    // A kind's statuses are listed in the order an order goes through them: at or past the noticed one, it shows.
+    shows: (v: V, change: { status: string }) => kind.statuses.indexOf(v.status) >= kind.statuses.indexOf(change.status),
   });
   return [
     endpoint<HttpDeps>({

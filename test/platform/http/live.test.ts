@@ -75,7 +75,7 @@ describe('a live stream', () => {
     // The notice comes first (the event was written inside a workflow task not yet completed):
     // the read sees B again, and the stream reads again until C shows.
     live.notice('order', 'moving', { orderId: 'moving', status: 'C' });
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 400));
     committed.set('moving', { status: 'C' });
     await waitFor(() => page.seen, (s) => s.includes('C'), { what: 'C', timeoutMs: 5000 });
     const afterC = reads.get('moving')!;
