@@ -1,7 +1,7 @@
 // The events outbox: each order event is written here once, by the workflow's step that made the
 // status change, and the publisher relays it to NATS JetStream in the order it was written.
 import { type Db, now } from '../platform/db/database';
-import type { ShopEvent } from '../shop';
+import { type ShopEvent, statusOfEventType } from '../shop';
 
 export interface OutboxEvent {
   event: ShopEvent;
@@ -19,8 +19,7 @@ export class EventOutbox {
   async record(events: readonly ShopEvent[]): Promise<void> {
     if (events.length === 0) return;
     await this.db.transaction().execute(async (trx) => {
-      const highest = await trx.selectFrom('order_events').select((eb) => eb.fn.max('position').as('top')).executeTakeFirst();
-      let position = Number(highest?.top ?? 0);
+      let position = await lastPosition(trx);
       for (const event of events) {
         position += 1;
         await trx
@@ -64,16 +63,14 @@ export class EventOutbox {
   }
 
   /** Where the outbox ends now: the position of its last event, 0 when empty. */
-  async lastPosition(): Promise<number> {
-    const row = await this.db.selectFrom('order_events').select((eb) => eb.fn.max('position').as('top')).executeTakeFirst();
-    return Number(row?.top ?? 0);
+  lastPosition(): Promise<number> {
+    return lastPosition(this.db);
   }
 
   /** Which orders changed since `position`, oldest first: what a reader re-reads, not what it shows. */
   async changedSince(position: number, limit: number): Promise<{ position: number; kind: ShopEvent['kind']; orderId: string; status: string }[]> {
     const rows = await this.db.selectFrom('order_events').select(['position', 'kind', 'order_id', 'type']).where('position', '>', position).orderBy('position').limit(limit).execute();
-    // The type is `<kind>.<status>` in lower case with dashes (src/shop/events.ts).
-    return rows.map((r) => ({ position: Number(r.position), kind: r.kind, orderId: r.order_id, status: r.type.slice(r.kind.length + 1).toUpperCase().replace(/-/g, '_') }));
+    return rows.map((r) => ({ position: Number(r.position), kind: r.kind, orderId: r.order_id, status: statusOfEventType(r.kind, r.type) }));
   }
 
   /** One order's events, in sequence. */
@@ -91,4 +88,10 @@ export class EventOutbox {
     const published = Number(rows[0]?.published ?? 0);
     return { published, unpublished: all - published };
   }
+}
+
+/** The position of the outbox's last event, 0 when empty (in `db`, or in a transaction of it). */
+async function lastPosition(db: Db): Promise<number> {
+  const row = await db.selectFrom('order_events').select((eb) => eb.fn.max('position').as('top')).executeTakeFirst();
+  return Number(row?.top ?? 0);
 }

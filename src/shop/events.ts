@@ -30,6 +30,11 @@ export function eventType(kind: KindName, status: string): string {
   return `${kind}.${status.toLowerCase().replace(/_/g, '-')}`;
 }
 
+/** The status an event type names: `order.payment-authorized` → `PAYMENT_AUTHORIZED`. */
+export function statusOfEventType(kind: KindName, type: string): string {
+  return type.slice(kind.length + 1).toUpperCase().replace(/-/g, '_');
+}
+
 /** The stream's subjects are `shop.<kind>.<status>`: `shop.order.payment-authorized`. */
 export const eventSubjectPrefix = 'shop';
 

@@ -2,6 +2,7 @@
 // that waits costs Temporal no read at all, and each change costs about one, however many watch it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniqueId } from '../support/database';
+import { followStream } from '../support/server-sent-events';
 import { waitFor } from '../support/wait';
 import { orderFor, startTestApi, type TestApi } from './helpers';
 
@@ -17,24 +18,8 @@ async function liveReads(): Promise<number> {
   return Number(/^api_live_reads_total (\d+)/m.exec(metrics)?.[1]);
 }
 
-/** A page following a stream: the statuses it was sent, in order. */
-async function follow(path: string) {
-  const statuses: string[] = [];
-  const res = await fetch(new URL(path, api.http.baseUrl));
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  const ended = (async () => {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      buffer += decoder.decode(value, { stream: true });
-      for (const [, data] of buffer.matchAll(/event: view\ndata: (.*)\n\n/g)) statuses.push(JSON.parse(data!).status);
-      buffer = buffer.slice(buffer.lastIndexOf('\n\n') + 2);
-    }
-  })();
-  return { statuses, ended, stop: () => reader.cancel() };
-}
+/** A page following a stream of the API. */
+const follow = (path: string) => followStream(new URL(path, api.http.baseUrl));
 
 describe('the live stream of an order', () => {
   it('reads nothing while the order waits for the carrier, and about once per change, for 30 pages at once', async () => {

@@ -15,7 +15,6 @@ async function expectRefusal(call: Promise<unknown>, type: BusinessFailureType):
 
 const fresh = useFreshDatabase();
 
-
 describe('InventoryService with ingredients', () => {
   let inventory: InventoryService;
 

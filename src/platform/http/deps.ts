@@ -36,7 +36,6 @@ export function temporalUiLink(deps: Pick<HttpDeps, 'temporalUiUrl' | 'namespace
   return `${deps.temporalUiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(deps.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
 }
 
-
 export function apiSecurity(settings: Settings): ApiSecurity {
   return {
     staffTokens: new StaffTokens(requireSecret(settings, 'STAFF_TOKEN_SECRET')),

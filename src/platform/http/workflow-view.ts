@@ -28,7 +28,6 @@ export function workflowOrder(client: Client, kind: WorkflowKind, orderId: strin
   return { kind, orderId, handle: client.workflow.getHandle(kind.workflowId(orderId)), what: kind.describe(orderId) };
 }
 
-
 /** How a workflow closed from outside (the CLI, the Web UI) reads: its order was never settled. */
 const closedFromOutside: Record<string, string> = { TERMINATED: 'terminated', TIMED_OUT: 'timed out', CANCELLED: 'cancelled' };
 

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LiveReads, NOTIFIED } from '../../../src/platform/http/live';
+import { followStream } from '../../support/server-sent-events';
 import { waitFor } from '../../support/wait';
 
 /** What the stand-in read answers: the view as Temporal has committed it so far. */
@@ -32,30 +33,14 @@ afterAll(() => {
   server.close();
 });
 
-/** A page following `key`: every view it was sent, in order. */
-async function follow(key: string) {
-  const seen: string[] = [];
-  const res = await fetch(`${base}/watch/${key}`);
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  const done = (async () => {
-    for (;;) {
-      const { value, done: finished } = await reader.read();
-      if (finished) return;
-      buffer += decoder.decode(value, { stream: true });
-      for (const match of buffer.matchAll(/event: view\ndata: (.*)\n\n/g)) seen.push(JSON.parse(match[1]!).status);
-      buffer = buffer.slice(buffer.lastIndexOf('\n\n') + 2);
-    }
-  })();
-  return { seen, done, stop: () => reader.cancel() };
-}
+/** A page following `key`. */
+const follow = (key: string) => followStream(`${base}/watch/${key}`);
 
 describe('a live stream', () => {
   it('reads once for all its watchers, then not at all while nothing changes', async () => {
     committed.set('idle', { status: 'WAITING' });
     const pages = await Promise.all(Array.from({ length: 25 }, () => follow('idle')));
-    await waitFor(() => pages.every((p) => p.seen.includes('WAITING')), Boolean, { what: 'every page to see the order' });
+    await waitFor(() => pages.every((p) => p.statuses.includes('WAITING')), Boolean, { what: 'every page to see the order' });
     await new Promise((r) => setTimeout(r, 1500));
     expect(reads.get('idle')).toBe(1);
     for (const page of pages) await page.stop();
@@ -64,12 +49,12 @@ describe('a live stream', () => {
   it('reads again on a notice, and once more for each notice that came before Temporal had the change', async () => {
     committed.set('moving', { status: 'A' });
     const page = await follow('moving');
-    await waitFor(() => page.seen, (s) => s.includes('A'), { what: 'the first view' });
+    await waitFor(() => page.statuses, (s) => s.includes('A'), { what: 'the first view' });
 
     // The change is committed: one notice, one read.
     committed.set('moving', { status: 'B' });
     live.notice('order', 'moving', { orderId: 'moving', status: 'B' });
-    await waitFor(() => page.seen, (s) => s.includes('B'), { what: 'B' });
+    await waitFor(() => page.statuses, (s) => s.includes('B'), { what: 'B' });
     expect(reads.get('moving')).toBe(2);
 
     // The notice comes first (the event was written inside a workflow task not yet completed):
@@ -77,7 +62,7 @@ describe('a live stream', () => {
     live.notice('order', 'moving', { orderId: 'moving', status: 'C' });
     await new Promise((r) => setTimeout(r, 400));
     committed.set('moving', { status: 'C' });
-    await waitFor(() => page.seen, (s) => s.includes('C'), { what: 'C', timeoutMs: 5000 });
+    await waitFor(() => page.statuses, (s) => s.includes('C'), { what: 'C', timeoutMs: 5000 });
     const afterC = reads.get('moving')!;
     expect(afterC).toBeGreaterThan(3);
     await new Promise((r) => setTimeout(r, 1500));
@@ -91,22 +76,22 @@ describe('a live stream', () => {
     // The last change ends the stream.
     committed.set('moving', { status: 'DONE' });
     live.notice('order', 'moving', { orderId: 'moving', status: 'DONE' });
-    await page.done;
-    expect(page.seen).toEqual(['A', 'B', 'C', 'DONE']);
+    await page.ended;
+    expect(page.statuses).toEqual(['A', 'B', 'C', 'DONE']);
   });
 
   it('that follows a whole kind reads on a change to any order of that kind, and only of that kind', async () => {
     committed.set('board', { status: '' });
     const board = await follow('board?kind=coffee');
-    await waitFor(() => board.seen, (s) => s.length === 1, { what: 'the board' });
+    await waitFor(() => board.statuses, (s) => s.length === 1, { what: 'the board' });
 
     committed.set('board', { status: 'B2:QUEUED' });
     live.notice('order', 'order-A1', { orderId: 'A1', status: 'DISPATCHED' });
     await new Promise((r) => setTimeout(r, 600));
-    expect(board.seen).toEqual(['']);
+    expect(board.statuses).toEqual(['']);
 
     live.notice('coffee', 'coffee-B2', { orderId: 'B2', status: 'QUEUED' });
-    await waitFor(() => board.seen, (s) => s.includes('B2:QUEUED'), { what: 'the board to show the new order' });
+    await waitFor(() => board.statuses, (s) => s.includes('B2:QUEUED'), { what: 'the board to show the new order' });
     expect(reads.get('board')).toBe(2);
     await board.stop();
   });
