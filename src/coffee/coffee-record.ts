@@ -1,7 +1,6 @@
 // The state of one coffee order inside its workflow: who makes it, what the customer and the
 // barista have asked for, the view it publishes, and the rules its Update validators apply.
-import { patched, upsertMemo } from '@temporalio/workflow';
-import { patches } from '../saga/patches';
+import { hasPatch, patches } from '../saga/patches';
 import { Saga } from '../saga/saga';
 import { CoffeeStatusAttribute } from '../shop';
 import { type CoffeeInput, type CoffeeStatus, type CoffeeView, finalCoffeeStatuses, priceCoffee } from './coffee';
@@ -34,7 +33,7 @@ export class CoffeeRecord extends Saga<CoffeeStatus, CoffeeView> {
 
   claimBy(barista: string): void {
     this.barista = barista;
-    upsertMemo({ barista });
+    this.published.alsoWrite({ barista });
     this.moveTo('PREPARING');
   }
 
@@ -49,7 +48,7 @@ export class CoffeeRecord extends Saga<CoffeeStatus, CoffeeView> {
 
   /** Coffee orders started before the counter was told of a cancel or a failure end silently. */
   async tellEnding(): Promise<void> {
-    if (!patched(patches.coffeeTellsEnding)) return;
+    if (!hasPatch(patches.coffeeTellsEnding)) return;
     await this.tellCustomer(this.cancelled ? 'coffee-cancelled' : 'coffee-failed', { reason: this.failure?.message });
   }
 

@@ -1,10 +1,10 @@
 // The order-fulfillment saga: reserve stock → authorize payment → book shipment → capture on
 // dispatch → delivered. Until dispatch, any failure or a cancel undoes the completed steps in
 // reverse; after dispatch the goods are gone, so the order can only be finished.
-import { log, patched, setHandler, setWorkflowOptions } from '@temporalio/workflow';
+import { log, setHandler, setWorkflowOptions } from '@temporalio/workflow';
 import { refuse, validInput } from '../saga/guards';
 import { describeFailure } from '../saga/journal';
-import { patches } from '../saga/patches';
+import { hasPatch, patches } from '../saga/patches';
 import { forwardOrUndo, runToEnding } from '../saga/saga-run';
 import { checkOrderInput } from './input-check';
 import { cancelOrder, getOrder, reportShipmentEvent, shipmentEvent } from './messages';
@@ -46,7 +46,7 @@ async function untilDispatched(order: OrderRecord): Promise<void> {
   order.moveTo('SHIPMENT_CREATED');
 
   // Added while orders were running: older ones wait for the carrier without a deadline.
-  if (patched(patches.dispatchDeadline)) await waitForCarrierUntilDeadline(order);
+  if (hasPatch(patches.dispatchDeadline)) await waitForCarrierUntilDeadline(order);
   else await order.until(() => order.dispatched || order.stopRequested);
   order.stopIfAsked();
 }
@@ -76,7 +76,7 @@ async function afterDispatch(order: OrderRecord): Promise<void> {
     // Added while orders were running. Replaying an order that passed this point before the
     // change, patched() answers false and the order completes as it did; new orders send the
     // message. See docs/OPERATIONS.md, "Deploying a change".
-    if (patched(patches.notifyOnDelivery)) await order.tellCustomer('order-delivered', { trackingNumber: order.shipment?.trackingNumber });
+    if (hasPatch(patches.notifyOnDelivery)) await order.tellCustomer('order-delivered', { trackingNumber: order.shipment?.trackingNumber });
     order.moveTo('COMPLETED');
   } catch (err) {
     // Nothing can be undone once the parcel is on its way: a person settles it with the customer.

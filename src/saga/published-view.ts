@@ -1,7 +1,7 @@
 // The view a workflow writes to its memo, and the main code's waits: the server keeps the view,
 // so readers never run the workflow; the waits say when the main code is at rest.
 import { condition, patched, setCurrentDetails, upsertMemo, workflowInfo } from '@temporalio/workflow';
-import { patches } from './patches';
+import { hasPatch, patches } from './patches';
 
 /**
  * The API reads `memo.view` through DescribeWorkflowExecution: what only completed workflow
@@ -11,6 +11,10 @@ import { patches } from './patches';
 export class PublishedView<V> {
   /** The view as last written; the API wrote the first one when it started the workflow. */
   private written = JSON.stringify(workflowInfo().memo?.view ?? null);
+  /** The view as last written, but for its list of steps. */
+  private writtenHeadline = JSON.stringify({ ...(workflowInfo().memo?.view ?? {}), steps: undefined });
+  /** Memo fields to write with the view's next write. */
+  private extra: Record<string, unknown> | null = null;
   /** What the main code waits for while it waits for someone else (`until`); null while it works. */
   private waitingFor: (() => boolean) | null = null;
   /** Set once the main code has ended and only waits for Update handlers to answer. */
@@ -27,18 +31,44 @@ export class PublishedView<V> {
 
   /**
    * Writes the view to the memo if it changed since it was last written. Called before every wait
-   * (a step, a condition) and on every status change, so the memo is current whenever the
-   * workflow task completes, with one memo write per task at most in the usual case.
+   * and on every status change, so the memo is current whenever the main code waits or the status
+   * moves, with one memo write per workflow task at most.
    */
   publish(): void {
+    this.write(false);
+  }
+
+  /**
+   * Before a step: writes the view only if more than its list of steps changed (the payment, the
+   * shipment, an undone step). Steps done since the last wait reach the memo with the next status
+   * change or wait, which the steps' own activities are all that stand between. Earlier workflows
+   * write whatever changed.
+   */
+  publishBeforeStep(): void {
+    this.write(patched(patches.fewerWrites));
+  }
+
+  /** Memo fields besides the view (the coffee order's barista), written with the view's next write. */
+  alsoWrite(fields: Record<string, unknown>): void {
+    if (!patched(patches.fewerWrites)) {
+      upsertMemo(fields);
+      return;
+    }
+    this.extra = { ...this.extra, ...fields };
+  }
+
+  private write(unlessOnlySteps: boolean): void {
     const view = this.render();
     // The Web UI's "current details": where the saga stands. Answered to a query, not a command.
     setCurrentDetails(this.details(view));
-    if (!patched(patches.viewInMemo)) return;
+    if (!hasPatch(patches.viewInMemo)) return;
     const json = JSON.stringify(view);
-    if (json === this.written) return;
+    const headline = JSON.stringify({ ...view, steps: undefined });
+    if (this.extra === null && (json === this.written || (unlessOnlySteps && headline === this.writtenHeadline))) return;
     this.written = json;
-    upsertMemo({ view });
+    this.writtenHeadline = headline;
+    upsertMemo({ ...this.extra, view });
+    this.extra = null;
   }
 
   /** The main workflow's wait: publishes what it has done so far, then waits. */

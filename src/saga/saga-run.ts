@@ -40,6 +40,7 @@ export async function runToEnding<View>(saga: Saga<string, View>, process: () =>
   saga.noteStatusEvent();
   await CancellationScope.nonCancellable(async () => {
     await process();
+    saga.writeChanges();
     const recording = saga.events.flush();
     if (recording) await recording;
     saga.published.end();

@@ -1,11 +1,12 @@
 // What both workflows' records are: small parts (published view, journal, compensations, status
 // events, notifications), steps that register their undo, one stop request. Run by ./saga-run.ts.
-import { ApplicationFailure, log, upsertSearchAttributes } from '@temporalio/workflow';
+import { ApplicationFailure, log, patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { FailureRecord, KindName, OrderStatusAttribute, PaymentStatus, ShopEvent, Template, TemplateData } from '../shop';
 import { Compensations } from './compensations';
 import { Journal } from './journal';
 import { Notifications } from './notifications';
+import { patches } from './patches';
 import { PublishedView } from './published-view';
 import { StatusEvents } from './status-events';
 import { call, forwardStep, mustComplete, type StepInput, type StepName, type StepResult } from './steps';
@@ -26,7 +27,7 @@ export interface SagaIdentity<Status extends string> {
 
 export abstract class Saga<Status extends string, View> {
   readonly published = new PublishedView<View>(() => this.view(), () => this.details());
-  readonly journal = new Journal(() => this.published.publish());
+  readonly journal = new Journal(() => this.writeChanges(true));
   readonly compensations = new Compensations();
   readonly events: StatusEvents;
   readonly notifications: Notifications;
@@ -37,6 +38,8 @@ export abstract class Saga<Status extends string, View> {
   unwinding = false;
   /** Why the saga was asked to stop before its next step (a cancel, the barista's failure), if it was. */
   private stop: FailureRecord | null = null;
+  /** The status last written to the search attribute, while a newer one waits for the main code's next move. */
+  private upserted: Status | Ending;
 
   protected constructor(
     readonly input: { orderId: string },
@@ -47,8 +50,12 @@ export abstract class Saga<Status extends string, View> {
     this.events = new StatusEvents(identity.kind, input.orderId);
     this.notifications = new Notifications(this.events, this.journal);
     this.status = initial;
-    // The API set these at start too; a workflow started another way (the CLI) sets them here.
-    upsertSearchAttributes([{ key: identity.statusAttribute, value: initial }, ...searchAttributes]);
+    this.upserted = initial;
+    // The API sets these at start; a workflow started another way (the CLI) sets them here. The
+    // first patch check of the run, so its marker comes first in every new history.
+    const starting = [{ key: identity.statusAttribute, value: initial }, ...searchAttributes];
+    const missing = patched(patches.fewerWrites) ? starting.filter(({ key, value }) => workflowInfo().typedSearchAttributes.get(key) !== value) : starting;
+    if (missing.length > 0) upsertSearchAttributes(missing);
   }
 
   abstract view(): View;
@@ -71,12 +78,34 @@ export abstract class Saga<Status extends string, View> {
     return this.stop?.type === 'Cancelled';
   }
 
+  /**
+   * The status changes now; Temporal hears of it with the main code's next step or wait (or its
+   * end), in one status upsert and one memo write however many changes came before it. Workflows
+   * started before `fewer-writes` write both at once, on every change.
+   */
   moveTo(status: Status | Ending): void {
     this.status = status;
-    upsertSearchAttributes([{ key: this.identity.statusAttribute, value: status }]);
-    this.published.publish();
+    if (!patched(patches.fewerWrites)) {
+      upsertSearchAttributes([{ key: this.identity.statusAttribute, value: status }]);
+      this.upserted = status;
+      this.published.publish();
+    }
     this.noteStatusEvent();
     log.info(`${this.identity.label} status`, { orderId: this.input.orderId, status });
+  }
+
+  /**
+   * Writes the status and the view as they stand, before the main code's next step or wait and at
+   * its end: what a reader finds in Temporal is then current whenever the workflow task completes.
+   * Before a step, a view that only gained steps waits for the next write.
+   */
+  writeChanges(beforeStep = false): void {
+    if (this.upserted !== this.status) {
+      upsertSearchAttributes([{ key: this.identity.statusAttribute, value: this.status }]);
+      this.upserted = this.status;
+    }
+    if (beforeStep) this.published.publishBeforeStep();
+    else this.published.publish();
   }
 
   /** The event of the status just reached, written before the main code's next step or wait. */
@@ -88,7 +117,10 @@ export abstract class Saga<Status extends string, View> {
   until(done: () => boolean): Promise<void>;
   until(done: () => boolean, timeoutMs: number): Promise<boolean>;
   until(done: () => boolean, timeoutMs?: number): Promise<void | boolean> {
-    return this.events.after<void | boolean>(() => (timeoutMs === undefined ? this.published.until(done) : this.published.until(done, timeoutMs)));
+    return this.events.after<void | boolean>(() => {
+      this.writeChanges();
+      return timeoutMs === undefined ? this.published.until(done) : this.published.until(done, timeoutMs);
+    });
   }
 
   private details(): string {

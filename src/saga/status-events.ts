@@ -1,7 +1,6 @@
 // The workflow's status changes, written to the events outbox before its next step or wait.
-import { patched } from '@temporalio/workflow';
 import { eventType, type FailureRecord, type KindName, type PaymentStatus, type ShopEvent } from '../shop';
-import { patches } from './patches';
+import { hasPatch, patches } from './patches';
 import { recordEvents, stepKey } from './steps';
 
 /** What an event says beyond its place in the sequence. */
@@ -50,7 +49,7 @@ export class StatusEvents {
    */
   flush(): Promise<void> | undefined {
     if (this.unrecorded.length === 0) return undefined;
-    if (!patched(patches.orderEvents)) {
+    if (!hasPatch(patches.orderEvents)) {
       this.unrecorded = [];
       return undefined;
     }

@@ -1,6 +1,6 @@
 // How an Update handler answers: with the view, once the main workflow has acted on the request.
-import { CancellationScope, condition, patched } from '@temporalio/workflow';
-import { patches } from './patches';
+import { CancellationScope, condition } from '@temporalio/workflow';
+import { hasPatch, patches } from './patches';
 import type { PublishedView } from './published-view';
 
 /**
@@ -16,7 +16,7 @@ import type { PublishedView } from './published-view';
  * refused (an order already dispatched).
  */
 export async function answerOnceSettled<V>(published: PublishedView<V>, done: () => boolean): Promise<V> {
-  const atRest = patched(patches.answerAtRest);
+  const atRest = hasPatch(patches.answerAtRest);
   let firstCheck = true;
   const answered = () => {
     if (!atRest) return done();

@@ -67,13 +67,16 @@ describe('a read that waits for a change (?after=&wait=)', () => {
     expect(moved.body.status).toBe('DISPATCHED');
     expect((await liveReads()) - before, 'reads: one at the start, about one for the change').toBeLessThanOrEqual(4);
 
-    // Nothing changes within the wait: the order as it stands, once the wait is over.
+    // Nothing changes within the wait: the order as it stands, once the wait is over. Asked again
+    // right after an answer, the API has read it since the last change: no read at all.
+    const answeredAt = await liveReads();
     const t0 = Date.now();
     const unchanged = await api.http.get(`/orders/${orderId}?after=DISPATCHED&wait=1`);
     expect(unchanged.body.status).toBe('DISPATCHED');
     expect(Date.now() - t0).toBeGreaterThanOrEqual(900);
     // Already moved on: at once.
     expect((await api.http.get(`/orders/${orderId}?after=RECEIVED&wait=20`)).body.status).toBe('DISPATCHED');
+    expect((await liveReads()) - answeredAt, 'reads when asked again with nothing changed').toBe(0);
   });
 
   it('refuses a wait over 30 s or a status the order cannot have, naming the parameter', async () => {

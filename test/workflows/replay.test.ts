@@ -67,7 +67,7 @@ describe('recorded histories', () => {
     // A copy of the workflows with the patched() guard taken away, as a careless change would.
     const copy = path.join(path.dirname(WORKFLOWS_PATH), '..', '.temporal', `unpatched-${process.pid}`); // git-ignored
     try {
-      const { codePath } = await bundleWithChange(copy, [{ file: 'orders/order-fulfillment.ts', find: 'patched(patches.notifyOnDelivery)', replace: 'true' }]);
+      const { codePath } = await bundleWithChange(copy, [{ file: 'orders/order-fulfillment.ts', find: 'hasPatch(patches.notifyOnDelivery)', replace: 'true' }]);
 
       const [completed] = await replay(codePath, recordedHistories(/order-fulfillment.an-order-that-goes-well-reserves/));
 

@@ -6,6 +6,7 @@
 import type { Request, Response } from 'express';
 import type { KindName } from '../../shop';
 import { HttpProblem } from './problem';
+import { RecentValues } from './recent-values';
 
 /** What changed: an order's new status, as its event says. */
 export interface Notice {
@@ -67,6 +68,8 @@ const HEARTBEAT_MS = 15_000;
 
 export class LiveReads {
   private readonly running = new Map<string, Running>();
+  /** What waiting reads last read, while it still serves. */
+  private readonly recent = new RecentValues<Notice>();
   /** Long polls waiting for a notice, by key. */
   private readonly waiting = new Map<string, Set<(change?: Notice) => void>>();
   private readonly heartbeat: NodeJS.Timeout;
@@ -104,6 +107,7 @@ export class LiveReads {
    * again, unless what it last read shows the change already.
    */
   notice(kind: KindName, key: string, change: Notice): void {
+    this.recent.noticed(key, change);
     const waiters = this.waiting.get(key);
     this.waiting.delete(key);
     for (const wake of waiters ?? []) wake(change);
@@ -123,8 +127,14 @@ export class LiveReads {
    */
   async readWhenChanged<T>(key: string, watch: Watch<T>, unchanged: (value: T) => boolean, waitMs: number): Promise<T> {
     const deadline = Date.now() + waitMs;
-    const read = () => ((this.reads += 1), watch.read());
-    let value = await read();
+    const read = async () => {
+      this.reads += 1;
+      const value = await watch.read();
+      this.recent.keep(key, value, watch.shows);
+      return value;
+    };
+    // Asked again right after an answer, with nothing noticed since: what was read then still holds.
+    let value = (this.recent.get(key, this.timing.idleReadMs) as T | undefined) ?? (await read());
     while (unchanged(value) && !watch.final?.(value)) {
       const change = await this.nextNotice(key, deadline - Date.now());
       if (!change) return value;
