@@ -2,8 +2,7 @@
 // what it answers. Kept out of the modules the workflow sandbox loads.
 import { z } from 'zod';
 import { paymentStatus, saga } from '../platform/http/answer-schemas';
-import { PaymentTokens } from '../shop';
-import { orderIdSchema } from '../shop/schemas';
+import { orderIdSchema, paymentTokenSchema } from '../shop/schemas';
 import { type CoffeeInput, type CoffeeItem, coffeeStatuses, Drinks, MAX_PICKUP_SECONDS, type PlaceCoffeeOrder, Sizes } from './coffee';
 
 export const ingredientNameSchema = z
@@ -19,7 +18,7 @@ export const coffeeItemSchema = z.strictObject({
 export const placeCoffeeOrderSchema = z.strictObject({
   customerName: z.string().trim().min(1).max(100),
   items: z.array(coffeeItemSchema).min(1).max(20),
-  paymentToken: z.enum(PaymentTokens),
+  paymentToken: paymentTokenSchema,
   pickupTimeoutSeconds: z.number().int().min(1).max(MAX_PICKUP_SECONDS).optional(),
 }) satisfies z.ZodType<PlaceCoffeeOrder>;
 

@@ -32,6 +32,8 @@ export const goTools = {
   temporalSqlTool: { binary: 'temporal-sql-tool', installedAs: 'sql', module: 'go.temporal.io/server/cmd/tools/sql@v1.32.1', pathSetting: 'TEMPORAL_SQL_TOOL_PATH', cacheDir: '.tools/bin' },
   /** The standalone Temporal Web UI, for a server that is not the dev server. */
   temporalUiServer: { binary: 'temporal-ui-server', installedAs: 'server', module: 'github.com/temporalio/ui-server/v2/cmd/server@v2.55.0', pathSetting: 'TEMPORAL_UI_SERVER_PATH', cacheDir: '.tools/bin' },
+  /** Stripe's API, checked against Stripe's published description, with no state (the Stripe adapter's tests). */
+  stripeMock: { binary: 'stripe-mock', module: 'github.com/stripe/stripe-mock@v0.203.0', pathSetting: 'STRIPE_MOCK_PATH', cacheDir: '.tools/bin' },
   /** Renders and lints the chart in deploy/helm. */
   helm: { binary: 'helm', module: 'helm.sh/helm/v4/cmd/helm@v4.3.2', pathSetting: 'HELM_PATH', cacheDir: '.tools/bin' },
 } satisfies Record<string, GoTool>;

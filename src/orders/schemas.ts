@@ -3,8 +3,8 @@
 // every cached workflow.
 import { z } from 'zod';
 import { paymentStatus, saga } from '../platform/http/answer-schemas';
-import { PaymentTokens, type OrderItem, type ShippingAddress, DEFAULT_DISPATCH_DEADLINE_HOURS } from '../shop';
-import { orderIdSchema, skuSchema } from '../shop/schemas';
+import { type OrderItem, type ShippingAddress, DEFAULT_DISPATCH_DEADLINE_HOURS } from '../shop';
+import { orderIdSchema, paymentTokenSchema, skuSchema } from '../shop/schemas';
 import { orderStatuses, ShipmentEvents, type OrderInput, type PlaceOrder } from './order';
 
 export const orderItemSchema = z.strictObject({
@@ -34,7 +34,7 @@ export const placeOrderSchema = z.strictObject({
       message: 'each sku may appear only once; add up the quantities',
     }),
   shippingAddress: shippingAddressSchema,
-  paymentToken: z.enum(PaymentTokens),
+  paymentToken: paymentTokenSchema,
 }) satisfies z.ZodType<PlaceOrder>;
 
 /**

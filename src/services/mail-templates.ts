@@ -23,6 +23,10 @@ const templates: { [T in Template]: (d: TemplateData[T], to: string) => { subjec
   'coffee-cancelled': (d, to) => ({ subject: `${to}, your coffee order is cancelled`, lines: [`Order ${d.orderId} is cancelled${reason(d)}; you have been refunded.`] }),
   'coffee-failed': (d, to) => ({ subject: `${to}, we could not make your coffee`, lines: [`Sorry: order ${d.orderId} could not be made${reason(d)}. You have been refunded.`] }),
   'coffee-unclaimed': (d) => ({ subject: `Coffee for ${d.customerName} waits for a barista`, lines: [`Order ${d.orderId} has waited ${Math.round(Number(d.waitingSeconds) / 60)} minutes with no barista.`] }),
+  'reconciliation-drift': (d) => ({
+    subject: `Reconciliation: ${d.found} thing${d.found === 1 ? '' : 's'} to look at`,
+    lines: [`The reconciliation found ${d.found} (${d.kinds}) and healed ${d.healed}.`, 'The whole report: GET /reconciliation/latest with an admin token.'],
+  }),
 };
 
 export const templateNames = Object.keys(templates) as Template[];

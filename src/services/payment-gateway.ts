@@ -2,30 +2,9 @@
 // that decline, lack funds or fail transiently, and idempotency keys on every call.
 import { randomUUID } from 'node:crypto';
 import { type Db, now } from '../platform/db/database';
-import type { PaymentTable } from '../platform/db/schema';
 import { BusinessError, PaymentTokens, TransientError } from '../shop';
 import { once, type Trx } from './idempotency';
-
-export type GatewayPaymentStatus = PaymentTable['status'];
-
-export interface Payment {
-  paymentId: string;
-  orderId: string;
-  amountCents: number;
-  status: GatewayPaymentStatus;
-}
-
-export interface AuthorizeRequest {
-  idempotencyKey: string;
-  orderId: string;
-  token: string;
-  amountCents: number;
-}
-
-export interface PaymentChange {
-  idempotencyKey: string;
-  paymentId: string;
-}
+import type { AuthorizeRequest, Payment, PaymentChange, PaymentProvider, ProviderPaymentStatus } from './payment-provider';
 
 /** How many times in a row `tok_flaky` fails each operation before it goes through. */
 export const FLAKY_FAILURES_PER_OPERATION = 2;
@@ -33,11 +12,11 @@ export const FLAKY_FAILURES_PER_OPERATION = 2;
 /** A payment's move from one state to the next, named as the gateway's operation. */
 interface PaymentMove {
   operation: 'capture' | 'void' | 'refund';
-  from: GatewayPaymentStatus;
-  to: GatewayPaymentStatus;
+  from: ProviderPaymentStatus;
+  to: ProviderPaymentStatus;
 }
 
-export class PaymentGateway {
+export class PaymentGateway implements PaymentProvider {
   constructor(
     private readonly db: Db,
     /** Every call takes this long to answer, as a remote gateway would: see roundTrip. */
@@ -55,12 +34,12 @@ export class PaymentGateway {
   }
 
   /** A new payment, as a call over the network to the gateway. */
-  private async open(req: AuthorizeRequest, operation: 'authorize' | 'charge', status: GatewayPaymentStatus): Promise<Payment> {
+  private async open(req: AuthorizeRequest, operation: 'authorize' | 'charge', status: ProviderPaymentStatus): Promise<Payment> {
     return this.roundTrip(() => this.createPayment(req, operation, status));
   }
 
   /** What the gateway does on its side: refuse the card, or record the payment once per key. */
-  private async createPayment(req: AuthorizeRequest, operation: 'authorize' | 'charge', status: GatewayPaymentStatus): Promise<Payment> {
+  private async createPayment(req: AuthorizeRequest, operation: 'authorize' | 'charge', status: ProviderPaymentStatus): Promise<Payment> {
     if (!(PaymentTokens as readonly string[]).includes(req.token)) {
       throw new BusinessError('InvalidPaymentToken', `payment token "${req.token}" is not valid`);
     }
@@ -158,7 +137,7 @@ export class PaymentGateway {
   }
 }
 
-function toPayment(row: { id: string; order_id: string; amount_cents: number; status: GatewayPaymentStatus }): Payment {
+function toPayment(row: { id: string; order_id: string; amount_cents: number; status: ProviderPaymentStatus }): Payment {
   return { paymentId: row.id, orderId: row.order_id, amountCents: row.amount_cents, status: row.status };
 }
 

@@ -2,7 +2,7 @@
 // request with zod already, and these catch a start from elsewhere (the CLI, a script) that
 // would otherwise fail deep inside a step. Each problem names its field. These are the checks every
 // kind shares; each kind's own are beside its model (src/orders/input-check.ts, src/coffee/input-check.ts).
-import { orderIdPattern, PaymentTokens } from './shop';
+import { isPaymentToken, orderIdPattern, paymentTokenRule } from './shop';
 
 /** What is wrong with a workflow's input. */
 export class InputProblem extends Error {}
@@ -23,7 +23,7 @@ export function checkCommon(input: unknown, maxItems: number): Fields {
   need(isObject(input), 'the input is not an object');
   const fields = input as Fields;
   need(typeof fields.orderId === 'string' && orderIdPattern.test(fields.orderId), 'orderId: 1-80 letters, digits, "_" or "-"');
-  need(isOneOf(fields.paymentToken, PaymentTokens), `paymentToken: one of ${PaymentTokens.join(', ')}`);
+  need(isPaymentToken(fields.paymentToken), `paymentToken: ${paymentTokenRule}`);
   need(Array.isArray(fields.items) && fields.items.length >= 1 && fields.items.length <= maxItems, `items: 1 to ${maxItems}`);
   for (const [i, item] of (fields.items as unknown[]).entries()) need(isObject(item), `items[${i}]: not an object`);
   return fields;

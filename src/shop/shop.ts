@@ -9,9 +9,17 @@
 export const kindNames = ['order', 'coffee'] as const;
 export type KindName = (typeof kindNames)[number];
 
-/** The simulated gateway's test tokens (README, "Try it"). */
+/** The simulated gateway's test tokens (README, "Try it"); the Stripe adapter maps them to Stripe's test cards. */
 export const PaymentTokens = ['tok_ok', 'tok_declined', 'tok_insufficient_funds', 'tok_flaky'] as const;
-export type PaymentToken = (typeof PaymentTokens)[number];
+/** A payment method from a provider's checkout (Stripe's PaymentMethod id), passed to the provider as it is. */
+export const providerPaymentMethodPattern = /^pm_[A-Za-z0-9_]{1,100}$/;
+export type PaymentToken = (typeof PaymentTokens)[number] | `pm_${string}`;
+/** What a `paymentToken` must be, in words for a 400. */
+export const paymentTokenRule = `one of ${PaymentTokens.join(', ')}, or a payment method from the provider's checkout (pm_…)`;
+
+export function isPaymentToken(value: unknown): value is PaymentToken {
+  return typeof value === 'string' && ((PaymentTokens as readonly string[]).includes(value) || providerPaymentMethodPattern.test(value));
+}
 
 /** SKUs and order ids (an Idempotency-Key becomes the order id) are safe in a workflow id and a URL. */
 export const skuPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;

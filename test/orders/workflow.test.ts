@@ -227,7 +227,7 @@ describe('a compensation that fails for good', () => {
         throw new BusinessError('InvalidState', 'the gateway lost the authorization');
       }
     })(stack.db);
-    const brokenWorker = await startTestWorker(temporal, { ...services, gateway: brokenVoid });
+    const brokenWorker = await startTestWorker(temporal, { ...services, gateway: brokenVoid, payments: brokenVoid });
     try {
       const catalog = await stockCatalog(services);
       const input = orderInput(catalog, {
@@ -263,7 +263,7 @@ describe('a cancel that arrives while a failed order is being undone', () => {
         return super.voidAuthorization(req);
       }
     })(stack.db);
-    const slowWorker = await startTestWorker(temporal, { ...services, gateway: slowVoid });
+    const slowWorker = await startTestWorker(temporal, { ...services, gateway: slowVoid, payments: slowVoid });
     try {
       const catalog = await stockCatalog(services);
       const input = orderInput(catalog, {

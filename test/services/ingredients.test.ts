@@ -1,7 +1,7 @@
 // The café's side of the stock ledger and the gateway: ingredients set aside, returned and used, and counter payments.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { InventoryService, PaymentGateway } from '../../src/services';
-import type { AuthorizeRequest } from '../../src/services/payment-gateway';
+import type { AuthorizeRequest } from '../../src/services/payment-provider';
 import { BusinessError, type BusinessFailureType, type OrderItem, TransientError } from '../../src/shop';
 import { useFreshDatabase } from '../support/database';
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Db, openDatabase } from '../../src/platform/db/database';
 import { PaymentGateway } from '../../src/services';
-import type { AuthorizeRequest, Payment } from '../../src/services/payment-gateway';
+import type { AuthorizeRequest, Payment } from '../../src/services/payment-provider';
 import { BusinessError, type BusinessFailureType, TransientError } from '../../src/shop';
 import { useFreshDatabase } from '../support/database';
 

@@ -1,8 +1,8 @@
-// Payment activities over the gateway: authorize, capture or charge, and their inverses void
-// and refund.
-import type { PaymentGateway } from '..';
+// Payment activities over the payment provider: authorize, capture or charge, and their inverses
+// void and refund.
+import type { PaymentProvider } from '../payment-provider';
 
-export function paymentActivities(gateway: PaymentGateway) {
+export function paymentActivities(gateway: PaymentProvider) {
   return {
     async authorizePayment(input: { idempotencyKey: string; orderId: string; token: string; amountCents: number }) {
       return gateway.authorize(input);
