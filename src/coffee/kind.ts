@@ -7,6 +7,10 @@ export const coffeeKind = workflowKind('coffee', {
   workflowType: 'coffeeOrder',
   statusAttribute: CoffeeStatusAttribute,
   statuses: coffeeStatuses,
+  // A drink left on the counter is ABANDONED, paid for and made.
+  paidFor: ['PICKED_UP', 'ABANDONED'],
+  // Its timers (the barista's service time, the pickup time) are minutes: a day is past all of them.
+  overdue: () => ({ hours: 24 }),
   basePath: '/coffee/orders',
   noun: 'coffee order',
 });

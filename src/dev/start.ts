@@ -6,10 +6,12 @@ import path from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
 import { prebuiltBundle, workflowBuildId } from '../main/bundle';
 import { apiDeps } from '../main/deps';
+import { reconciliationSettings, scheduleReconciliation } from '../main/reconciliation';
+import { serviceOptions } from '../main/service-options';
 import { startApiServer } from '../main/server';
 import { workflowKinds } from '../main/kinds';
 import { createFulfillmentWorker } from '../main/shop-worker';
-import { encryptionCodec, type Settings, settingsOrExit } from '../platform/config';
+import { encryptionCodec, orExit, type Settings, settingsOrExit } from '../platform/config';
 import { openDatabase } from '../platform/db/database';
 import { shownNatsUrl } from '../platform/messaging/stream';
 import { createLogger } from '../platform/observability/logger';
@@ -33,6 +35,8 @@ async function main(): Promise<void> {
   const settings = settingsOrExit(...secretNames);
   const logger = createLogger('local-stack', settings.LOG_LEVEL);
   installTemporalRuntime(logger, { metricsPort: settings.WORKER_METRICS_PORT, workerStopsOnSignals: false });
+  // After the runtime: a Stripe worker's breaker metrics are the runtime's.
+  const options = orExit(() => serviceOptions(settings));
   const tracing = startTracing('temporal-fulfillment', settings.OTEL_EXPORTER_OTLP_ENDPOINT);
   const traced = settings.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined;
   const onCluster = process.argv.slice(2).includes('--cluster');
@@ -44,15 +48,16 @@ async function main(): Promise<void> {
   const nats = await ensureNats(settings);
 
   const db = await openDatabase(settings.database);
-  const services = createServices(db, { gatewayLatencyMs: settings.SIMULATED_GATEWAY_LATENCY_MS });
+  const services = createServices(db, options);
   const workerConnection = await NativeConnection.connect(settings.temporal.connection);
   const codec = encryptionCodec(settings);
   const version = workerVersion(settings, await workflowBuildId());
-  const worker = await createFulfillmentWorker({ connection: workerConnection, namespace: settings.temporal.namespace, taskQueue: settings.TEMPORAL_TASK_QUEUE, version, services, codec, workflowBundle: prebuiltBundle(traced), tracing, traced });
+  const worker = await createFulfillmentWorker({ connection: workerConnection, namespace: settings.temporal.namespace, taskQueue: settings.TEMPORAL_TASK_QUEUE, version, services, codec, workflowBundle: prebuiltBundle(traced), tracing, traced, reconciliation: reconciliationSettings(settings) });
   const workerStopped = worker.run();
   // Locally this worker is the only one: its version is current, whatever ran before.
   const deployment = { workflowService: workerConnection.workflowService, namespace: settings.temporal.namespace };
   await makeCurrent(deployment, version);
+  await scheduleReconciliation(workerConnection, codec, settings, logger);
   const relay = mailRelay(settings, services.notificationOutbox);
   relay.start();
   const publisher = eventPublisher(settings, services.eventOutbox, logger);

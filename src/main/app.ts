@@ -1,5 +1,5 @@
 // The shop's API: the HTTP plumbing, with the endpoints of each kind of order and the app's own
-// (health, metrics, pages, the codec, the outbox). Register a new kind's endpoints here.
+// (health, metrics, pages, the codec, the outbox, the reconciliation). Register a new kind's endpoints here.
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { coffeeEndpoints } from '../coffee/routes';
 import { orderEndpoints } from '../orders/routes';
@@ -16,6 +16,7 @@ import { requestSpan } from '../platform/http/request-span';
 import { staffOnly } from '../platform/http/staff-auth';
 import { staffSignInEndpoints } from '../platform/http/staff-sign-in';
 import { temporalUnavailableFor } from '../platform/http/temporal-errors';
+import { reconciliationEndpoints } from '../reconciliation/routes';
 import { BusinessError } from '../shop';
 import { ChangeFeed } from './change-feed';
 import type { ShopDeps } from './deps';
@@ -39,6 +40,7 @@ export function shopEndpoints(metrics?: ApiMetrics): Endpoint<ShopDeps>[] {
     ...orderEndpoints,
     ...coffeeEndpoints,
     ...outboxEndpoints,
+    ...reconciliationEndpoints,
     ...codecEndpoints,
     ...staffSignInEndpoints,
     ...pageEndpoints(workflowKinds, () => all),

@@ -1,4 +1,5 @@
-// Builds a worker that runs both workflows and every activity on one task queue.
+// Builds a worker that runs every workflow (both kinds of order, the reconciliation) and every
+// activity on one task queue.
 import fs from 'node:fs';
 import path from 'node:path';
 import { makeWorkflowExporter, OpenTelemetryActivityInboundInterceptor } from '@temporalio/interceptors-opentelemetry';
@@ -6,8 +7,12 @@ import type { PayloadCodec } from '@temporalio/common';
 import { type NativeConnection, Worker } from '@temporalio/worker';
 import { startTracing, type Tracing } from '../platform/observability/tracing';
 import { deploymentOptions, type WorkerVersion } from '../platform/temporal/versioning';
+import { reconciliationActivities, type ReconciliationSettings } from '../reconciliation/activities';
 import type { Services } from '../services';
 import { createActivities } from '../services/activities';
+import { withTypedFailures } from '../services/activities/failures';
+import { DEFAULT_DISPATCH_DEADLINE_HOURS } from '../shop';
+import { workflowKinds } from './kinds';
 
 /** The workflows' registry (src/workflows.ts), found from here both in src/ (tests) and in dist/ (built). */
 export const WORKFLOWS_PATH = ['.ts', '.js'].map((ext) => path.join(__dirname, '..', `workflows${ext}`)).find((file) => fs.existsSync(file))!;
@@ -33,7 +38,12 @@ export interface FulfillmentWorkerOptions {
   tracing?: Pick<Tracing, 'resource' | 'spanProcessor'>;
   /** Whether the workflows carry the tracing interceptors (when bundled at start). */
   traced?: boolean;
+  /** What the reconciliation counts as drift, and where it reports its counts. */
+  reconciliation?: ReconciliationSettings;
 }
+
+/** The reconciliation's thresholds when the settings give none (RECONCILE_OUTBOX_MINUTES, DISPATCH_DEADLINE_HOURS). */
+const defaultReconciliation: ReconciliationSettings = { outboxMinutes: 15, dispatchDeadlineHours: DEFAULT_DISPATCH_DEADLINE_HOURS };
 
 /**
  * How this worker is tuned, and why. More throughput comes from more worker processes
@@ -69,7 +79,7 @@ export async function createFulfillmentWorker(opts: FulfillmentWorkerOptions): P
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     workerDeploymentOptions: deploymentOptions(opts.version),
-    activities: createActivities(opts.services),
+    activities: { ...createActivities(opts.services), ...withTypedFailures(reconciliationActivities(opts.services, workflowKinds, opts.reconciliation ?? defaultReconciliation)) },
     dataConverter: { payloadCodecs: [opts.codec] },
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     interceptors: {

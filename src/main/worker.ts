@@ -2,7 +2,7 @@
 // lets the activities in flight finish, then exits 0.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NativeConnection } from '@temporalio/worker';
-import { encryptionCodec, settingsOrExit } from '../platform/config';
+import { encryptionCodec, orExit, settingsOrExit } from '../platform/config';
 import { openDatabase } from '../platform/db/database';
 import { createLogger, type Logger } from '../platform/observability/logger';
 import { installTemporalRuntime } from '../platform/observability/runtime';
@@ -12,12 +12,16 @@ import { type DeploymentApi, promoteIfFirst } from '../platform/temporal/deploym
 import { versionName, type WorkerVersion, workerVersion } from '../platform/temporal/versioning';
 import { createServices } from '../services';
 import { prebuiltBundle, workflowBuildId } from './bundle';
+import { reconciliationSettings, scheduleReconciliation } from './reconciliation';
+import { serviceOptions } from './service-options';
 import { createFulfillmentWorker } from './shop-worker';
 
 async function main(): Promise<void> {
   const settings = settingsOrExit('PAYLOAD_ENCRYPTION_KEYS');
   const logger = createLogger('worker', settings.LOG_LEVEL);
   installTemporalRuntime(logger, { metricsPort: settings.WORKER_METRICS_PORT, workerStopsOnSignals: true });
+  // After the runtime: a Stripe worker's breaker metrics are the runtime's.
+  const options = orExit(() => serviceOptions(settings));
   const tracing = startTracing('temporal-fulfillment-worker', settings.OTEL_EXPORTER_OTLP_ENDPOINT);
   const traced = settings.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined;
   const db = await openDatabase(settings.database);
@@ -27,6 +31,7 @@ async function main(): Promise<void> {
     logger.info('worker stopped before Temporal answered');
     process.exit(0);
   }
+  const codec = encryptionCodec(settings);
   const bundleBuildId = await workflowBuildId();
   const version = workerVersion(settings, bundleBuildId);
   const worker = await createFulfillmentWorker({
@@ -34,15 +39,17 @@ async function main(): Promise<void> {
     namespace: settings.temporal.namespace,
     taskQueue: settings.TEMPORAL_TASK_QUEUE,
     version,
-    services: createServices(db, { gatewayLatencyMs: settings.SIMULATED_GATEWAY_LATENCY_MS }),
-    codec: encryptionCodec(settings),
+    services: createServices(db, options),
+    codec,
     workflowBundle: prebuiltBundle(traced),
     tracing,
     traced,
+    reconciliation: reconciliationSettings(settings),
   });
   // The SDK begins shutdown on SIGINT/SIGTERM: polling stops, running activities finish (up to
   // shutdownGraceTime), then run() returns.
   const running = worker.run();
+  await scheduleReconciliation(connection, codec, settings, logger);
   const routing = settings.TEMPORAL_PROMOTE_FIRST_VERSION ? await promoteFirst({ workflowService: connection.workflowService, namespace: settings.temporal.namespace }, version, logger) : 'left to the operator';
   // A build id set by hand is logged beside the code's own: the two differing is how a changed
   // workflow slips under an old version (docs/OPERATIONS.md, "Deploying a change").

@@ -7,6 +7,9 @@ export const orderKind = workflowKind('order', {
   workflowType: 'orderFulfillment',
   statusAttribute: OrderStatusAttribute,
   statuses: orderStatuses,
+  paidFor: ['COMPLETED'],
+  // Not collected by the carrier within the deadline, an order cancels itself: an hour later it should have.
+  overdue: (dispatchDeadlineHours) => ({ hours: dispatchDeadlineHours + 1, statuses: ['RECEIVED', 'INVENTORY_RESERVED', 'PAYMENT_AUTHORIZED', 'SHIPMENT_CREATED'] }),
   basePath: '/orders',
   noun: 'order',
 });

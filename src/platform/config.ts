@@ -47,6 +47,24 @@ const settingsSchema = z.object({
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   /** How long the simulated payment gateway takes to answer, to model a real one's latency. */
   SIMULATED_GATEWAY_LATENCY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
+  /** Who takes the payments: the simulated gateway in the business database, or Stripe (STRIPE_API_KEY). */
+  PAYMENT_PROVIDER: z.enum(['simulated', 'stripe'], 'must be simulated or stripe').default('simulated'),
+  /** Where the Stripe adapter sends its requests: Stripe's own API unless set (stripe-mock in tests). */
+  STRIPE_API_BASE: z.url().optional(),
+  /** The provider's faults in a row (down, slow, 5xx; never a declined card) that open the circuit breaker around it. */
+  PAYMENT_BREAKER_FAULTS: z.coerce.number().int('must be a whole number').min(1).max(1000).default(5),
+  /** How long the breaker holds calls back before it lets one probe through. */
+  PAYMENT_BREAKER_OPEN_SECONDS: z.coerce.number().int('must be a whole number').min(1).max(3600).default(30),
+  /** How often the Temporal Schedule runs the reconciliation of money, stock, outboxes and orders. */
+  RECONCILE_EVERY_MINUTES: z.coerce.number().int('must be a whole number').min(1).max(1440).default(15),
+  /** Mail and order events waiting longer than this in their outbox count as drift. */
+  RECONCILE_OUTBOX_MINUTES: z.coerce.number().int('must be a whole number').min(1).max(10_080).default(15),
+  /** The shop's currency, as ISO 4217: what the payment provider charges in. */
+  CURRENCY: z
+    .string()
+    .regex(/^[A-Za-z]{3}$/, 'must be an ISO 4217 code such as USD or EUR')
+    .default('USD')
+    .transform((code) => code.toUpperCase()),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
@@ -115,6 +133,11 @@ const settingsSchema = z.object({
         ctx.addIssue({ code: 'custom', message: err.message });
       }
     }),
+  /** Stripe's secret key (a restricted key is enough: PaymentIntents and Refunds, write); the workers need it with PAYMENT_PROVIDER=stripe. A secret of the provider's: never created here. */
+  STRIPE_API_KEY: z
+    .string()
+    .regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/, 'must be a Stripe secret key (sk_test_…, sk_live_… or a restricted rk_…)')
+    .optional(),
 });
 
 export type Settings = z.infer<typeof settingsSchema> & {
@@ -126,6 +149,9 @@ export type Settings = z.infer<typeof settingsSchema> & {
 
 export class SettingsError extends Error {}
 
+/** Settings never shown, in a message or a log: the shop's secrets and its providers'. */
+export const hiddenSettings: readonly string[] = [...secretNames, 'STRIPE_API_KEY'];
+
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const fromFile = readSecretsFile(present.DATA_DIR ?? '.data');
@@ -134,7 +160,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     ? []
     : parsed.error.issues.map((i) => {
         const name = String(i.path[0]);
-        const shown = secretNames.includes(name as SecretSetting) ? '(hidden)' : JSON.stringify(env[name]);
+        const shown = hiddenSettings.includes(name) ? '(hidden)' : JSON.stringify(env[name]);
         return `${i.path.join('.')}=${shown}: ${i.message}`;
       });
   let temporal: TemporalTarget | undefined;
@@ -158,17 +184,34 @@ export function requireSecret(settings: Settings, name: SecretSetting): string {
   );
 }
 
-/** Loads settings, with the secrets this process needs, or ends the process with the reason, as every entry point should. */
-export function settingsOrExit(...needed: SecretSetting[]): Settings {
+/**
+ * Stripe's key, for the processes that call Stripe (the workers) when it takes the payments;
+ * undefined with the simulated gateway. The others never need it, so they are never given it.
+ */
+export function stripeApiKey(settings: Settings): string | undefined {
+  if (settings.PAYMENT_PROVIDER !== 'stripe') return undefined;
+  if (!settings.STRIPE_API_KEY) throw new SettingsError('STRIPE_API_KEY is needed when PAYMENT_PROVIDER=stripe: a Stripe secret key (docs/OPERATIONS.md, "Payments on Stripe")');
+  return settings.STRIPE_API_KEY;
+}
+
+/** Runs `make` over the settings, or ends the process with exit 2 and the reason, as every entry point should. */
+export function orExit<T>(make: () => T): T {
   try {
-    const settings = loadSettings();
-    for (const name of needed) requireSecret(settings, name);
-    return settings;
+    return make();
   } catch (err) {
     if (!(err instanceof SettingsError)) throw err;
     console.error(err.message);
     process.exit(2);
   }
+}
+
+/** Loads settings, with the secrets this process needs, or ends the process with the reason. */
+export function settingsOrExit(...needed: SecretSetting[]): Settings {
+  return orExit(() => {
+    const settings = loadSettings();
+    for (const name of needed) requireSecret(settings, name);
+    return settings;
+  });
 }
 
 /**

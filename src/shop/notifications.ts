@@ -13,11 +13,12 @@ export interface TemplateData {
   'coffee-cancelled': { orderId: string; reason?: string };
   'coffee-failed': { orderId: string; reason?: string };
   'coffee-unclaimed': { orderId: string; customerName: string; waitingSeconds: number };
+  'reconciliation-drift': { runId: string; found: number; healed: number; kinds: string };
 }
 
 export type Template = keyof TemplateData;
 
-/** The shift manager, who hears of an order nobody claimed (SHIFT_MANAGER_EMAIL). */
+/** The shift manager, who hears of an order nobody claimed and of drift the reconciliation found (SHIFT_MANAGER_EMAIL). */
 export const SHIFT_MANAGER = 'shift-manager';
 
 /**

@@ -13,6 +13,13 @@ export interface WorkflowKind<Type extends string = string> {
   /** The keyword search attribute the workflow keeps its status in. */
   statusAttribute: typeof OrderStatusAttribute;
   statuses: readonly string[];
+  /** The endings in which the customer paid and had what they paid for: money captured then is right. */
+  paidFor: readonly string[];
+  /**
+   * When an open workflow of this kind is past the deadlines it keeps itself: open longer than
+   * `hours` (given the shop's dispatch deadline) in one of `statuses` (any status when none given).
+   */
+  overdue(dispatchDeadlineHours: number): { hours: number; statuses?: readonly string[] };
   /** Where its orders live in the HTTP API: `/orders`, `/coffee/orders`. */
   basePath: string;
   /** Where one order lives in the HTTP API: `/orders/A1`. */

@@ -12,14 +12,14 @@ const hasEnded = (o: { status: string }) => ['COMPLETED', 'FAILED', 'CANCELLED',
 
 describe('reading an order that has ended', () => {
   // A gateway that cannot void: an order the carrier refuses then ends NEEDS_ATTENTION.
-  const shop = useApiOverWorker((services, db) => ({
-    ...services,
-    gateway: new (class extends PaymentGateway {
+  const shop = useApiOverWorker((services, db) => {
+    const gateway = new (class extends PaymentGateway {
       override async voidAuthorization(): Promise<never> {
         throw new BusinessError('InvalidState', 'the gateway lost the authorization');
       }
-    })(db),
-  }));
+    })(db);
+    return { ...services, gateway, payments: gateway };
+  });
 
   /** Gives up after READ_DEADLINE_MS, so a read that waits on a worker fails the test rather than hang. */
   async function read(path: string): Promise<Answer> {

@@ -88,6 +88,8 @@ export async function serveApi(
 export interface TestApi {
   http: HttpClient;
   temporal: TestTemporal;
+  /** The worker's task queue, where the API starts workflows. */
+  taskQueue: string;
   db: Db;
   services: Services;
   stop: () => Promise<void>;
@@ -134,6 +136,7 @@ export async function startTestApi(options: { coffeeClaimSlaSeconds?: number } =
   return {
     http: api.http,
     temporal: stack.temporal,
+    taskQueue: stack.worker.taskQueue,
     db: stack.db,
     services: stack.services,
     stop: async () => {

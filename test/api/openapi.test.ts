@@ -5,6 +5,7 @@ import type { Express } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, shopEndpoints } from '../../src/main/app';
 import { openApiDocument } from '../../src/platform/http/openapi';
+import { reconcileShop } from '../../src/workflows';
 import { uniqueId } from '../support/database';
 import { staffToken } from '../support/secrets';
 import { type Answer, eventually, HttpClient, orderFor, startTestApi, TEMPORAL_UI_URL, type TestApi, testSecurity } from './helpers';
@@ -220,6 +221,12 @@ describe("the API's real answers", () => {
     await call(shop, 'POST', '/codec/decode', { payloads: 'none' });
     await call(customer, 'POST', '/codec/decode', { payloads: [] });
     await call(customer, 'POST', '/coffee/orders', undefined, { 'content-type': 'application/json' });
+
+    // The reconciliation's report, for admins: none before the first run, then the run's.
+    await call(shop, 'GET', '/reconciliation/latest');
+    await api.temporal.client.workflow.execute(reconcileShop, { taskQueue: api.taskQueue, workflowId: uniqueId('reconcile') });
+    await call(shop, 'GET', '/reconciliation/latest');
+    await call(customer, 'GET', '/reconciliation/latest', undefined, barista);
 
     // A dead letter, as the relay leaves one: listed for admins, sent again once.
     const { notificationId } = await api.services.notificationOutbox.enqueue({ idempotencyKey: uniqueId('dead'), recipient: 'ada@example.com', template: 'order-failed', data: { orderId: 'X' } });

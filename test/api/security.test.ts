@@ -33,6 +33,7 @@ const staffEndpoints: { method: string; path: string; roles: string[]; json?: un
   { method: 'POST', path: '/codec/decode', roles: ['barista', 'warehouse'], json: { payloads: [] } },
   { method: 'GET', path: '/outbox/failed', roles: [] },
   { method: 'POST', path: '/outbox/no-such/retry', roles: [] },
+  { method: 'GET', path: '/reconciliation/latest', roles: [] },
   { method: 'POST', path: '/codec/encode', roles: ['barista', 'warehouse'], json: { payloads: [] } },
 ];
 

@@ -35,8 +35,9 @@ const { services } = compose;
 const seconds = (duration: string) => Number(/^(\d+)s$/.exec(duration)?.[1]);
 /** The environment as compose makes it from a .env that `npm run secrets:new` wrote. */
 const dotEnv = Object.fromEntries(secretNames.map((name) => [name, secretSettings[name]()]));
+/** `${NAME:?message}` and `${NAME:-default}` filled in as compose does, from that .env. */
 const withSecrets = (environment: Record<string, string>) =>
-  Object.fromEntries(Object.entries(environment).map(([k, v]) => [k, v.replace(/^\$\{(\w+):\?[^}]*\}$/, (_m, name: string) => dotEnv[name] ?? '')]));
+  Object.fromEntries(Object.entries(environment).map(([k, v]) => [k, v.replace(/^\$\{(\w+):([?-])([^}]*)\}$/, (_m, name: string, how: string, fallback: string) => dotEnv[name] || (how === '-' ? fallback : ''))]));
 
 describe('docker-compose.yml', () => {
   it('has Temporal on PostgreSQL, its Web UI, the business database, the worker and the API', () => {

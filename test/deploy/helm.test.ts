@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { findGoTool, goTools } from '../../src/dev/go-tools';
 import { workerTuning } from '../../src/main/shop-worker';
-import { loadSettings } from '../../src/platform/config';
+import { loadSettings, stripeApiKey } from '../../src/platform/config';
 import { secretNames, secretSettings } from '../../src/platform/security/secrets';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -131,8 +131,9 @@ const matches = (selector: Record<string, string>, labels: Record<string, string
 const seconds = (duration: string) => Number(/^(\d+) seconds?$/.exec(duration)?.[1]);
 
 /** The settings a process would load from this container's environment, the Secret's keys filled with valid values. */
-function settingsFrom(c: Container, files: Record<string, string> = {}) {
+function settingsFrom(c: Container, files: Record<string, string> = {}, moreSecrets: Record<string, string> = {}) {
   const secretValues: Record<string, string> = {
+    ...moreSecrets,
     ...Object.fromEntries(secretNames.map((name) => [name, secretSettings[name]()])),
     DATABASE_URL: 'postgres://shop:pw@postgres:5432/shop',
     SMTP_URL: 'smtps://shop:pw@mail.example.com:465',
@@ -241,6 +242,19 @@ describe('the Helm chart', () => {
     expect(secretsOf(deployment(objects, 'mailer'))).toEqual(['DATABASE_URL', 'SMTP_URL']);
     expect(secretsOf(deployment(objects, 'publisher'))).toEqual(['DATABASE_URL', 'NATS_URL']);
     expect(secretsOf(find(objects, 'Job', 'shop-temporal-fulfillment-migrate'))).toEqual(['DATABASE_URL']);
+  });
+
+  it("gives Stripe's key to the workers only, with payments.provider=stripe, as the code reads it", async () => {
+    const objects = await render('values.yaml', { 'payments.provider': 'stripe' });
+    const worker = container(deployment(objects, 'worker'));
+    expect(envOf(worker).PAYMENT_PROVIDER?.value).toBe('stripe');
+    expect(envOf(worker).STRIPE_API_KEY?.valueFrom?.secretKeyRef?.key).toBe('STRIPE_API_KEY');
+    for (const other of ['api', 'mailer', 'publisher']) expect(Object.keys(envOf(container(deployment(objects, other))))).not.toContain('STRIPE_API_KEY');
+    expect(stripeApiKey(settingsFrom(worker, {}, { STRIPE_API_KEY: 'sk_live_fromthesecret' }))).toBe('sk_live_fromthesecret');
+    expect(Object.keys(envOf(container(deployment(rendered['values.yaml'], 'worker'))))).not.toContain('STRIPE_API_KEY');
+    const wrong = await runHelm(['template', 'shop', chart, ...setArgs({ ...required, 'payments.provider': 'paypal' })]);
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.stderr).toMatch(/payments\.provider: paypal is not simulated or stripe/);
   });
 
   it('refuses a secret put among the plain settings', async () => {

@@ -6,7 +6,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { parse } from 'yaml';
 import { findTemporalCli, projectRoot } from '../../src/dev/temporal-cli';
 import { findStuckWorkflows, type HistoryEvent, NONDETERMINISM, resetPoint } from '../../src/ops/stuck-workflows';
 import { shipmentEvent } from '../../src/orders/messages';
@@ -14,6 +13,7 @@ import { orderInput, placeOrder, stockCatalog, stockOf } from '../orders/fixture
 import { addedAfter, bundleWithChange } from '../support/changed-bundle';
 import { uniqueId } from '../support/database';
 import { distEntry, freePort, type Spawned, spawnNode, waitForOutput } from '../support/processes';
+import { alertSelector, samples } from '../support/prometheus';
 import { testCodec, testSecrets } from '../support/secrets';
 import { startVersionedWorker, waitForOrder } from '../support/temporal';
 import { stopWorkerProcess, useWorkerProcessFixture, waitUntil } from '../support/worker-process';
@@ -78,25 +78,6 @@ async function startRealWorker(taskQueue: string, metricsPort: number): Promise<
 /** The attempt of the workflow task the server is retrying; 0 when none is pending. */
 async function workflowTaskAttempt(handle: WorkflowHandle): Promise<number> {
   return Number((await handle.describe()).raw.pendingWorkflowTask?.attempt ?? 0);
-}
-
-/** The metric and label matchers of the one selector in an alert's expression. */
-function alertSelector(alert: string): { metric: string; labels: Record<string, string> } {
-  const file = parse(fs.readFileSync(path.join(projectRoot, 'deploy', 'prometheus', 'alerts.yml'), 'utf8')) as {
-    groups: { rules: { alert: string; expr: string }[] }[];
-  };
-  const rule = file.groups.flatMap((g) => g.rules).find((r) => r.alert === alert);
-  const [, metric, matchers] = rule?.expr.match(/([a-z_:]+)\{([^}]*)\}/) ?? [];
-  if (!metric) throw new Error(`no alert ${alert} with a metric{label="value"} selector in alerts.yml`);
-  return { metric, labels: Object.fromEntries([...matchers!.matchAll(/(\w+)="([^"]*)"/g)].map(([, k, v]) => [k, v])) };
-}
-
-/** The samples of one metric in a Prometheus text exposition, with their labels. */
-function samples(exposition: string, metric: string): { labels: Record<string, string>; value: number }[] {
-  return [...exposition.matchAll(new RegExp(`^${metric}\\{(.*)\\} (\\S+)$`, 'gm'))].map(([, labels, value]) => ({
-    labels: Object.fromEntries([...labels!.matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map(([, k, v]) => [k, v])),
-    value: Number(value),
-  }));
 }
 
 /** Runs a command to its end without throwing on a non-zero exit: the code is part of the answer. */

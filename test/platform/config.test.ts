@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadSettings } from '../../src/platform/config';
+import { loadSettings, stripeApiKey } from '../../src/platform/config';
 import { createLogger } from '../../src/platform/observability/logger';
 import { ensureSecretsFile, readSecretsFile } from '../../src/platform/security/secrets';
 import { spawnNode } from '../support/processes';
@@ -95,6 +95,23 @@ describe('settings', () => {
     expect(message).not.toContain('too-short-secret');
   });
 
+  it("ask for Stripe's key where Stripe is called, when it takes the payments, and never repeat it", () => {
+    expect(() => stripeApiKey(loadSettings({ PAYMENT_PROVIDER: 'stripe' }))).toThrow(/STRIPE_API_KEY is needed when PAYMENT_PROVIDER=stripe/);
+    expect(stripeApiKey(loadSettings({ PAYMENT_PROVIDER: 'stripe', STRIPE_API_KEY: 'sk_test_abc123' }))).toBe('sk_test_abc123');
+    expect(stripeApiKey(loadSettings({ STRIPE_API_KEY: 'sk_test_abc123' }))).toBeUndefined();
+    expect(() => loadSettings({ PAYMENT_PROVIDER: 'paypal' })).toThrow(/PAYMENT_PROVIDER="paypal": must be simulated or stripe/);
+    let message = '';
+    try {
+      loadSettings({ PAYMENT_PROVIDER: 'stripe', STRIPE_API_KEY: 'pk_live_publishable' });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/STRIPE_API_KEY=\(hidden\): must be a Stripe secret key/);
+    expect(message).not.toContain('pk_live_publishable');
+    expect(loadSettings({ PAYMENT_PROVIDER: 'stripe', STRIPE_API_KEY: 'sk_test_abc123', CURRENCY: 'eur' })).toMatchObject({ PAYMENT_PROVIDER: 'stripe', CURRENCY: 'EUR' });
+    expect(loadSettings({})).toMatchObject({ PAYMENT_PROVIDER: 'simulated', CURRENCY: 'USD' });
+  });
+
   it.each([
     ['main/api.js', 'STAFF_TOKEN_SECRET'],
     ['main/api.js', 'CARRIER_WEBHOOK_SECRET'],
@@ -141,13 +158,13 @@ describe('logs', () => {
     try {
       const logger = createLogger('api', 'info');
       logger.info({ req: { headers: { authorization: 'Bearer abc.def.ghi', cookie: 'staff_token=abc', 'x-carrier-signature': 't=1,v1=ff' } } }, 'request');
-      logger.info({ settings: { STAFF_TOKEN_SECRET: 'staff-secret-value', PAYLOAD_ENCRYPTION_KEYS: 'k:AAAA' } }, 'settings');
+      logger.info({ settings: { STAFF_TOKEN_SECRET: 'staff-secret-value', PAYLOAD_ENCRYPTION_KEYS: 'k:AAAA', STRIPE_API_KEY: 'sk_live_stripesecret' } }, 'settings');
       logger.flush?.();
     } finally {
       process.stdout.write = write;
     }
     const logged = lines.join('');
-    for (const secret of ['abc.def.ghi', 'staff_token=abc', 't=1,v1=ff', 'staff-secret-value', 'k:AAAA']) expect(logged).not.toContain(secret);
+    for (const secret of ['abc.def.ghi', 'staff_token=abc', 't=1,v1=ff', 'staff-secret-value', 'k:AAAA', 'sk_live_stripesecret']) expect(logged).not.toContain(secret);
     expect(logged).toContain('(hidden)');
   });
 });

@@ -11,13 +11,14 @@ import { type Spawned, spawnNode, waitForOutput } from './processes';
 import { connectTestTemporal, type TestTemporal } from './temporal';
 import { waitFor } from './wait';
 
-export async function startWorkerProcess(opts: { taskQueue: string; dataDir: string; gatewayLatencyMs?: number }): Promise<Spawned> {
+export async function startWorkerProcess(opts: { taskQueue: string; dataDir: string; gatewayLatencyMs?: number; env?: Record<string, string> }): Promise<Spawned> {
   const worker = spawnNode('main/worker.js', {
     ...inject('temporalEnv'),
     TEMPORAL_TASK_QUEUE: opts.taskQueue,
     DATA_DIR: opts.dataDir,
     SIMULATED_GATEWAY_LATENCY_MS: String(opts.gatewayLatencyMs ?? 0),
     WORKER_METRICS_PORT: '0',
+    ...opts.env,
   });
   await waitForOutput(worker, /worker polling/);
   return worker;

@@ -25,11 +25,12 @@ describe('a worker version', () => {
     expect(workerVersion(loadSettings({ TEMPORAL_DEPLOYMENT_NAME: 'shop', TEMPORAL_WORKER_BUILD_ID: 'v2' }), printed)).toEqual({ deploymentName: 'shop', buildId: 'v2' });
   });
 
-  it('runs orders and coffee orders PINNED: each finishes on the version it started on', () => {
+  it('runs orders, coffee orders and the reconciliation PINNED: each finishes on the version it started on', () => {
     const declared = Object.entries(workflows).map(([name, fn]) => [name, (fn as { workflowDefinitionOptions?: { versioningBehavior?: string } }).workflowDefinitionOptions?.versioningBehavior]);
     expect(declared).toEqual([
       ['orderFulfillment', 'PINNED'],
       ['coffeeOrder', 'PINNED'],
+      ['reconcileShop', 'PINNED'],
     ]);
   });
 });

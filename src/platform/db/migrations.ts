@@ -139,8 +139,24 @@ const orderEvents: Migration = {
   },
 };
 
+/** The reconciliation's runs (src/reconciliation/), newest read first. */
+const reconciliation: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('reconciliation_runs')
+      .addColumn('run_id', 'text', (c) => c.primaryKey())
+      .addColumn('started_at', 'text', (c) => c.notNull())
+      .addColumn('finished_at', 'text', (c) => c.notNull())
+      .addColumn('drift_count', 'integer', (c) => c.notNull())
+      .addColumn('healed_count', 'integer', (c) => c.notNull())
+      .addColumn('report_json', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('reconciliation_runs_finished').on('reconciliation_runs').column('finished_at').execute();
+  },
+};
+
 export const migrations: MigrationProvider = {
   async getMigrations() {
-    return { '0001_initial': initial, '0002_ingredients': ingredients, '0003_consumed': consumed, '0004_mail_relay': mailRelay, '0005_order_events': orderEvents };
+    return { '0001_initial': initial, '0002_ingredients': ingredients, '0003_consumed': consumed, '0004_mail_relay': mailRelay, '0005_order_events': orderEvents, '0006_reconciliation': reconciliation };
   },
 };

@@ -109,6 +109,17 @@ export interface OrderEventTable {
   stream_sequence: number | null;
 }
 
+/** Each reconciliation run (src/reconciliation/): what it found and healed, the report whole. */
+export interface ReconciliationRunTable {
+  /** The run's workflow run id: a retried record of the same run adds nothing. */
+  run_id: string;
+  started_at: string;
+  finished_at: string;
+  drift_count: number;
+  healed_count: number;
+  report_json: string;
+}
+
 /** Bookkeeping of the simulated gateway's deliberate faults (tok_flaky). */
 export interface SimulatedFaultTable {
   key: string;
@@ -125,4 +136,5 @@ export interface Database {
   order_events: OrderEventTable;
   idempotency_keys: IdempotencyKeyTable;
   simulated_faults: SimulatedFaultTable;
+  reconciliation_runs: ReconciliationRunTable;
 }

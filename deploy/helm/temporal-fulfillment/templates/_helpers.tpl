@@ -39,7 +39,7 @@ helm.sh/chart: {{ printf "%s-%s" $root.Chart.Name $root.Chart.Version | replace 
 
 {{/* The Secret every secret comes from; without it nothing could start, so rendering stops here. */}}
 {{- define "tf.existingSecret" -}}
-{{- required "existingSecret is required: create a Secret holding STAFF_TOKEN_SECRET, CARRIER_WEBHOOK_SECRET, PAYLOAD_ENCRYPTION_KEYS, DATABASE_URL, SMTP_URL, NATS_URL (and TEMPORAL_API_KEY for temporal.auth=apiKey), then pass --set existingSecret=<its name> (chart README)" .Values.existingSecret -}}
+{{- required "existingSecret is required: create a Secret holding STAFF_TOKEN_SECRET, CARRIER_WEBHOOK_SECRET, PAYLOAD_ENCRYPTION_KEYS, DATABASE_URL, SMTP_URL, NATS_URL (and TEMPORAL_API_KEY for temporal.auth=apiKey, STRIPE_API_KEY for payments.provider=stripe), then pass --set existingSecret=<its name> (chart README)" .Values.existingSecret -}}
 {{- end -}}
 
 {{/* One variable from existingSecret, by reference. Usage: include "tf.secretEnv" (list $ "DATABASE_URL") */}}
@@ -53,7 +53,7 @@ helm.sh/chart: {{ printf "%s-%s" $root.Chart.Name $root.Chart.Version | replace 
 
 {{/* Names the chart sets itself or takes from the Secret: `settings` may not set them. */}}
 {{- define "tf.reservedSettings" -}}
-STAFF_TOKEN_SECRET CARRIER_WEBHOOK_SECRET PAYLOAD_ENCRYPTION_KEYS DATABASE_URL SMTP_URL NATS_URL TEMPORAL_API_KEY TEMPORAL_TLS_CLIENT_KEY_DATA TEMPORAL_TLS_CLIENT_CERT_DATA TEMPORAL_ADDRESS TEMPORAL_NAMESPACE TEMPORAL_TASK_QUEUE TEMPORAL_TLS TEMPORAL_TLS_SERVER_NAME TEMPORAL_TLS_CLIENT_CERT_PATH TEMPORAL_TLS_CLIENT_KEY_PATH TEMPORAL_TLS_SERVER_CA_CERT_PATH TEMPORAL_CONFIG_FILE TEMPORAL_PROFILE TEMPORAL_UI_URL TEMPORAL_DEPLOYMENT_NAME TEMPORAL_WORKER_BUILD_ID TEMPORAL_PROMOTE_FIRST_VERSION DATA_DIR LOG_LEVEL PORT WORKER_METRICS_PORT TRUST_PROXY RATE_LIMIT_PER_MINUTE
+STAFF_TOKEN_SECRET CARRIER_WEBHOOK_SECRET PAYLOAD_ENCRYPTION_KEYS DATABASE_URL SMTP_URL NATS_URL TEMPORAL_API_KEY STRIPE_API_KEY PAYMENT_PROVIDER TEMPORAL_TLS_CLIENT_KEY_DATA TEMPORAL_TLS_CLIENT_CERT_DATA TEMPORAL_ADDRESS TEMPORAL_NAMESPACE TEMPORAL_TASK_QUEUE TEMPORAL_TLS TEMPORAL_TLS_SERVER_NAME TEMPORAL_TLS_CLIENT_CERT_PATH TEMPORAL_TLS_CLIENT_KEY_PATH TEMPORAL_TLS_SERVER_CA_CERT_PATH TEMPORAL_CONFIG_FILE TEMPORAL_PROFILE TEMPORAL_UI_URL TEMPORAL_DEPLOYMENT_NAME TEMPORAL_WORKER_BUILD_ID TEMPORAL_PROMOTE_FIRST_VERSION DATA_DIR LOG_LEVEL PORT WORKER_METRICS_PORT TRUST_PROXY RATE_LIMIT_PER_MINUTE
 {{- end -}}
 
 {{/* Settings every process gets: where it may write, how much it logs, and the plain `settings`. */}}

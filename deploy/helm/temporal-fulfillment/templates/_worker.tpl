@@ -135,6 +135,13 @@ spec:
         {{- include "tf.temporalEnvFor" (list $root $byController) | trim | nindent 8 }}
         {{- include "tf.secretEnv" (list $root "DATABASE_URL") | nindent 8 }}
         {{- include "tf.secretEnv" (list $root "PAYLOAD_ENCRYPTION_KEYS") | nindent 8 }}
+        {{- if eq $values.payments.provider "stripe" }}
+        - name: PAYMENT_PROVIDER
+          value: stripe
+        {{- include "tf.secretEnv" (list $root "STRIPE_API_KEY") | nindent 8 }}
+        {{- else if ne $values.payments.provider "simulated" }}
+        {{- fail (printf "payments.provider: %s is not simulated or stripe" $values.payments.provider) }}
+        {{- end }}
       # No probes: the worker serves no health endpoint, and a worker that stops polling is
       # Temporal's to route around (its tasks go to the other workers); a fatal error exits
       # the process and Kubernetes restarts it.
