@@ -8,6 +8,6 @@ export default defineConfig({
   test: {
     ...base.test,
     exclude: configDefaults.exclude,
-    include: ['test/api/**/*.test.ts', 'test/orders/**/*.test.ts', 'test/coffee/**/*.test.ts', 'test/saga/**/*.test.ts', 'test/reconciliation/reconcile.test.ts', 'test/workflows/**/*.test.ts', 'test/cluster/**/*.test.ts', 'test/chaos/**/*.cluster-chaos.ts'],
+    include: ['test/api/**/*.test.ts', 'test/orders/**/*.test.ts', 'test/coffee/**/*.test.ts', 'test/saga/**/*.test.ts', 'test/reconciliation/reconcile.test.ts', 'test/payments/**/*.test.ts', 'test/workflows/**/*.test.ts', 'test/cluster/**/*.test.ts', 'test/chaos/**/*.cluster-chaos.ts'],
   },
 });

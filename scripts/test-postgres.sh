@@ -31,4 +31,4 @@ stop() { as_pg "$PG_BIN/pg_ctl" -D "$scratch/data" -m immediate stop >/dev/null 
 trap stop EXIT
 
 echo "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$port: database, service and API tests"
-TEST_DATABASE_URL="postgres://shop@127.0.0.1:$port/postgres" npx vitest run test/platform/db test/services test/api test/orders test/coffee test/reconciliation/reconcile.test.ts
+TEST_DATABASE_URL="postgres://shop@127.0.0.1:$port/postgres" npx vitest run test/platform/db test/services test/api test/orders test/coffee test/reconciliation/reconcile.test.ts test/payments

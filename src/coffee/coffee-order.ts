@@ -3,6 +3,7 @@
 // card, the barista's failure or a cancel gives back what was taken, newest first.
 import { setHandler, setWorkflowOptions } from '@temporalio/workflow';
 import { refuse, validInput } from '../saga/guards';
+import { listenForPaymentEvents } from '../saga/payment-events';
 import { forwardOrUndo, runToEnding } from '../saga/saga-run';
 import { SHIFT_MANAGER } from '../shop';
 import { type CoffeeInput, type CoffeeView, ingredientsFor } from './coffee';
@@ -77,6 +78,7 @@ async function handOver(order: CoffeeRecord): Promise<void> {
  */
 function listenForMessages(order: CoffeeRecord): void {
   setHandler(getCoffeeOrder, () => order.view());
+  listenForPaymentEvents(order);
   const allowed = (action: CoffeeAction) => ({ validator: (..._request: unknown[]) => refuse(order.refusal(action)) });
 
   setHandler(claimCoffee, ({ barista }) => {

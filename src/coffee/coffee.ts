@@ -1,7 +1,7 @@
 // The coffee shop: menu, recipes, pricing, statuses and the order view (the workflow sandbox
 // loads this; the API's zod schemas are in ./schemas).
 import type { FailureRecord } from '../shop/failures';
-import type { OrderItem, PaymentStatus, PaymentToken, StepRecord } from '../shop/shop';
+import type { OrderItem, PaymentToken, PaymentView, StepRecord } from '../shop/shop';
 
 export const Sizes = ['small', 'medium', 'large'] as const;
 export type Size = (typeof Sizes)[number];
@@ -75,7 +75,7 @@ export interface CoffeeView {
   items: (CoffeeItem & { unitPriceCents: number })[];
   totalCents: number;
   barista: string | null;
-  payment: { status: PaymentStatus; paymentId: string | null };
+  payment: PaymentView;
   steps: StepRecord[];
   compensations: StepRecord[];
   failure: FailureRecord | null;

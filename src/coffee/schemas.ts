@@ -1,7 +1,7 @@
 // The zod schemas of the coffee API: what it accepts, each checked against the model's type, and
 // what it answers. Kept out of the modules the workflow sandbox loads.
 import { z } from 'zod';
-import { paymentStatus, saga } from '../platform/http/answer-schemas';
+import { paymentViewSchema, saga } from '../platform/http/answer-schemas';
 import { orderIdSchema, paymentTokenSchema } from '../shop/schemas';
 import { type CoffeeInput, type CoffeeItem, coffeeStatuses, Drinks, MAX_PICKUP_SECONDS, type PlaceCoffeeOrder, Sizes } from './coffee';
 
@@ -39,7 +39,7 @@ export const coffeeViewSchema = z.object({
   items: z.array(z.object({ drink: z.enum(Drinks), size: z.enum(Sizes), quantity: z.number().int(), unitPriceCents: z.number().int() })),
   totalCents: z.number().int(),
   barista: z.string().nullable(),
-  payment: z.object({ status: paymentStatus, paymentId: z.string().nullable() }),
+  payment: paymentViewSchema,
   ...saga,
 });
 

@@ -11,7 +11,7 @@ import { serviceOptions } from '../main/service-options';
 import { startApiServer } from '../main/server';
 import { workflowKinds } from '../main/kinds';
 import { createFulfillmentWorker } from '../main/shop-worker';
-import { encryptionCodec, orExit, type Settings, settingsOrExit } from '../platform/config';
+import { encryptionCodec, orExit, type Settings, settingsOrExit, stripeWebhookSecret } from '../platform/config';
 import { openDatabase } from '../platform/db/database';
 import { shownNatsUrl } from '../platform/messaging/stream';
 import { createLogger } from '../platform/observability/logger';
@@ -37,6 +37,7 @@ async function main(): Promise<void> {
   installTemporalRuntime(logger, { metricsPort: settings.WORKER_METRICS_PORT, workerStopsOnSignals: false });
   // After the runtime: a Stripe worker's breaker metrics are the runtime's.
   const options = orExit(() => serviceOptions(settings));
+  orExit(() => stripeWebhookSecret(settings));
   const tracing = startTracing('temporal-fulfillment', settings.OTEL_EXPORTER_OTLP_ENDPOINT);
   const traced = settings.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined;
   const onCluster = process.argv.slice(2).includes('--cluster');

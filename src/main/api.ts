@@ -1,5 +1,5 @@
 // API process entry point: serves HTTP until SIGINT/SIGTERM, then drains and exits.
-import { encryptionCodec, settingsOrExit } from '../platform/config';
+import { encryptionCodec, orExit, settingsOrExit, stripeWebhookSecret } from '../platform/config';
 import { openDatabase } from '../platform/db/database';
 import { createLogger } from '../platform/observability/logger';
 import { startTracing } from '../platform/observability/tracing';
@@ -11,6 +11,7 @@ import { startApiServer } from './server';
 
 async function main(): Promise<void> {
   const settings = settingsOrExit('STAFF_TOKEN_SECRET', 'CARRIER_WEBHOOK_SECRET', 'PAYLOAD_ENCRYPTION_KEYS');
+  orExit(() => stripeWebhookSecret(settings));
   const logger = createLogger('api', settings.LOG_LEVEL);
   const tracing = startTracing('temporal-fulfillment-api', settings.OTEL_EXPORTER_OTLP_ENDPOINT);
   const db = await openDatabase(settings.database);

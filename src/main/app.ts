@@ -1,8 +1,9 @@
 // The shop's API: the HTTP plumbing, with the endpoints of each kind of order and the app's own
-// (health, metrics, pages, the codec, the outbox, the reconciliation). Register a new kind's endpoints here.
+// (health, metrics, pages, the codec, the outbox, the reconciliation, Stripe's webhook). Register a new kind's endpoints here.
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { coffeeEndpoints } from '../coffee/routes';
 import { orderEndpoints } from '../orders/routes';
+import { stripeWebhookEndpoints } from '../payments/stripe-webhook';
 import { carrierSigned } from '../platform/http/carrier-webhook';
 import { codecEndpoints } from '../platform/http/codec';
 import { type Endpoint, endpoint, mount } from '../platform/http/endpoint';
@@ -39,6 +40,7 @@ export function shopEndpoints(metrics?: ApiMetrics): Endpoint<ShopDeps>[] {
     }),
     ...orderEndpoints,
     ...coffeeEndpoints,
+    ...stripeWebhookEndpoints(workflowKinds),
     ...outboxEndpoints,
     ...reconciliationEndpoints,
     ...codecEndpoints,

@@ -1,6 +1,6 @@
 // What the shop's API is built from: the HTTP plumbing's parts, the services the routes call,
 // and the settings of each kind of order.
-import type { Settings } from '../platform/config';
+import { type Settings, stripeWebhookSecret } from '../platform/config';
 import { apiSecurity, type HttpDeps } from '../platform/http/deps';
 import type { Services } from '../services';
 
@@ -10,6 +10,8 @@ export interface ShopDeps extends HttpDeps {
   coffeeClaimSlaSeconds: number;
   /** How long the carrier has to collect an order before it is cancelled and undone. */
   dispatchDeadlineHours: number;
+  /** Stripe's signing secret for its webhooks; without one POST /webhooks/stripe answers 404. */
+  stripeWebhookSecret?: string;
 }
 
 /** The deps of a deployed API: what it talks to, and the settings it reads. */
@@ -22,5 +24,6 @@ export function apiDeps(settings: Settings, parts: Pick<ShopDeps, 'client' | 'db
     coffeeClaimSlaSeconds: settings.COFFEE_CLAIM_SLA_SECONDS,
     dispatchDeadlineHours: settings.DISPATCH_DEADLINE_HOURS,
     security: apiSecurity(settings),
+    stripeWebhookSecret: stripeWebhookSecret(settings),
   };
 }

@@ -5,6 +5,7 @@ import { log, setHandler, setWorkflowOptions } from '@temporalio/workflow';
 import { refuse, validInput } from '../saga/guards';
 import { describeFailure } from '../saga/journal';
 import { hasPatch, patches } from '../saga/patches';
+import { listenForPaymentEvents } from '../saga/payment-events';
 import { forwardOrUndo, runToEnding } from '../saga/saga-run';
 import { checkOrderInput } from './input-check';
 import { cancelOrder, getOrder, reportShipmentEvent, shipmentEvent } from './messages';
@@ -87,6 +88,7 @@ async function afterDispatch(order: OrderRecord): Promise<void> {
 
 function listenForMessages(order: OrderRecord): void {
   setHandler(getOrder, () => order.view());
+  listenForPaymentEvents(order);
 
   setHandler(cancelOrder, ({ reason }) => order.cancelAndSettle(reason), { validator: (_request) => refuse(order.cancelRefusal()) });
 

@@ -1,7 +1,7 @@
 // Orders: what is placed, statuses and the order view (the workflow sandbox loads this; the
 // API's zod schemas for the same shapes are in ./schemas).
 import type { FailureRecord } from '../shop/failures';
-import type { OrderItem, PaymentStatus, PaymentToken, ShippingAddress, StepRecord } from '../shop/shop';
+import type { OrderItem, PaymentToken, PaymentView, ShippingAddress, StepRecord } from '../shop/shop';
 
 /** What a client sends to place an order: no prices, which come from the catalog. */
 export interface PlaceOrder {
@@ -42,7 +42,7 @@ export interface OrderView {
   status: OrderStatus;
   totalCents: number | null;
   items: { sku: string; quantity: number; unitPriceCents: number | null }[];
-  payment: { status: PaymentStatus; paymentId: string | null };
+  payment: PaymentView;
   shipment: { shipmentId: string; trackingNumber: string; status: ShipmentStatus } | null;
   steps: StepRecord[];
   compensations: StepRecord[];

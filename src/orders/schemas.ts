@@ -2,7 +2,7 @@
 // what it answers. Kept out of the modules the workflow sandbox loads: zod costs about 1 MB in
 // every cached workflow.
 import { z } from 'zod';
-import { paymentStatus, saga } from '../platform/http/answer-schemas';
+import { paymentViewSchema, saga } from '../platform/http/answer-schemas';
 import { type OrderItem, type ShippingAddress, DEFAULT_DISPATCH_DEADLINE_HOURS } from '../shop';
 import { orderIdSchema, paymentTokenSchema, skuSchema } from '../shop/schemas';
 import { orderStatuses, ShipmentEvents, type OrderInput, type PlaceOrder } from './order';
@@ -64,7 +64,7 @@ export const orderViewSchema = z.object({
   status: z.enum(orderStatuses),
   totalCents: z.number().int().nullable(),
   items: z.array(z.object({ sku: z.string(), quantity: z.number().int(), unitPriceCents: z.number().int().nullable() })),
-  payment: z.object({ status: paymentStatus, paymentId: z.string().nullable() }),
+  payment: paymentViewSchema,
   shipment: z.object({ shipmentId: z.string(), trackingNumber: z.string(), status: z.enum(['CREATED', 'DISPATCHED', 'DELIVERED', 'CANCELLED']) }).nullable(),
   ...saga,
 });

@@ -138,6 +138,11 @@ const settingsSchema = z.object({
     .string()
     .regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/, 'must be a Stripe secret key (sk_test_…, sk_live_… or a restricted rk_…)')
     .optional(),
+  /** The signing secret of the shop's endpoint in Stripe's dashboard; the API needs it with PAYMENT_PROVIDER=stripe to take Stripe's webhooks. */
+  STRIPE_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_[A-Za-z0-9+/=]+$/, 'must be a Stripe webhook signing secret (whsec_…)')
+    .optional(),
 });
 
 export type Settings = z.infer<typeof settingsSchema> & {
@@ -150,7 +155,7 @@ export type Settings = z.infer<typeof settingsSchema> & {
 export class SettingsError extends Error {}
 
 /** Settings never shown, in a message or a log: the shop's secrets and its providers'. */
-export const hiddenSettings: readonly string[] = [...secretNames, 'STRIPE_API_KEY'];
+export const hiddenSettings: readonly string[] = [...secretNames, 'STRIPE_API_KEY', 'STRIPE_WEBHOOK_SECRET'];
 
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
@@ -192,6 +197,16 @@ export function stripeApiKey(settings: Settings): string | undefined {
   if (settings.PAYMENT_PROVIDER !== 'stripe') return undefined;
   if (!settings.STRIPE_API_KEY) throw new SettingsError('STRIPE_API_KEY is needed when PAYMENT_PROVIDER=stripe: a Stripe secret key (docs/OPERATIONS.md, "Payments on Stripe")');
   return settings.STRIPE_API_KEY;
+}
+
+/**
+ * The secret Stripe signs its webhooks with, for the API: needed when Stripe takes the payments
+ * (disputes and refunds made in Stripe's dashboard come that way); off with the simulated gateway.
+ */
+export function stripeWebhookSecret(settings: Settings): string | undefined {
+  if (settings.PAYMENT_PROVIDER !== 'stripe') return settings.STRIPE_WEBHOOK_SECRET;
+  if (!settings.STRIPE_WEBHOOK_SECRET) throw new SettingsError('STRIPE_WEBHOOK_SECRET is needed when PAYMENT_PROVIDER=stripe: the signing secret of the shop\'s webhook endpoint in Stripe (docs/OPERATIONS.md, "Payments on Stripe")');
+  return settings.STRIPE_WEBHOOK_SECRET;
 }
 
 /** Runs `make` over the settings, or ends the process with exit 2 and the reason, as every entry point should. */

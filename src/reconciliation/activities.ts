@@ -30,7 +30,7 @@ interface OrderState {
 /** How far back captures and closings are checked: older ones were reconciled by earlier runs. */
 const WINDOW_DAYS = 7;
 
-export function reconciliationActivities(services: Pick<Services, 'ledger' | 'gateway' | 'inventory' | 'notificationOutbox'>, kinds: readonly WorkflowKind[], settings: ReconciliationSettings) {
+export function reconciliationActivities(services: Pick<Services, 'ledger' | 'gateway' | 'inventory' | 'notificationOutbox' | 'paymentRecords'>, kinds: readonly WorkflowKind[], settings: ReconciliationSettings) {
   return {
     async findDrift(): Promise<Drift[]> {
       const client = Context.current().client;
@@ -60,6 +60,12 @@ export function reconciliationActivities(services: Pick<Services, 'ledger' | 'ga
       const waiting = await services.ledger.waitingSince(new Date(Date.now() - settings.outboxMinutes * 60_000).toISOString());
       for (const m of waiting.mail) drift.push({ kind: 'mail-waiting', detail: `message ${m.id} (${m.template}) not sent since ${m.since}` });
       for (const e of waiting.events) drift.push({ kind: 'events-waiting', orderId: e.orderId, detail: `event ${e.eventId} not published since ${e.since}` });
+
+      // What the provider said of orders already ended: each reported by the run after it came.
+      const lastRun = await services.ledger.latestRun();
+      for (const e of await services.paymentRecords.forEndedOrders(lastRun?.startedAt ?? daysAgo(WINDOW_DAYS))) {
+        drift.push({ kind: 'payment-contested', orderId: e.orderId, detail: `${e.kind} of ${e.amountCents} cents on payment ${e.paymentId}${e.reason ? ` (${e.reason})` : ''}, Stripe event ${e.eventId} at ${e.receivedAt}` });
+      }
 
       // The shop's orders are those on its task queue, the one this reconciliation runs on.
       const shop = `TaskQueue = '${Context.current().info.taskQueue}'`;

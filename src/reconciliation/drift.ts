@@ -19,6 +19,8 @@ export const driftKinds = [
   'open-past-deadline',
   /** A workflow terminated or timed out from outside, so its saga never settled the order. */
   'closed-from-outside',
+  /** A dispute, or a refund made outside the shop, that came (Stripe's webhook) after the order had ended: for a person. */
+  'payment-contested',
 ] as const;
 export type DriftKind = (typeof driftKinds)[number];
 

@@ -2,15 +2,16 @@
 // events, notifications), steps that register their undo, one stop request. Run by ./saga-run.ts.
 import { ApplicationFailure, log, patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import type { FailureRecord, KindName, OrderStatusAttribute, PaymentStatus, ShopEvent, Template, TemplateData } from '../shop';
+import type { FailureRecord, KindName, OrderStatusAttribute, PaymentStatus, PaymentView, ProviderPaymentEvent, ShopEvent, Template, TemplateData } from '../shop';
 import { Compensations } from './compensations';
 import { Journal } from './journal';
 import { Notifications } from './notifications';
 import { patches } from './patches';
+import { paymentEventRefusal } from './payment-events';
 import { PublishedView } from './published-view';
 import { StatusEvents } from './status-events';
 import { call, forwardStep, mustComplete, type StepInput, type StepName, type StepResult } from './steps';
-import { answerOnceSettled } from './update-answers';
+import { answerOnceSettled, settled } from './update-answers';
 
 /** How a saga that could not go forward ends. Both workflows' status lists include these. */
 export type Ending = 'CANCELLED' | 'FAILED' | 'NEEDS_ATTENTION';
@@ -32,7 +33,8 @@ export abstract class Saga<Status extends string, View> {
   readonly events: StatusEvents;
   readonly notifications: Notifications;
   status: Status | Ending;
-  payment: { status: PaymentStatus; paymentId: string | null } = { status: 'PENDING', paymentId: null };
+  /** The payment as the saga knows it; `events` once the provider has said more of it (a dispute). */
+  payment: PaymentView = { status: 'PENDING', paymentId: null };
   failure: FailureRecord | null = null;
   /** Set once the saga starts undoing its steps, whatever the reason. */
   unwinding = false;
@@ -134,7 +136,23 @@ export abstract class Saga<Status extends string, View> {
   }
 
   setPayment(status: PaymentStatus, paymentId = this.payment.paymentId): void {
-    this.payment = { status, paymentId };
+    this.payment = { ...this.payment, status, paymentId };
+  }
+
+  /** Why the provider's event cannot be taken, if it cannot (the Update's validator). */
+  paymentEventRefusal(event: ProviderPaymentEvent): string | undefined {
+    return paymentEventRefusal(this.payment, event);
+  }
+  /**
+   * The provider's later word on the payment (a dispute, a refund made outside the shop): kept
+   * with the payment and written to the view once the main code is at rest, so the write falls
+   * in the same place among the workflow's commands however the handler and the main code interleave.
+   */
+  async takePaymentEvent(event: ProviderPaymentEvent): Promise<View> {
+    this.payment = { ...this.payment, ...(event.kind === 'refund' && { status: 'REFUNDED' as const }), events: [...(this.payment.events ?? []), event] };
+    await settled(this.published, () => true);
+    this.writeChanges();
+    return this.published.render();
   }
   /** One forward step: given up on after about 35 s of retries, and the saga unwinds. */
   step<K extends StepName>(name: K, input: StepInput<K>): Promise<StepResult<K>> {

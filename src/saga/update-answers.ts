@@ -16,7 +16,12 @@ import type { PublishedView } from './published-view';
  * refused (an order already dispatched).
  */
 export async function answerOnceSettled<V>(published: PublishedView<V>, done: () => boolean): Promise<V> {
-  const atRest = hasPatch(patches.answerAtRest);
+  await settled(published, done, hasPatch(patches.answerAtRest));
+  return published.render();
+}
+
+/** Waits until `done` holds and the main workflow is at rest (only until `done` holds, for orders recorded before that). */
+export async function settled(published: Pick<PublishedView<unknown>, 'mainCodeAtRest'>, done: () => boolean, atRest = true): Promise<void> {
   let firstCheck = true;
   const answered = () => {
     if (!atRest) return done();
@@ -27,5 +32,4 @@ export async function answerOnceSettled<V>(published: PublishedView<V>, done: ()
     return done() && published.mainCodeAtRest;
   };
   await CancellationScope.nonCancellable(() => condition(answered));
-  return published.render();
 }

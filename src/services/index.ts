@@ -7,9 +7,10 @@ import { Ledger } from './ledger';
 import { NotificationOutbox } from './notification-outbox';
 import { PaymentGateway } from './payment-gateway';
 import type { PaymentProvider } from './payment-provider';
+import { PaymentRecords } from './payment-records';
 import { StripePayments } from './stripe-payments';
 
-export { Carrier, EventOutbox, InventoryService, Ledger, NotificationOutbox, PaymentGateway, StripePayments };
+export { Carrier, EventOutbox, InventoryService, Ledger, NotificationOutbox, PaymentGateway, PaymentRecords, StripePayments };
 export type { PaymentProvider };
 
 export interface Services {
@@ -18,6 +19,8 @@ export interface Services {
   gateway: PaymentGateway;
   /** Who the payment steps call: the simulated gateway unless another provider is given. */
   payments: PaymentProvider;
+  /** Which order each of the provider's payments is for, and what the provider said of it later. */
+  paymentRecords: PaymentRecords;
   carrier: Carrier;
   notificationOutbox: NotificationOutbox;
   eventOutbox: EventOutbox;
@@ -38,6 +41,7 @@ export function createServices(db: Db, options: ServiceOptions = {}): Services {
     inventory: new InventoryService(db),
     gateway,
     payments: options.payments ?? gateway,
+    paymentRecords: new PaymentRecords(db),
     carrier: new Carrier(db),
     notificationOutbox: new NotificationOutbox(db),
     eventOutbox: new EventOutbox(db),

@@ -49,6 +49,25 @@ export const DEFAULT_DISPATCH_DEADLINE_HOURS = 72;
 
 export type PaymentStatus = 'PENDING' | 'AUTHORIZED' | 'CAPTURED' | 'VOIDED' | 'REFUNDED' | 'DECLINED';
 
+/** What the payment provider said of a payment after the saga took it: a dispute, or a refund made outside the shop. */
+export interface ProviderPaymentEvent {
+  /** The provider's event id: the same event twice is refused the second time. */
+  eventId: string;
+  paymentId: string;
+  kind: 'dispute' | 'refund';
+  amountCents: number;
+  /** The provider's reason for a dispute ("fraudulent", "product_not_received"). */
+  reason?: string;
+  at: string;
+}
+
+/** An order's payment as its view shows it; `events` once the provider has said more of it. */
+export interface PaymentView {
+  status: PaymentStatus;
+  paymentId: string | null;
+  events?: ProviderPaymentEvent[];
+}
+
 /** One step of a saga as the customer and the operator see it. */
 export interface StepRecord {
   name: string;

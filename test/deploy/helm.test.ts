@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { findGoTool, goTools } from '../../src/dev/go-tools';
 import { workerTuning } from '../../src/main/shop-worker';
-import { loadSettings, stripeApiKey } from '../../src/platform/config';
+import { loadSettings, stripeApiKey, stripeWebhookSecret } from '../../src/platform/config';
 import { secretNames, secretSettings } from '../../src/platform/security/secrets';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -244,13 +244,19 @@ describe('the Helm chart', () => {
     expect(secretsOf(find(objects, 'Job', 'shop-temporal-fulfillment-migrate'))).toEqual(['DATABASE_URL']);
   });
 
-  it("gives Stripe's key to the workers only, with payments.provider=stripe, as the code reads it", async () => {
+  it("gives Stripe's key to the workers only and its webhook secret to the API only, with payments.provider=stripe, as the code reads them", async () => {
     const objects = await render('values.yaml', { 'payments.provider': 'stripe' });
     const worker = container(deployment(objects, 'worker'));
     expect(envOf(worker).PAYMENT_PROVIDER?.value).toBe('stripe');
     expect(envOf(worker).STRIPE_API_KEY?.valueFrom?.secretKeyRef?.key).toBe('STRIPE_API_KEY');
     for (const other of ['api', 'mailer', 'publisher']) expect(Object.keys(envOf(container(deployment(objects, other))))).not.toContain('STRIPE_API_KEY');
     expect(stripeApiKey(settingsFrom(worker, {}, { STRIPE_API_KEY: 'sk_live_fromthesecret' }))).toBe('sk_live_fromthesecret');
+    const api = container(deployment(objects, 'api'));
+    expect(envOf(api).PAYMENT_PROVIDER?.value).toBe('stripe');
+    expect(envOf(api).STRIPE_WEBHOOK_SECRET?.valueFrom?.secretKeyRef?.key).toBe('STRIPE_WEBHOOK_SECRET');
+    for (const other of ['worker', 'mailer', 'publisher']) expect(Object.keys(envOf(container(deployment(objects, other))))).not.toContain('STRIPE_WEBHOOK_SECRET');
+    expect(stripeWebhookSecret(settingsFrom(api, {}, { STRIPE_WEBHOOK_SECRET: 'whsec_fromthesecret' }))).toBe('whsec_fromthesecret');
+    expect(Object.keys(envOf(container(deployment(rendered['values.yaml'], 'api'))))).not.toContain('STRIPE_WEBHOOK_SECRET');
     expect(Object.keys(envOf(container(deployment(rendered['values.yaml'], 'worker'))))).not.toContain('STRIPE_API_KEY');
     const wrong = await runHelm(['template', 'shop', chart, ...setArgs({ ...required, 'payments.provider': 'paypal' })]);
     expect(wrong.code).not.toBe(0);

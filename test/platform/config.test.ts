@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadSettings, stripeApiKey } from '../../src/platform/config';
+import { loadSettings, stripeApiKey, stripeWebhookSecret } from '../../src/platform/config';
 import { createLogger } from '../../src/platform/observability/logger';
 import { ensureSecretsFile, readSecretsFile } from '../../src/platform/security/secrets';
 import { spawnNode } from '../support/processes';
@@ -110,6 +110,26 @@ describe('settings', () => {
     expect(message).not.toContain('pk_live_publishable');
     expect(loadSettings({ PAYMENT_PROVIDER: 'stripe', STRIPE_API_KEY: 'sk_test_abc123', CURRENCY: 'eur' })).toMatchObject({ PAYMENT_PROVIDER: 'stripe', CURRENCY: 'EUR' });
     expect(loadSettings({})).toMatchObject({ PAYMENT_PROVIDER: 'simulated', CURRENCY: 'USD' });
+  });
+
+  it("ask the API for Stripe's webhook signing secret when Stripe takes the payments, and never repeat it", () => {
+    expect(() => stripeWebhookSecret(loadSettings({ PAYMENT_PROVIDER: 'stripe' }))).toThrow(/STRIPE_WEBHOOK_SECRET is needed when PAYMENT_PROVIDER=stripe/);
+    expect(stripeWebhookSecret(loadSettings({ PAYMENT_PROVIDER: 'stripe', STRIPE_WEBHOOK_SECRET: 'whsec_abc123' }))).toBe('whsec_abc123');
+    expect(stripeWebhookSecret(loadSettings({}))).toBeUndefined();
+    let message = '';
+    try {
+      loadSettings({ STRIPE_WEBHOOK_SECRET: 'not-a-signing-secret' });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/STRIPE_WEBHOOK_SECRET=\(hidden\): must be a Stripe webhook signing secret/);
+    expect(message).not.toContain('not-a-signing-secret');
+  });
+
+  it('stop the API at start when Stripe takes the payments and its webhook signing secret is missing', async () => {
+    const process = spawnNode('main/api.js', { PAYMENT_PROVIDER: 'stripe' });
+    expect(await process.exited).toBe(2);
+    expect(process.output()).toContain('STRIPE_WEBHOOK_SECRET is needed when PAYMENT_PROVIDER=stripe');
   });
 
   it.each([

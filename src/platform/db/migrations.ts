@@ -155,8 +155,34 @@ const reconciliation: Migration = {
   },
 };
 
+/** Which order each provider payment is for, and what the provider said of it later (src/services/payment-records.ts). */
+const paymentRecords: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('payment_refs')
+      .addColumn('payment_id', 'text', (c) => c.primaryKey())
+      .addColumn('order_id', 'text', (c) => c.notNull())
+      .addColumn('workflow_type', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable('payment_events')
+      .addColumn('event_id', 'text', (c) => c.primaryKey())
+      .addColumn('payment_id', 'text', (c) => c.notNull())
+      .addColumn('order_id', 'text', (c) => c.notNull())
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('amount_cents', 'integer', (c) => c.notNull())
+      .addColumn('reason', 'text')
+      .addColumn('outcome', 'text', (c) => c.notNull())
+      .addColumn('detail', 'text')
+      .addColumn('received_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('payment_events_received').on('payment_events').columns(['outcome', 'received_at']).execute();
+  },
+};
+
 export const migrations: MigrationProvider = {
   async getMigrations() {
-    return { '0001_initial': initial, '0002_ingredients': ingredients, '0003_consumed': consumed, '0004_mail_relay': mailRelay, '0005_order_events': orderEvents, '0006_reconciliation': reconciliation };
+    return { '0001_initial': initial, '0002_ingredients': ingredients, '0003_consumed': consumed, '0004_mail_relay': mailRelay, '0005_order_events': orderEvents, '0006_reconciliation': reconciliation, '0007_payment_records': paymentRecords };
   },
 };

@@ -120,6 +120,30 @@ export interface ReconciliationRunTable {
   report_json: string;
 }
 
+/** Which order each of the provider's payments is for, noted by the payment step that opened it. */
+export interface PaymentRefTable {
+  payment_id: string;
+  order_id: string;
+  /** The workflow type of the order's kind: which kind of order it is. */
+  workflow_type: string;
+  created_at: string;
+}
+
+/** What the provider said of a payment after the shop took it (Stripe's webhooks), once per event. */
+export interface PaymentEventTable {
+  /** The provider's event id: the same event delivered again is the same row. */
+  event_id: string;
+  payment_id: string;
+  order_id: string;
+  kind: 'dispute' | 'refund';
+  amount_cents: number;
+  reason: string | null;
+  /** `delivered` to the order's workflow, `refused` by it (why in `detail`), or `order-ended`: for the reconciliation and a person. */
+  outcome: 'delivered' | 'refused' | 'order-ended';
+  detail: string | null;
+  received_at: string;
+}
+
 /** Bookkeeping of the simulated gateway's deliberate faults (tok_flaky). */
 export interface SimulatedFaultTable {
   key: string;
@@ -137,4 +161,6 @@ export interface Database {
   idempotency_keys: IdempotencyKeyTable;
   simulated_faults: SimulatedFaultTable;
   reconciliation_runs: ReconciliationRunTable;
+  payment_refs: PaymentRefTable;
+  payment_events: PaymentEventTable;
 }

@@ -14,6 +14,16 @@ export const problemSchema = z
   .meta({ description: 'RFC 9457 problem details; `errors` names each invalid field' });
 
 export const paymentStatus = z.enum(['PENDING', 'AUTHORIZED', 'CAPTURED', 'VOIDED', 'REFUNDED', 'DECLINED']);
+const providerEventSchema = z.object({
+  eventId: z.string(),
+  paymentId: z.string(),
+  kind: z.enum(['dispute', 'refund']),
+  amountCents: z.number().int(),
+  reason: z.string().optional(),
+  at: z.string(),
+});
+/** The payment as a view shows it; `events`: what the provider said of it later (a dispute, a refund made outside the shop). */
+export const paymentViewSchema = z.object({ status: paymentStatus, paymentId: z.string().nullable(), events: z.array(providerEventSchema).optional() });
 const stepSchema = z.object({ name: z.string(), status: z.enum(['COMPLETED', 'FAILED']), at: z.string(), detail: z.string().optional() });
 const failureSchema = z.object({ type: z.enum([...BusinessFailureTypes, ...TransientFailureTypes, ...SagaFailureTypes]), message: z.string() }).nullable();
 /** What every view publishes of its saga. */

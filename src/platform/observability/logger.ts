@@ -8,7 +8,7 @@ export type { Logger };
 /** Never written to a log, wherever a caller puts them: credentials in headers, and the secret settings. */
 const secretLogPaths = [
   ...['headers', '*.headers'].flatMap((at) => [`${at}.authorization`, `${at}.cookie`, `${at}["x-carrier-signature"]`]),
-  ...['STAFF_TOKEN_SECRET', 'CARRIER_WEBHOOK_SECRET', 'PAYLOAD_ENCRYPTION_KEYS', 'TEMPORAL_API_KEY', 'STRIPE_API_KEY', 'apiKey'].flatMap((name) => [name, `*.${name}`]),
+  ...['STAFF_TOKEN_SECRET', 'CARRIER_WEBHOOK_SECRET', 'PAYLOAD_ENCRYPTION_KEYS', 'TEMPORAL_API_KEY', 'STRIPE_API_KEY', 'STRIPE_WEBHOOK_SECRET', 'apiKey'].flatMap((name) => [name, `*.${name}`]),
 ];
 
 export function createLogger(component: 'api' | 'worker' | 'mailer' | 'publisher' | 'local-stack', level = process.env.LOG_LEVEL ?? 'info'): Logger {

@@ -10,7 +10,7 @@ import { shippingActivities } from './shipping';
 export function createActivities(services: Services) {
   return withTypedFailures({
     ...inventoryActivities(services.inventory),
-    ...paymentActivities(services.payments),
+    ...paymentActivities(services.payments, services.paymentRecords),
     ...shippingActivities(services.carrier),
     ...notificationActivities(services.notificationOutbox),
     ...eventActivities(services.eventOutbox),
