@@ -10,8 +10,8 @@ import { reconciliationSettings, scheduleReconciliation } from '../main/reconcil
 import { serviceOptions } from '../main/service-options';
 import { startApiServer } from '../main/server';
 import { workflowKinds } from '../main/kinds';
-import { createFulfillmentWorker } from '../main/shop-worker';
-import { encryptionCodec, orExit, type Settings, settingsOrExit, stripeWebhookSecret } from '../platform/config';
+import { ShopWorkers } from '../main/shop-worker';
+import { encryptionCodec, orExit, paymentActivitiesPerSecond, type Settings, settingsOrExit, stripeWebhookSecret } from '../platform/config';
 import { openDatabase } from '../platform/db/database';
 import { shownNatsUrl } from '../platform/messaging/stream';
 import { createLogger } from '../platform/observability/logger';
@@ -53,8 +53,20 @@ async function main(): Promise<void> {
   const workerConnection = await NativeConnection.connect(settings.temporal.connection);
   const codec = encryptionCodec(settings);
   const version = workerVersion(settings, await workflowBuildId());
-  const worker = await createFulfillmentWorker({ connection: workerConnection, namespace: settings.temporal.namespace, taskQueue: settings.TEMPORAL_TASK_QUEUE, version, services, codec, workflowBundle: prebuiltBundle(traced), tracing, traced, reconciliation: reconciliationSettings(settings) });
-  const workerStopped = worker.run();
+  const workers = await ShopWorkers.create({
+    connection: workerConnection,
+    namespace: settings.temporal.namespace,
+    taskQueue: settings.TEMPORAL_TASK_QUEUE,
+    version,
+    services,
+    codec,
+    workflowBundle: prebuiltBundle(traced),
+    tracing,
+    traced,
+    reconciliation: reconciliationSettings(settings),
+    paymentActivitiesPerSecond: paymentActivitiesPerSecond(settings),
+  });
+  const workerStopped = workers.run();
   // Locally this worker is the only one: its version is current, whatever ran before.
   const deployment = { workflowService: workerConnection.workflowService, namespace: settings.temporal.namespace };
   await makeCurrent(deployment, version);
@@ -93,7 +105,7 @@ Ctrl-C stops everything.`);
     stopping = true;
     console.log('stopping: draining the API and the worker...');
     await api.close();
-    worker.shutdown();
+    workers.shutdown();
     await workerStopped;
     await relay.stop();
     await publisher.stop();

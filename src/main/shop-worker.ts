@@ -1,5 +1,5 @@
-// Builds a worker that runs every workflow (both kinds of order, the reconciliation) and every
-// activity on one task queue.
+// Builds the shop's workers: one runs every workflow (both kinds of order, the reconciliation) and
+// every activity on the shop's task queue; the other the payment steps on their own queue.
 import fs from 'node:fs';
 import path from 'node:path';
 import { makeWorkflowExporter, OpenTelemetryActivityInboundInterceptor } from '@temporalio/interceptors-opentelemetry';
@@ -8,8 +8,9 @@ import { type NativeConnection, Worker } from '@temporalio/worker';
 import { startTracing, type Tracing } from '../platform/observability/tracing';
 import { deploymentOptions, type WorkerVersion } from '../platform/temporal/versioning';
 import { reconciliationActivities, type ReconciliationSettings } from '../reconciliation/activities';
+import { paymentTaskQueue } from '../saga/activity-options';
 import type { Services } from '../services';
-import { createActivities } from '../services/activities';
+import { createActivities, createPaymentActivities } from '../services/activities';
 import { withTypedFailures } from '../services/activities/failures';
 import { DEFAULT_DISPATCH_DEADLINE_HOURS } from '../shop';
 import { workflowKinds } from './kinds';
@@ -40,6 +41,8 @@ export interface FulfillmentWorkerOptions {
   traced?: boolean;
   /** What the reconciliation counts as drift, and where it reports its counts. */
   reconciliation?: ReconciliationSettings;
+  /** The rate Temporal holds the payment steps to across every worker (PAYMENT_ACTIVITIES_PER_SECOND); none when absent. */
+  paymentActivitiesPerSecond?: number;
 }
 
 /** The reconciliation's thresholds when the settings give none (RECONCILE_OUTBOX_MINUTES, DISPATCH_DEADLINE_HOURS). */
@@ -72,6 +75,49 @@ export const workerTuning = {
    */
   maxCachedWorkflows: 2000,
 } as const;
+
+/**
+ * The shop's workers in one process: the workflows and every activity on the shop's task queue,
+ * and the payment steps on a queue of their own, where Temporal holds them to the provider's rate
+ * across every worker (maxTaskQueueActivitiesPerSecond is the task queue's, not the worker's).
+ * Workflows started before the payment steps had their queue schedule them on the shop's queue,
+ * whose worker still takes them.
+ */
+export class ShopWorkers {
+  private constructor(readonly workers: readonly Worker[]) {}
+
+  static async create(opts: FulfillmentWorkerOptions): Promise<ShopWorkers> {
+    return new ShopWorkers([await createFulfillmentWorker(opts), await createPaymentWorker(opts)]);
+  }
+
+  /** Runs them until both have stopped; one that stops for good (a fatal error) stops the other. */
+  async run(): Promise<void> {
+    const results = await Promise.allSettled(this.workers.map((w) => w.run().finally(() => this.shutdown())));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  /** Stops polling; the activities in flight finish (up to shutdownGraceTime), then run() returns. */
+  shutdown(): void {
+    for (const worker of this.workers) if (worker.getState() === 'RUNNING') worker.shutdown();
+  }
+}
+
+/** The payment steps' worker: their task queue, held to the provider's rate when one is given. */
+async function createPaymentWorker(opts: FulfillmentWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: opts.connection,
+    namespace: opts.namespace,
+    taskQueue: paymentTaskQueue(opts.taskQueue),
+    workerDeploymentOptions: deploymentOptions(opts.version),
+    activities: createPaymentActivities(opts.services),
+    dataConverter: { payloadCodecs: [opts.codec] },
+    interceptors: { activity: [(ctx) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx) })] },
+    shutdownGraceTime: workerTuning.shutdownGraceTime,
+    maxConcurrentActivityTaskExecutions: workerTuning.maxConcurrentActivityTaskExecutions,
+    ...(opts.paymentActivitiesPerSecond !== undefined && { maxTaskQueueActivitiesPerSecond: opts.paymentActivitiesPerSecond }),
+  });
+}
 
 export async function createFulfillmentWorker(opts: FulfillmentWorkerOptions): Promise<Worker> {
   return Worker.create({

@@ -2,7 +2,7 @@
 // lets the activities in flight finish, then exits 0.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NativeConnection } from '@temporalio/worker';
-import { encryptionCodec, orExit, settingsOrExit } from '../platform/config';
+import { encryptionCodec, orExit, paymentActivitiesPerSecond, settingsOrExit } from '../platform/config';
 import { openDatabase } from '../platform/db/database';
 import { createLogger, type Logger } from '../platform/observability/logger';
 import { installTemporalRuntime } from '../platform/observability/runtime';
@@ -14,7 +14,7 @@ import { createServices } from '../services';
 import { prebuiltBundle, workflowBuildId } from './bundle';
 import { reconciliationSettings, scheduleReconciliation } from './reconciliation';
 import { serviceOptions } from './service-options';
-import { createFulfillmentWorker } from './shop-worker';
+import { ShopWorkers } from './shop-worker';
 
 async function main(): Promise<void> {
   const settings = settingsOrExit('PAYLOAD_ENCRYPTION_KEYS');
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   const codec = encryptionCodec(settings);
   const bundleBuildId = await workflowBuildId();
   const version = workerVersion(settings, bundleBuildId);
-  const worker = await createFulfillmentWorker({
+  const workers = await ShopWorkers.create({
     connection,
     namespace: settings.temporal.namespace,
     taskQueue: settings.TEMPORAL_TASK_QUEUE,
@@ -45,15 +45,16 @@ async function main(): Promise<void> {
     tracing,
     traced,
     reconciliation: reconciliationSettings(settings),
+    paymentActivitiesPerSecond: paymentActivitiesPerSecond(settings),
   });
   // The SDK begins shutdown on SIGINT/SIGTERM: polling stops, running activities finish (up to
   // shutdownGraceTime), then run() returns.
-  const running = worker.run();
+  const running = workers.run();
   await scheduleReconciliation(connection, codec, settings, logger);
   const routing = settings.TEMPORAL_PROMOTE_FIRST_VERSION ? await promoteFirst({ workflowService: connection.workflowService, namespace: settings.temporal.namespace }, version, logger) : 'left to the operator';
   // A build id set by hand is logged beside the code's own: the two differing is how a changed
   // workflow slips under an old version (docs/OPERATIONS.md, "Deploying a change").
-  logger.info({ taskQueue: settings.TEMPORAL_TASK_QUEUE, version: versionName(version), codeBuildId: bundleBuildId, routing, temporal: settings.temporal.connection.address, connection: settings.temporal.description, metricsPort: settings.WORKER_METRICS_PORT }, 'worker polling');
+  logger.info({ taskQueue: settings.TEMPORAL_TASK_QUEUE, paymentStepsPerSecond: paymentActivitiesPerSecond(settings) ?? 'no limit', version: versionName(version), codeBuildId: bundleBuildId, routing, temporal: settings.temporal.connection.address, connection: settings.temporal.description, metricsPort: settings.WORKER_METRICS_PORT }, 'worker polling');
   await running;
   await connection.close();
   await db.destroy();

@@ -55,6 +55,12 @@ const settingsSchema = z.object({
   PAYMENT_BREAKER_FAULTS: z.coerce.number().int('must be a whole number').min(1).max(1000).default(5),
   /** How long the breaker holds calls back before it lets one probe through. */
   PAYMENT_BREAKER_OPEN_SECONDS: z.coerce.number().int('must be a whole number').min(1).max(3600).default(30),
+  /**
+   * The rate Temporal holds the payment steps to, across every worker (their task queue's
+   * maxTaskQueueActivitiesPerSecond); 0: none. Unset: none with the simulated gateway, and under
+   * Stripe's stated limits with Stripe (docs/OPERATIONS.md, "Payments on Stripe").
+   */
+  PAYMENT_ACTIVITIES_PER_SECOND: z.coerce.number().min(0).max(10_000).optional(),
   /** How often the Temporal Schedule runs the reconciliation of money, stock, outboxes and orders. */
   RECONCILE_EVERY_MINUTES: z.coerce.number().int('must be a whole number').min(1).max(1440).default(15),
   /** Mail and order events waiting longer than this in their outbox count as drift. */
@@ -197,6 +203,21 @@ export function stripeApiKey(settings: Settings): string | undefined {
   if (settings.PAYMENT_PROVIDER !== 'stripe') return undefined;
   if (!settings.STRIPE_API_KEY) throw new SettingsError('STRIPE_API_KEY is needed when PAYMENT_PROVIDER=stripe: a Stripe secret key (docs/OPERATIONS.md, "Payments on Stripe")');
   return settings.STRIPE_API_KEY;
+}
+
+/**
+ * Stripe states its limits: 100 operations a second in live mode, 25 in test mode. A payment step
+ * is one operation (and the SDK's retries of it), so the default keeps the shop's steps to about
+ * 80 % of either, leaving room for what else calls Stripe (its dashboard, reports).
+ */
+const STRIPE_STEPS_PER_SECOND = { live: 80, test: 20 };
+
+/** The payment steps' rate across the workers, or undefined for none (PAYMENT_ACTIVITIES_PER_SECOND). */
+export function paymentActivitiesPerSecond(settings: Settings): number | undefined {
+  const stated = settings.PAYMENT_ACTIVITIES_PER_SECOND;
+  if (stated !== undefined) return stated > 0 ? stated : undefined;
+  if (settings.PAYMENT_PROVIDER !== 'stripe') return undefined;
+  return /^(sk|rk)_live_/.test(settings.STRIPE_API_KEY ?? '') ? STRIPE_STEPS_PER_SECOND.live : STRIPE_STEPS_PER_SECOND.test;
 }
 
 /**

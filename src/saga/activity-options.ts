@@ -1,4 +1,5 @@
-// Retry policies and timeouts for every activity call, each number with its reason.
+// Retry policies and timeouts for every activity call, each number with its reason, and the task
+// queue the payment steps run on.
 import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
 import { BusinessFailureTypes } from '../shop';
 
@@ -47,3 +48,12 @@ export const eventRecording: LocalActivityOptions = {
   startToCloseTimeout: '5 seconds',
   retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '1 minute' },
 };
+
+/**
+ * The payment steps' task queue, beside the shop's own (`fulfillment` → `fulfillment-payments`):
+ * Temporal holds the activities of one queue to one rate across every worker, so the steps that
+ * call the payment provider get a queue of their own.
+ */
+export function paymentTaskQueue(taskQueue: string): string {
+  return `${taskQueue}-payments`;
+}

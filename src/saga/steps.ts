@@ -3,7 +3,7 @@
 import { type ActivityOptions, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../services/activities';
 import { formatCents, type ShopEvent } from '../shop';
-import { eventRecording, forwardStep, mustComplete } from './activity-options';
+import { eventRecording, forwardStep, mustComplete, paymentTaskQueue } from './activity-options';
 
 export { forwardStep, mustComplete };
 
@@ -20,13 +20,18 @@ export function stepKey(step: string): string {
   return `${workflowInfo().workflowId}/${step}`;
 }
 
+/** The steps that call the payment provider: they run on a task queue of their own, where Temporal holds them to the provider's rate. */
+const paymentSteps: ReadonlySet<StepName> = new Set(['authorizePayment', 'chargePayment', 'capturePayment', 'voidAuthorization', 'refundPayment']);
+
 /**
  * Calls activity `name` with its idempotency key (`reserveInventory` → `<workflow id>/reserve-inventory`)
- * and a summary the Web UI shows on the activity ("authorize payment 25.00").
+ * and a summary the Web UI shows on the activity ("authorize payment 25.00"); a payment step on
+ * the payment steps' task queue.
  */
 export function call<K extends StepName>(options: ActivityOptions, name: K, input: StepInput<K>): Promise<StepResult<K>> {
   const kebab = name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-  const activity = proxyActivities<Activities>({ ...options, summary: summaryOf(name, input) })[name] as (input: unknown) => Promise<StepResult<K>>;
+  const queue = paymentSteps.has(name) ? { taskQueue: paymentTaskQueue(workflowInfo().taskQueue) } : {};
+  const activity = proxyActivities<Activities>({ ...options, ...queue, summary: summaryOf(name, input) })[name] as (input: unknown) => Promise<StepResult<K>>;
   return activity({ idempotencyKey: stepKey(kebab), ...input });
 }
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadSettings, stripeApiKey, stripeWebhookSecret } from '../../src/platform/config';
+import { loadSettings, paymentActivitiesPerSecond, stripeApiKey, stripeWebhookSecret } from '../../src/platform/config';
 import { createLogger } from '../../src/platform/observability/logger';
 import { ensureSecretsFile, readSecretsFile } from '../../src/platform/security/secrets';
 import { spawnNode } from '../support/processes';
@@ -124,6 +124,16 @@ describe('settings', () => {
     }
     expect(message).toMatch(/STRIPE_WEBHOOK_SECRET=\(hidden\): must be a Stripe webhook signing secret/);
     expect(message).not.toContain('not-a-signing-secret');
+  });
+
+  it("hold the payment steps under Stripe's stated rate with Stripe, to none with the simulated gateway, unless told", () => {
+    const rate = (env: Record<string, string>) => paymentActivitiesPerSecond(loadSettings(env));
+    expect(rate({})).toBeUndefined();
+    expect(rate({ PAYMENT_PROVIDER: 'stripe', STRIPE_API_KEY: 'sk_live_abc123' })).toBe(80);
+    expect(rate({ PAYMENT_PROVIDER: 'stripe', STRIPE_API_KEY: 'rk_test_abc123' })).toBe(20);
+    expect(rate({ PAYMENT_PROVIDER: 'stripe', STRIPE_API_KEY: 'sk_live_abc123', PAYMENT_ACTIVITIES_PER_SECOND: '0' })).toBeUndefined();
+    expect(rate({ PAYMENT_ACTIVITIES_PER_SECOND: '2.5' })).toBe(2.5);
+    expect(() => loadSettings({ PAYMENT_ACTIVITIES_PER_SECOND: '-1' })).toThrow(/PAYMENT_ACTIVITIES_PER_SECOND/);
   });
 
   it('stop the API at start when Stripe takes the payments and its webhook signing secret is missing', async () => {

@@ -1,8 +1,8 @@
 // A real worker and client against the run's dev server, on a task queue of the test's own.
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { inject } from 'vitest';
-import { createFulfillmentWorker, type FulfillmentWorkerOptions } from '../../src/main/shop-worker';
+import { type FulfillmentWorkerOptions, ShopWorkers } from '../../src/main/shop-worker';
 import type { OrderView } from '../../src/orders/order';
 import type { Db } from '../../src/platform/db/database';
 import { temporalTarget } from '../../src/platform/temporal/connection';
@@ -42,7 +42,6 @@ export async function connectTestTemporal(): Promise<TestTemporal> {
 
 export interface RunningWorker {
   taskQueue: string;
-  worker: Worker;
   stop: () => Promise<void>;
 }
 
@@ -69,14 +68,13 @@ export async function startVersionedWorker(
 ): Promise<RunningWorker> {
   const { taskQueue } = opts;
   const version = opts.version ?? testVersion(taskQueue);
-  const worker = await createFulfillmentWorker({ ...opts, connection: temporal.nativeConnection, namespace: 'default', version });
-  const running = worker.run();
+  const workers = await ShopWorkers.create({ ...opts, connection: temporal.nativeConnection, namespace: 'default', version });
+  const running = workers.run();
   if (opts.current ?? true) await makeCurrent({ workflowService: temporal.client.workflowService, namespace: 'default' }, version);
   return {
     taskQueue,
-    worker,
     stop: async () => {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
+      workers.shutdown();
       await running;
     },
   };

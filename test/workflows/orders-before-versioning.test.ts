@@ -15,8 +15,9 @@ import { reportShipmentEvent } from '../../src/orders/messages';
 import type { OrderView } from '../../src/orders/order';
 import { workflowKinds } from '../../src/main/kinds';
 import { deploymentStatus } from '../../src/platform/temporal/deployment';
+import { paymentTaskQueue } from '../../src/saga/activity-options';
 import { createServices, type Services } from '../../src/services';
-import { createActivities } from '../../src/services/activities';
+import { createActivities, createPaymentActivities } from '../../src/services/activities';
 import { coffeeInput, placeCoffee, stockCafe } from '../coffee/fixtures';
 import { orderInput, placeOrder, stockCatalog } from '../orders/fixtures';
 import { bundleWithChange } from '../support/changed-bundle';
@@ -59,9 +60,12 @@ async function runUnversionedWorker(): Promise<() => Promise<void>> {
     workflowBundle: { code },
     sinks: workflowSinks(),
   });
-  const running = worker.run();
+  // The payment steps of the bundled code go to their own queue (src/main/shop-worker.ts).
+  const payments = await Worker.create({ connection: temporal.nativeConnection, taskQueue: paymentTaskQueue(taskQueue), activities: createPaymentActivities(services), dataConverter: { payloadCodecs: [testCodec] } });
+  const running = Promise.all([worker.run(), payments.run()]);
   return async () => {
     worker.shutdown();
+    payments.shutdown();
     await running;
   };
 }

@@ -18,3 +18,8 @@ export function createActivities(services: Services) {
 }
 
 export type Activities = ReturnType<typeof createActivities>;
+
+/** The payment steps alone, for the worker on their own task queue (src/main/shop-worker.ts). */
+export function createPaymentActivities(services: Services) {
+  return withTypedFailures(paymentActivities(services.payments, services.paymentRecords));
+}
