@@ -8,6 +8,10 @@ export default defineConfig({
   test: {
     ...base.test,
     exclude: configDefaults.exclude,
+    // One file at a time: with two, the cluster's four services, PostgreSQL and two files' workers
+    // share two cores, and once (CI, 2026-12-05) the deployments' routing stalled under that load
+    // and every file after it timed out starting its worker. The run takes about 7 minutes so.
+    poolOptions: { forks: { minForks: 1, maxForks: 1 } },
     include: ['test/api/**/*.test.ts', 'test/orders/**/*.test.ts', 'test/coffee/**/*.test.ts', 'test/saga/**/*.test.ts', 'test/reconciliation/reconcile.test.ts', 'test/payments/**/*.test.ts', 'test/workflows/**/*.test.ts', 'test/cluster/**/*.test.ts', 'test/chaos/**/*.cluster-chaos.ts'],
   },
 });
