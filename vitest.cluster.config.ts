@@ -3,7 +3,7 @@ import base from './vitest.config';
 
 // `npm run test:cluster`: on a real Temporal cluster (TEST_TEMPORAL=cluster: the server's four
 // services as processes on PostgreSQL, mTLS): the API and workflow tests, mTLS itself, and the
-// chaos run at scale on a cluster of its own. Same pool and global setup as npm test.
+// chaos run at scale on a cluster of its own. The same forks pool and global setup as npm test.
 export default defineConfig({
   test: {
     ...base.test,
