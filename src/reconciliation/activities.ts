@@ -1,7 +1,7 @@
 // The reconciliation's activities: compare the business database with what Temporal says of each
 // order (open or closed, how it closed, its last status), heal what is safe to heal, and record the
-// report. The payments checked are the simulated gateway's; with PAYMENT_PROVIDER=stripe, Stripe's
-// own records are not read yet.
+// report. The money is checked as the payment provider itself tells it (the simulated gateway's
+// table, or Stripe's PaymentIntents).
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import type { Services } from '../services';
@@ -30,7 +30,7 @@ interface OrderState {
 /** How far back captures and closings are checked: older ones were reconciled by earlier runs. */
 const WINDOW_DAYS = 7;
 
-export function reconciliationActivities(services: Pick<Services, 'ledger' | 'gateway' | 'inventory' | 'notificationOutbox' | 'paymentRecords'>, kinds: readonly WorkflowKind[], settings: ReconciliationSettings) {
+export function reconciliationActivities(services: Pick<Services, 'ledger' | 'payments' | 'inventory' | 'notificationOutbox' | 'paymentRecords'>, kinds: readonly WorkflowKind[], settings: ReconciliationSettings) {
   return {
     async findDrift(): Promise<Drift[]> {
       const client = Context.current().client;
@@ -42,13 +42,19 @@ export function reconciliationActivities(services: Pick<Services, 'ledger' | 'ga
       const ended = (state: OrderState | undefined) => (state ? `${state.workflowId} ended ${state.status ?? state.closedAs}` : 'no workflow has this order');
       const drift: Drift[] = [];
 
-      for (const p of await services.ledger.openPayments(daysAgo(WINDOW_DAYS))) {
+      for (const payment of await services.payments.moneyHeldOrTaken(daysAgo(WINDOW_DAYS))) {
+        // The payment step noted the order when it opened the payment; else the provider names it
+        // (a payment taken by hand, with the order id in its metadata).
+        const orderId = (await services.paymentRecords.find(payment.paymentId))?.orderId ?? payment.orderId;
+        if (!orderId) continue; // not one of the shop's orders: another of the account's sales
+        const p = { ...payment, orderId };
         const state = await stateOf(p.orderId);
         if (state?.running) continue;
         const paidFor = state !== undefined && state.kind.paidFor.includes(state.status ?? '');
         const what = `payment ${p.paymentId} of ${p.amountCents} cents`;
         if (p.status === 'AUTHORIZED' && paidFor) drift.push({ kind: 'completed-not-captured', orderId: p.orderId, detail: `${what} is only authorized; ${ended(state)}` });
-        else if (p.status === 'AUTHORIZED') drift.push({ kind: 'money-held-for-ended-order', orderId: p.orderId, detail: `${what} is still held; ${ended(state)}`, heal: { payment: p.paymentId } });
+        // Voided only for an order the shop ran: with no workflow, the hold may be another system's.
+        else if (p.status === 'AUTHORIZED') drift.push({ kind: 'money-held-for-ended-order', orderId: p.orderId, detail: `${what} is still held; ${ended(state)}`, ...(state && { heal: { payment: p.paymentId } }) });
         else if (!paidFor) drift.push({ kind: 'captured-not-completed', orderId: p.orderId, detail: `${what} was captured; ${ended(state)}` });
       }
 
@@ -87,7 +93,7 @@ export function reconciliationActivities(services: Pick<Services, 'ledger' | 'ga
       const heal = drift.heal;
       if (!heal) return false;
       try {
-        if ('payment' in heal) await services.gateway.voidAuthorization({ idempotencyKey: `reconcile/${heal.payment}/void`, paymentId: heal.payment });
+        if ('payment' in heal) await services.payments.voidAuthorization({ idempotencyKey: `reconcile/${heal.payment}/void`, paymentId: heal.payment });
         else await services.inventory.release({ idempotencyKey: `reconcile/${heal.reservation}/release`, reservationId: heal.reservation });
       } catch (err) {
         // Moved on since the scan (captured, shipped): nothing to heal, and the report says so.

@@ -53,7 +53,11 @@ export class GuardedPayments implements PaymentProvider {
     return this.guard(() => this.provider.refund(req));
   }
 
-  private async guard(call: () => Promise<Payment>): Promise<Payment> {
+  moneyHeldOrTaken(capturedSince: string): Promise<Payment[]> {
+    return this.guard(() => this.provider.moneyHeldOrTaken(capturedSince));
+  }
+
+  private async guard<T>(call: () => Promise<T>): Promise<T> {
     try {
       return await this.breaker.execute(call);
     } catch (err) {

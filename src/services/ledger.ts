@@ -1,13 +1,7 @@
-// What the reconciliation reads of the business database (money held or taken, stock held, the
-// outboxes' stragglers) and the runs it records. Reads only, but for the record of each run.
+// What the reconciliation reads of the business database (stock held, the outboxes' stragglers)
+// and the runs it records; the money it asks of the payment provider (moneyHeldOrTaken). Reads
+// only, but for the record of each run.
 import { type Db, now } from '../platform/db/database';
-
-export interface LedgerPayment {
-  paymentId: string;
-  orderId: string;
-  status: 'AUTHORIZED' | 'CAPTURED';
-  amountCents: number;
-}
 
 export interface RecordedRun {
   runId: string;
@@ -21,16 +15,6 @@ export interface RecordedRun {
 
 export class Ledger {
   constructor(private readonly db: Db) {}
-
-  /** Every authorization still held, and the captures made since `capturedSince`. */
-  async openPayments(capturedSince: string): Promise<LedgerPayment[]> {
-    const rows = await this.db
-      .selectFrom('payments')
-      .select(['id', 'order_id', 'status', 'amount_cents'])
-      .where((eb) => eb.or([eb('status', '=', 'AUTHORIZED'), eb.and([eb('status', '=', 'CAPTURED'), eb('updated_at', '>=', capturedSince)])]))
-      .execute();
-    return rows.map((r) => ({ paymentId: r.id, orderId: r.order_id, status: r.status as LedgerPayment['status'], amountCents: r.amount_cents }));
-  }
 
   /** Reservations of stock or ingredients still held. */
   async heldReservations(): Promise<{ reservationId: string; orderId: string }[]> {

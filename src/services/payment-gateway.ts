@@ -73,6 +73,15 @@ export class PaymentGateway implements PaymentProvider {
     return this.transition(req, { operation: 'refund', from: 'CAPTURED', to: 'REFUNDED' });
   }
 
+  async moneyHeldOrTaken(capturedSince: string): Promise<Payment[]> {
+    const rows = await this.db
+      .selectFrom('payments')
+      .selectAll()
+      .where((eb) => eb.or([eb('status', '=', 'AUTHORIZED'), eb.and([eb('status', '=', 'CAPTURED'), eb('updated_at', '>=', capturedSince)])]))
+      .execute();
+    return rows.map(toPayment);
+  }
+
   async getPayment(paymentId: string): Promise<Payment | undefined> {
     return loadPayment(this.db, paymentId);
   }

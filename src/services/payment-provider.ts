@@ -42,4 +42,10 @@ export interface PaymentProvider {
   voidAuthorization(req: PaymentChange): Promise<Payment>;
   /** Gives a captured amount back in full. */
   refund(req: PaymentChange): Promise<Payment>;
+  /**
+   * The money the provider holds or has taken for the shop, as it says itself: every authorization
+   * still held, and the captures made since `capturedSince` (ISO time). What the reconciliation
+   * holds against the orders; `orderId` is '' where the provider does not say.
+   */
+  moneyHeldOrTaken(capturedSince: string): Promise<Payment[]>;
 }

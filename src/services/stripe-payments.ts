@@ -65,6 +65,24 @@ export class StripePayments implements PaymentProvider {
   }
 
   /**
+   * Stripe's own record: the PaymentIntents of the window (an authorization lasts 7 days, so none
+   * older is still held), those still holding money (`requires_capture`) and those captured and
+   * not refunded in full (`succeeded`). The order id is the one the shop put in their metadata.
+   */
+  moneyHeldOrTaken(capturedSince: string): Promise<Payment[]> {
+    return this.call(async () => {
+      const held: Payment[] = [];
+      const intents = this.stripe.paymentIntents.list({ created: { gte: Math.floor(Date.parse(capturedSince) / 1000) }, limit: 100, expand: ['data.latest_charge'] });
+      for await (const intent of intents) {
+        const charge = typeof intent.latest_charge === 'object' ? intent.latest_charge : null;
+        if (intent.status === 'requires_capture') held.push(asPayment(intent, 'AUTHORIZED'));
+        else if (intent.status === 'succeeded' && !(charge && charge.amount_refunded >= charge.amount)) held.push(asPayment(intent, 'CAPTURED'));
+      }
+      return held;
+    });
+  }
+
+  /**
    * A confirmed PaymentIntent. `error_on_requires_action` makes a card that needs the customer
    * (3-D Secure) an error rather than an intent left waiting, so an answer without an error is
    * an authorization (or, with automatic capture, a charge).

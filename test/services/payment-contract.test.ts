@@ -66,6 +66,11 @@ describe.each(providers)('the payment contract: $name', ({ make }) => {
   it('refuses a token it does not know, as InvalidPaymentToken', async () => {
     await expectRefusal(make().authorize(request('tok_from_nowhere')), 'InvalidPaymentToken');
   });
+
+  it('lists the money it holds or has taken, for the reconciliation: each authorized, or captured', async () => {
+    const held = await make().moneyHeldOrTaken(new Date(Date.now() - 7 * 86_400_000).toISOString());
+    for (const payment of held) expect(['AUTHORIZED', 'CAPTURED']).toContain(payment.status);
+  });
 });
 
 describe('what stripe-mock cannot show, held on the simulated gateway', () => {
@@ -81,9 +86,34 @@ describe('what stripe-mock cannot show, held on the simulated gateway', () => {
     await gateway.capture({ idempotencyKey: 'order-x/capture', paymentId: first.paymentId });
     await expectRefusal(gateway.voidAuthorization({ idempotencyKey: 'order-x/void', paymentId: first.paymentId }), 'InvalidState');
   });
+
+  it('what it holds or has taken: an authorization while held, a capture made since the time asked, nothing voided or refunded', async () => {
+    const gateway = new PaymentGateway(fresh.db);
+    const open = (key: string) => gateway.authorize({ idempotencyKey: key, orderId: 'order-y', token: 'tok_ok', amountCents: 700 });
+    const [held, captured, voided] = [await open('y1'), await open('y2'), await open('y3')];
+    await gateway.capture({ idempotencyKey: 'y2/capture', paymentId: captured.paymentId });
+    await gateway.voidAuthorization({ idempotencyKey: 'y3/void', paymentId: voided.paymentId });
+    const ids = (since: string) => gateway.moneyHeldOrTaken(since).then((list) => list.filter((p) => p.orderId === 'order-y').map((p) => [p.paymentId, p.status]));
+    expect(await ids(new Date(Date.now() - 60_000).toISOString())).toEqual(expect.arrayContaining([[held.paymentId, 'AUTHORIZED'], [captured.paymentId, 'CAPTURED']]));
+    expect(await ids(new Date(Date.now() - 60_000).toISOString())).toHaveLength(2);
+    expect(await ids(new Date(Date.now() + 60_000).toISOString())).toEqual([[held.paymentId, 'AUTHORIZED']]);
+  });
 });
 
 describe('the Stripe adapter', () => {
+  it("reads the money it holds from Stripe's own PaymentIntents of the window, in a request Stripe's API description allows", async () => {
+    const adapter = new StripePayments({ apiKey: stripe.apiKey, apiBase: stripe.recordingUrl, currency: 'usd' });
+    const since = new Date(Date.now() - 7 * 86_400_000);
+    const before = stripe.sent.length;
+    await adapter.moneyHeldOrTaken(since.toISOString());
+    const [listing, ...more] = stripe.sent.slice(before);
+    expect(more).toEqual([]);
+    const url = new URL(listing!.path, 'http://stripe');
+    expect([listing!.method, url.pathname, listing!.status]).toEqual(['GET', '/v1/payment_intents', 200]);
+    expect(url.searchParams.get('created[gte]')).toBe(String(Math.floor(since.getTime() / 1000)));
+    expect([...url.searchParams].filter(([name]) => name.startsWith('expand')).map(([, value]) => value)).toEqual(['data.latest_charge']);
+  });
+
   it("sends each step's key as Stripe's Idempotency-Key, on a PaymentIntent with manual capture confirmed by the server, in the shop's currency", async () => {
     const adapter = new StripePayments({ apiKey: stripe.apiKey, apiBase: stripe.recordingUrl, currency: 'eur' });
     const orderId = uniqueId('order');

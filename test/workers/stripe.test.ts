@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderKind } from '../../src/orders/kind';
 import { cancelOrder, reportShipmentEvent } from '../../src/orders/messages';
-import { orderFulfillment } from '../../src/workflows';
+import { orderFulfillment, reconcileShop } from '../../src/workflows';
 import { orderInput, stockCatalog } from '../orders/fixtures';
 import { uniqueId } from '../support/database';
 import { freePort, type Spawned, spawnNode } from '../support/processes';
@@ -68,6 +68,14 @@ describe('a worker with PAYMENT_PROVIDER=stripe', () => {
 
     expect(order).toMatchObject({ status: 'CANCELLED', payment: { status: 'VOIDED' } });
     expect(sentFor(workflowId)).toEqual(['/v1/payment_intents authorize-payment 200', '/v1/payment_intents/pi_…/cancel void-authorization 200']);
+  }, 60_000);
+
+  it("reconciles against Stripe's own PaymentIntents: the run reads them and finds nothing wrong with a clean shop", async () => {
+    const before = stripe.sent.length;
+    const report = await fixture.temporal.client.workflow.execute(reconcileShop, { taskQueue, workflowId: uniqueId('reconcile') });
+    const listed = stripe.sent.slice(before).map((s) => `${s.method} ${new URL(s.path, 'http://stripe').pathname} ${s.status}`);
+    expect(listed).toContain('GET /v1/payment_intents 200');
+    expect(report.counts).toMatchObject({ 'captured-not-completed': 0, 'completed-not-captured': 0, 'money-held-for-ended-order': 0 });
   }, 60_000);
 
   it('does not start without STRIPE_API_KEY, and says so', async () => {
