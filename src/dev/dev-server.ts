@@ -45,6 +45,13 @@ export interface DevServerOptions {
   codecEndpoint?: string;
 }
 
+const muted = new WeakSet<ChildProcess>();
+
+/** From now on the server's own output is dropped: called as `npm start` begins to stop everything. */
+export function muteOutput(server: ChildProcess): void {
+  muted.add(server);
+}
+
 export function startDevServer(opts: DevServerOptions): ChildProcess {
   const [host, port] = splitAddress(opts.address);
   fs.mkdirSync(opts.dataDir, { recursive: true });
@@ -69,8 +76,11 @@ export function startDevServer(opts: DevServerOptions): ChildProcess {
   // A process group of its own: Ctrl-C in the terminal reaches `npm start`, which stops the
   // server last, after the API and the worker have drained. Were the server left running by a
   // crash, the next `npm start` finds it answering and uses it.
-  const output = opts.quiet ? 'ignore' : 'inherit';
-  const server = spawn(opts.cliPath, args, { stdio: ['ignore', output, output], detached: opts.ownProcessGroup });
+  const server = spawn(opts.cliPath, args, { stdio: ['ignore', opts.quiet ? 'ignore' : 'pipe', opts.quiet ? 'ignore' : 'pipe'], detached: opts.ownProcessGroup });
+  // Its lines pass through to the terminal until its shutdown, whose complaints about the
+  // connections it is closing are noise (muteOutput).
+  server.stdout?.on('data', (chunk: Buffer) => muted.has(server) || process.stdout.write(chunk));
+  server.stderr?.on('data', (chunk: Buffer) => muted.has(server) || process.stderr.write(chunk));
   if (opts.ownProcessGroup) process.once('exit', () => server.kill('SIGTERM'));
   return server;
 }

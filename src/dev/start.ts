@@ -25,7 +25,7 @@ import { createServices } from '../services';
 import { eventPublisher } from '../services/event-publishing';
 import { mailRelay } from '../services/mailer';
 import { stopChild } from './child-process';
-import { startLocalTemporal, temporalAnswers } from './dev-server';
+import { muteOutput, startLocalTemporal, temporalAnswers } from './dev-server';
 import { startLocalCluster } from './local-cluster';
 import { listening, startMailpit } from './mailpit';
 import { startNatsServer } from './nats';
@@ -33,8 +33,11 @@ import { startNatsServer } from './nats';
 async function main(): Promise<void> {
   const created = ensureSecretsFile(process.env.DATA_DIR || '.data');
   const settings = settingsOrExit(...secretNames);
-  const logger = createLogger('local-stack', settings.LOG_LEVEL);
-  installTemporalRuntime(logger, { metricsPort: settings.WORKER_METRICS_PORT, workerStopsOnSignals: false });
+  // For a person at a terminal: readable lines; piped elsewhere, JSON as in production.
+  const logger = createLogger('local-stack', settings.LOG_LEVEL, process.stdout.isTTY ? { destination: process.stdout, colorize: true } : undefined);
+  // The SDK's own lines (workers starting, each order's status) only from a warning up, unless asked.
+  const sdkLogs = ['debug', 'trace'].includes(settings.LOG_LEVEL) ? logger : logger.child({}, { level: 'warn' });
+  installTemporalRuntime(sdkLogs, { metricsPort: settings.WORKER_METRICS_PORT, workerStopsOnSignals: false });
   // After the runtime: a Stripe worker's breaker metrics are the runtime's.
   const options = orExit(() => serviceOptions(settings));
   orExit(() => stripeWebhookSecret(settings));
@@ -78,13 +81,11 @@ async function main(): Promise<void> {
   // The API's connection as in production: 503 within a second or two while Temporal is away.
   const connection = connectLazily(settings.temporal.connection);
   const client = createTemporalClient(connection, settings.temporal.namespace, codec);
-  const api = await startApiServer(
-    apiDeps(settings, { client, db, services, logger }),
-    settings.PORT,
-  );
+  // A line per request only for what needs a look (errors, slow answers, staff actions); all of them with LOG_LEVEL=debug.
+  const api = await startApiServer({ ...apiDeps(settings, { client, db, services, logger }), requestLines: 'errors-and-slow' }, settings.PORT);
 
   const secrets = secretsFile(settings.DATA_DIR);
-  console.log(`
+  const banner = `
   Shop         ${api.url}/ (customers) and ${api.url}/barista (staff, with a token)
   API          ${api.url} (reference: ${api.url}/docs)
   Events       ${nats ? 'nats-server' : 'NATS'} at ${shownNatsUrl(settings.NATS_URL)}, stream ${settings.NATS_STREAM}: npm run events:tail
@@ -95,7 +96,10 @@ async function main(): Promise<void> {
   Data         ${settings.DATA_DIR}${cluster ? ` (business data in PostgreSQL ${cluster.databaseUrl})` : ''}
   Secrets      ${created.length > 0 ? `created ${created.join(', ')} in ${secrets}` : `from the settings and ${secrets}`}
   Staff token  npm run --silent staff:token -- --name <you> --role admin
-Ctrl-C stops everything.`);
+${process.stdin.isTTY ? 'Enter shows this again; ' : ''}Ctrl-C stops everything.`;
+  console.log(banner);
+  // In a terminal, Enter prints the addresses again once logs have pushed them out of sight.
+  if (process.stdin.isTTY) process.stdin.on('data', () => console.log(banner));
 
   // In order: the API stops taking requests and finishes those in flight (they may wait on
   // workflows, so the worker still runs), then the worker drains, then Temporal stops.
@@ -103,6 +107,7 @@ Ctrl-C stops everything.`);
   const stop = async () => {
     if (stopping) return;
     stopping = true;
+    if (temporal) muteOutput(temporal);
     console.log('stopping: draining the API and the worker...');
     await api.close();
     workers.shutdown();

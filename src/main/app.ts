@@ -58,7 +58,7 @@ export function createApp(deps: ShopDeps): Express {
   // believed about the client's address (req.ip), which the rate limit counts by.
   app.set('trust proxy', deps.security.trustProxy ?? false);
   app.use(metrics.middleware);
-  if (deps.logger) app.use(requestLog(deps.logger, workflowKinds));
+  if (deps.logger) app.use(requestLog(deps.logger, workflowKinds, deps.requestLines));
   app.use(protections());
   // After the body parser: its stream callbacks would lose the span's context.
   app.use(requestSpan);

@@ -2,6 +2,7 @@
 // and the settings of each kind of order.
 import { type Settings, stripeWebhookSecret } from '../platform/config';
 import { apiSecurity, type HttpDeps } from '../platform/http/deps';
+import type { RequestLines } from '../platform/http/request-log';
 import type { Services } from '../services';
 
 export interface ShopDeps extends HttpDeps {
@@ -12,6 +13,8 @@ export interface ShopDeps extends HttpDeps {
   dispatchDeadlineHours: number;
   /** Stripe's signing secret for its webhooks; without one POST /webhooks/stripe answers 404. */
   stripeWebhookSecret?: string;
+  /** Which requests get a log line at info (all of them unless `npm start` says otherwise). */
+  requestLines?: RequestLines;
 }
 
 /** The deps of a deployed API: what it talks to, and the settings it reads. */

@@ -45,6 +45,10 @@ describe('the local stack', () => {
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({ status: 'CANCELLED', payment: { status: 'VOIDED' } });
     expect(await first.stack.exited).toBe(0);
+    // The dev server's complaints while it shuts down (connections it is closing) stay out of the terminal.
+    const afterStopping = first.stack.output().slice(first.stack.output().indexOf('stopping:'));
+    expect(afterStopping).not.toMatch(/connection refused|level=WARN/);
+    expect(afterStopping).toContain('stopped.');
 
     const second = await startStack(env);
     try {

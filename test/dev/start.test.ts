@@ -83,6 +83,18 @@ describe('npm start', () => {
     expect(lines.map((l) => l.split(/\s+/)[1])).toEqual(['order.received', 'order.inventory-reserved', 'order.payment-authorized', 'order.shipment-created', 'order.dispatched', 'order.completed']);
     expect(lines.at(-1)).toContain('#6  90.00  payment captured');
 
+    // A line per request only for what needs a look: the refused PUT and the staff's own, not the
+    // customer's reads and the order placed, which all went well and fast.
+    const requestLines = stack.output().split('\n').filter((l) => l.includes('"msg":"request"')).map((l) => JSON.parse(l) as { status: number; method: string; staff?: string });
+    expect(requestLines.filter((r) => r.status === 401)).toHaveLength(2);
+    expect(requestLines.filter((r) => r.status < 400 && !r.staff)).toEqual([]);
+    expect(requestLines.filter((r) => r.staff === 'Grace').map((r) => r.method)).toContain('PUT');
+    // The addresses come after what starting printed, which is a few lines; the SDK's own (workers
+    // starting, each order's status) only from a warning up, and none came.
+    const printed = stack.output().split('\n');
+    expect(printed.findIndex((l) => l.startsWith('  Shop '))).toBeLessThanOrEqual(6);
+    expect(printed.filter((l) => l.includes('"sdk":"temporal"'))).toEqual([]);
+
     stack.child.kill('SIGINT');
     expect(await stack.exited).toBe(0);
     expect(stack.output()).toContain('stopped.');

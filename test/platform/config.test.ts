@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { loadSettings, paymentActivitiesPerSecond, stripeApiKey, stripeWebhookSecret } from '../../src/platform/config';
 import { createLogger } from '../../src/platform/observability/logger';
@@ -196,6 +197,18 @@ describe('logs', () => {
     const logged = lines.join('');
     for (const secret of ['abc.def.ghi', 'staff_token=abc', 't=1,v1=ff', 'staff-secret-value', 'k:AAAA', 'sk_live_stripesecret']) expect(logged).not.toContain(secret);
     expect(logged).toContain('(hidden)');
+  });
+
+  it('write for a person at a terminal, when asked (npm start in a terminal): one readable line per entry, secrets still hidden', () => {
+    const written: string[] = [];
+    const destination = new Writable({ write: (chunk, _encoding, done) => (written.push(String(chunk)), done()) });
+    const logger = createLogger('local-stack', 'info', { destination, colorize: false });
+    logger.info({ orderId: 'A1001', settings: { STRIPE_WEBHOOK_SECRET: 'whsec_verysecret' } }, 'order placed');
+    const text = written.join('');
+    expect(text).toMatch(/^\[\d\d:\d\d:\d\d\] INFO: order placed\n/);
+    expect(text).toContain('orderId: "A1001"');
+    expect(text).not.toContain('whsec_verysecret');
+    expect(text).not.toMatch(/^\{/m);
   });
 });
 
