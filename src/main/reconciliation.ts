@@ -24,8 +24,15 @@ export function reconciliationSettings(settings: Settings): ReconciliationSettin
   };
 }
 
-/** Creates the Schedule, or finds it; a failure is logged, never fatal: the next worker start tries again. */
+/**
+ * Creates the Schedule, or finds it; a failure is logged, never fatal: the next worker start tries
+ * again. With RECONCILE_EVERY_MINUTES=0 this worker leaves the Schedule alone (one that exists runs on).
+ */
 export async function scheduleReconciliation(connection: NativeConnection, codec: PayloadCodec, settings: Settings, logger: Logger): Promise<void> {
+  if (settings.RECONCILE_EVERY_MINUTES === 0) {
+    logger.info({ schedule: RECONCILE_SCHEDULE_ID }, 'reconciliation not scheduled by this worker (RECONCILE_EVERY_MINUTES=0)');
+    return;
+  }
   const client = new Client({ connection, namespace: settings.temporal.namespace, dataConverter: { payloadCodecs: [codec] } });
   try {
     const outcome = await ensureReconcileSchedule(client, { taskQueue: settings.TEMPORAL_TASK_QUEUE, everyMinutes: settings.RECONCILE_EVERY_MINUTES });

@@ -62,7 +62,7 @@ const settingsSchema = z.object({
    */
   PAYMENT_ACTIVITIES_PER_SECOND: z.coerce.number().min(0).max(10_000).optional(),
   /** How often the Temporal Schedule runs the reconciliation of money, stock, outboxes and orders. */
-  RECONCILE_EVERY_MINUTES: z.coerce.number().int('must be a whole number').min(1).max(1440).default(15),
+  RECONCILE_EVERY_MINUTES: z.coerce.number().int('must be a whole number').min(0).max(1440).default(15),
   /** Mail and order events waiting longer than this in their outbox count as drift. */
   RECONCILE_OUTBOX_MINUTES: z.coerce.number().int('must be a whole number').min(1).max(10_080).default(15),
   /** The shop's currency, as ISO 4217: what the payment provider charges in. */

@@ -63,6 +63,8 @@ export class Cluster {
       TEMPORAL_UI_URL: `http://localhost:${uiPort}`,
       DATA_DIR: dataDir,
       WORKER_METRICS_PORT: '0',
+      // The reconciliation's Schedule would start a workflow of its own on the run's queue every 15 minutes.
+      RECONCILE_EVERY_MINUTES: '0',
       LOG_LEVEL: 'warn',
       SIMULATED_GATEWAY_LATENCY_MS: String(shape.gatewayLatencyMs),
       // One test client plays every customer.

@@ -15,7 +15,7 @@ describe('a worker process', () => {
   it('schedules the reconciliation as it starts, and serves what a run found, by kind', async () => {
     const taskQueue = uniqueId('tq-reconcile');
     const metricsPort = await freePort();
-    const worker = await startWorkerProcess({ taskQueue, dataDir: fixture.dataDir, env: { WORKER_METRICS_PORT: String(metricsPort) } });
+    const worker = await startWorkerProcess({ taskQueue, dataDir: fixture.dataDir, env: { WORKER_METRICS_PORT: String(metricsPort), RECONCILE_EVERY_MINUTES: '15' } });
     try {
       await waitForOutput(worker, /reconciliation scheduled/);
       // Stock held for an order no workflow has: one drift, healed.

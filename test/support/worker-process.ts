@@ -18,6 +18,9 @@ export async function startWorkerProcess(opts: { taskQueue: string; dataDir: str
     DATA_DIR: opts.dataDir,
     SIMULATED_GATEWAY_LATENCY_MS: String(opts.gatewayLatencyMs ?? 0),
     WORKER_METRICS_PORT: '0',
+    // The reconciliation's Schedule would start a workflow of its own on the test's queue every 15
+    // minutes; test/reconciliation/worker.test.ts asks for it.
+    RECONCILE_EVERY_MINUTES: '0',
     ...opts.env,
   });
   await waitForOutput(worker, /worker polling/);
