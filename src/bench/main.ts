@@ -84,7 +84,8 @@ async function main(): Promise<void> {
     const port = await freePort();
     // Secrets of the run's own, under its DATA_DIR; one client drives every customer, so no rate limit.
     ensureSecretsFile(dataDir, {});
-    const env: NodeJS.ProcessEnv = { ...process.env, TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: `bench-${Date.now()}`, DATA_DIR: dataDir, PORT: String(port), WORKER_METRICS_PORT: '0', RATE_LIMIT_PER_MINUTE: '0' };
+    // No reconciliation Schedule: a run landing in the measured window reads every open order (docs/PERFORMANCE.md).
+    const env: NodeJS.ProcessEnv = { ...process.env, TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: `bench-${Date.now()}`, DATA_DIR: dataDir, PORT: String(port), WORKER_METRICS_PORT: '0', RATE_LIMIT_PER_MINUTE: '0', RECONCILE_EVERY_MINUTES: '0' };
     for (const name of secretNames) delete env[name];
     const nodeArgs = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(resultsDir, 'profiles')}`] : [];
     // From process start to polling, with the prebuilt bundle, as a deploy or a restart sees it.
