@@ -4,14 +4,15 @@
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
-import { prebuiltBundle, workflowBuildId } from '../main/bundle';
+import { workflowBuildId } from '../main/bundle';
 import { apiDeps } from '../main/deps';
-import { reconciliationSettings, scheduleReconciliation } from '../main/reconciliation';
-import { serviceOptions } from '../main/service-options';
+import { scheduleReconciliation } from '../main/reconciliation';
+import { serviceOptions, workerOptions } from '../main/service-options';
 import { startApiServer } from '../main/server';
 import { workflowKinds } from '../main/kinds';
 import { ShopWorkers } from '../main/shop-worker';
-import { encryptionCodec, orExit, paymentActivitiesPerSecond, type Settings, settingsOrExit, stripeWebhookSecret } from '../platform/config';
+import { encryptionCodec, orExit, type Settings, settingsOrExit } from '../platform/config';
+import { stripeWebhookSecret } from '../platform/payment-settings';
 import { openDatabase } from '../platform/db/database';
 import { shownNatsUrl } from '../platform/messaging/stream';
 import { createLogger } from '../platform/observability/logger';
@@ -56,19 +57,7 @@ async function main(): Promise<void> {
   const workerConnection = await NativeConnection.connect(settings.temporal.connection);
   const codec = encryptionCodec(settings);
   const version = workerVersion(settings, await workflowBuildId());
-  const workers = await ShopWorkers.create({
-    connection: workerConnection,
-    namespace: settings.temporal.namespace,
-    taskQueue: settings.TEMPORAL_TASK_QUEUE,
-    version,
-    services,
-    codec,
-    workflowBundle: prebuiltBundle(traced),
-    tracing,
-    traced,
-    reconciliation: reconciliationSettings(settings),
-    paymentActivitiesPerSecond: paymentActivitiesPerSecond(settings),
-  });
+  const workers = await ShopWorkers.create(workerOptions(settings, { connection: workerConnection, version, services, codec, tracing, traced }));
   const workerStopped = workers.run();
   // Locally this worker is the only one: its version is current, whatever ran before.
   const deployment = { workflowService: workerConnection.workflowService, namespace: settings.temporal.namespace };

@@ -1,5 +1,6 @@
 // API process entry point: serves HTTP until SIGINT/SIGTERM, then drains and exits.
-import { encryptionCodec, orExit, settingsOrExit, stripeWebhookSecret } from '../platform/config';
+import { encryptionCodec, orExit, settingsOrExit } from '../platform/config';
+import { stripeWebhookSecret } from '../platform/payment-settings';
 import { openDatabase } from '../platform/db/database';
 import { createLogger } from '../platform/observability/logger';
 import { startTracing } from '../platform/observability/tracing';

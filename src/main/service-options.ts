@@ -1,10 +1,15 @@
-// The services' options as the settings give them: the simulated gateway's latency, and the
-// payment provider the payment steps call. A remote provider (Stripe) is called through a circuit
-// breaker whose state and refusals are worker metrics, beside the SDK's on WORKER_METRICS_PORT.
+// The services' and workers' options as the settings give them: the simulated gateway's latency,
+// the payment provider the payment steps call, and what the worker processes run with. A remote
+// provider (Stripe) is called through a circuit breaker whose state and refusals are worker
+// metrics, beside the SDK's on WORKER_METRICS_PORT.
 import { Runtime } from '@temporalio/worker';
-import { type Settings, stripeApiKey } from '../platform/config';
+import { type Settings } from '../platform/config';
+import { paymentActivitiesPerSecond, stripeApiKey } from '../platform/payment-settings';
 import { type ServiceOptions, StripePayments } from '../services';
 import { type BreakerWatch, GuardedPayments } from '../services/guarded-payments';
+import { prebuiltBundle } from './bundle';
+import { reconciliationSettings } from './reconciliation';
+import type { FulfillmentWorkerOptions } from './shop-worker';
 
 /** Throws a SettingsError naming STRIPE_API_KEY when Stripe takes the payments and the key is missing. */
 export function serviceOptions(settings: Settings): ServiceOptions {
@@ -27,5 +32,17 @@ function breakerMetrics(provider: string): BreakerWatch {
   return {
     state: (state) => open.set(state === 'open' ? 1 : state === 'half-open' ? 0.5 : 0),
     refused: () => refused.add(1),
+  };
+}
+
+/** The shop's workers as a worker process and `npm start` run them, from the settings and what the process made. */
+export function workerOptions(settings: Settings, parts: Pick<FulfillmentWorkerOptions, 'connection' | 'version' | 'services' | 'codec' | 'tracing' | 'traced'>): FulfillmentWorkerOptions {
+  return {
+    ...parts,
+    namespace: settings.temporal.namespace,
+    taskQueue: settings.TEMPORAL_TASK_QUEUE,
+    workflowBundle: prebuiltBundle(parts.traced ?? false),
+    reconciliation: reconciliationSettings(settings),
+    paymentActivitiesPerSecond: paymentActivitiesPerSecond(settings),
   };
 }

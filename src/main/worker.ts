@@ -2,18 +2,19 @@
 // lets the activities in flight finish, then exits 0.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NativeConnection } from '@temporalio/worker';
-import { encryptionCodec, orExit, paymentActivitiesPerSecond, settingsOrExit } from '../platform/config';
+import { encryptionCodec, orExit, settingsOrExit } from '../platform/config';
 import { openDatabase } from '../platform/db/database';
 import { createLogger, type Logger } from '../platform/observability/logger';
 import { installTemporalRuntime } from '../platform/observability/runtime';
 import { startTracing } from '../platform/observability/tracing';
+import { paymentActivitiesPerSecond } from '../platform/payment-settings';
 import type { TemporalTarget } from '../platform/temporal/connection';
 import { type DeploymentApi, promoteIfFirst } from '../platform/temporal/deployment';
 import { versionName, type WorkerVersion, workerVersion } from '../platform/temporal/versioning';
 import { createServices } from '../services';
-import { prebuiltBundle, workflowBuildId } from './bundle';
-import { reconciliationSettings, scheduleReconciliation } from './reconciliation';
-import { serviceOptions } from './service-options';
+import { workflowBuildId } from './bundle';
+import { scheduleReconciliation } from './reconciliation';
+import { serviceOptions, workerOptions } from './service-options';
 import { ShopWorkers } from './shop-worker';
 
 async function main(): Promise<void> {
@@ -34,19 +35,7 @@ async function main(): Promise<void> {
   const codec = encryptionCodec(settings);
   const bundleBuildId = await workflowBuildId();
   const version = workerVersion(settings, bundleBuildId);
-  const workers = await ShopWorkers.create({
-    connection,
-    namespace: settings.temporal.namespace,
-    taskQueue: settings.TEMPORAL_TASK_QUEUE,
-    version,
-    services: createServices(db, options),
-    codec,
-    workflowBundle: prebuiltBundle(traced),
-    tracing,
-    traced,
-    reconciliation: reconciliationSettings(settings),
-    paymentActivitiesPerSecond: paymentActivitiesPerSecond(settings),
-  });
+  const workers = await ShopWorkers.create(workerOptions(settings, { connection, version, services: createServices(db, options), codec, tracing, traced }));
   // The SDK begins shutdown on SIGINT/SIGTERM: polling stops, running activities finish (up to
   // shutdownGraceTime), then run() returns.
   const running = workers.run();

@@ -12,9 +12,8 @@ import { endpoint } from '../platform/http/endpoint';
 import { invalid, unavailable } from '../platform/http/order-endpoints';
 import { HttpProblem, Unauthorized } from '../platform/http/problem';
 import { rawBody } from '../platform/http/raw-body';
-import { withinDeadline } from '../platform/http/temporal-errors';
-import { sendUpdate } from '../platform/http/workflow-update';
-import { READ_DEADLINE_MS, workflowOrder, type WorkflowOrder } from '../platform/http/workflow-view';
+import { hasEnded, sendUpdate } from '../platform/http/workflow-update';
+import { workflowOrder, type WorkflowOrder } from '../platform/http/workflow-view';
 import { reportPaymentEvent } from '../saga/payment-events';
 import type { Services } from '../services';
 import type { PaymentEvent, RecordedPaymentEvent } from '../services/payment-records';
@@ -110,7 +109,7 @@ async function receive(deps: StripeWebhookDeps, kinds: readonly WorkflowKind[], 
   const recorded = { ...payment, orderId: ref.orderId };
   const record = (outcome: RecordedPaymentEvent['outcome'], detail?: string) => deps.services.paymentRecords.recordEvent(recorded, outcome, detail).then(receiptOf);
 
-  if (await hasEnded(order)) return record('order-ended', `${order.what} had ended: for the reconciliation and a person`);
+  if (await endedOrGone(order)) return record('order-ended', `${order.what} had ended: for the reconciliation and a person`);
   try {
     // The event's id is the Update's: Stripe sending it again while it is carried out is the same Update.
     await sendUpdate(deps, { order, update: reportPaymentEvent, args: [{ ...payment, at: new Date(event.created * 1000).toISOString() }], updateId: `stripe/${event.id}` });
@@ -118,20 +117,17 @@ async function receive(deps: StripeWebhookDeps, kinds: readonly WorkflowKind[], 
   } catch (err) {
     // A 503 is left unrecorded: Stripe sends the event again later.
     if (!(err instanceof HttpProblem) || (err.status !== 409 && err.status !== 404)) throw err;
-    if (await hasEnded(order)) return record('order-ended', `${order.what} had ended: for the reconciliation and a person`);
+    if (await endedOrGone(order)) return record('order-ended', `${order.what} had ended: for the reconciliation and a person`);
     return record('refused', err.detail);
   }
 }
 
-/** Whether the order's workflow has closed (or is gone, past its retention). */
-async function hasEnded({ handle }: WorkflowOrder): Promise<boolean> {
-  try {
-    const { status } = await withinDeadline(handle.client, READ_DEADLINE_MS, () => handle.describe());
-    return status.name !== 'RUNNING';
-  } catch (err) {
+/** Whether the order's workflow has closed, or is gone (past its retention). */
+function endedOrGone(order: WorkflowOrder): Promise<boolean> {
+  return hasEnded(order).catch((err: unknown) => {
     if (err instanceof WorkflowNotFoundError) return true;
     throw err;
-  }
+  });
 }
 
 function receiptOf(e: RecordedPaymentEvent): Receipt {

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { findGoTool, goTools } from '../../src/dev/go-tools';
 import { workerTuning } from '../../src/main/shop-worker';
-import { loadSettings, stripeApiKey, stripeWebhookSecret } from '../../src/platform/config';
+import { loadSettings } from '../../src/platform/config';
+import { stripeApiKey, stripeWebhookSecret } from '../../src/platform/payment-settings';
 import { secretNames, secretSettings } from '../../src/platform/security/secrets';
 
 const root = path.resolve(__dirname, '..', '..');

@@ -86,7 +86,8 @@ async function endedOrMissing(order: WorkflowOrder): Promise<HttpProblem> {
   return new HttpProblem(409, 'Conflict', `${order.what}: it has already ended ${view.status}`);
 }
 
-async function hasEnded({ handle }: WorkflowOrder): Promise<boolean> {
+/** Whether the order's workflow has closed. */
+export async function hasEnded({ handle }: WorkflowOrder): Promise<boolean> {
   const { status } = await withinDeadline(handle.client, READ_DEADLINE_MS, () => handle.describe());
   return status.name !== 'RUNNING';
 }
