@@ -19,12 +19,18 @@ export interface GoTool {
   cacheDir: string;
   /** The name `go install` gives the binary, when it is not `binary` (two of them are called `server`). */
   installedAs?: string;
+  /**
+   * Built from the module's source with its web page's assets, which its Go module does not carry:
+   * they come from the project's own npm build (`npm ci`, then this script), run before `go build`.
+   */
+  webAssetsScript?: string;
 }
 
 export const goTools = {
   /** Later CLI tags carry a `replace` directive that `go install` refuses. */
   temporal: { binary: 'temporal', module: 'github.com/temporalio/cli/cmd/temporal@v1.5.1', pathSetting: 'TEMPORAL_CLI_PATH', cacheDir: '.temporal/bin' },
-  mailpit: { binary: 'mailpit', module: 'github.com/axllent/mailpit@v1.27.11', pathSetting: 'MAILPIT_PATH', cacheDir: '.tools/bin' },
+  /** Its page's scripts and styles are built from the module source with npm (a plain `go install` serves a blank page). */
+  mailpit: { binary: 'mailpit', module: 'github.com/axllent/mailpit@v1.27.11', pathSetting: 'MAILPIT_PATH', cacheDir: '.tools/mailpit', webAssetsScript: 'build' },
   natsServer: { binary: 'nats-server', module: 'github.com/nats-io/nats-server/v2@v2.15.2', pathSetting: 'NATS_SERVER_PATH', cacheDir: '.tools/bin' },
   /** The production Temporal server, each service a process of its own (`npm run test:cluster`, `npm start -- --cluster`). */
   temporalServer: { binary: 'temporal-server', installedAs: 'server', module: 'go.temporal.io/server/cmd/server@v1.32.1', pathSetting: 'TEMPORAL_SERVER_PATH', cacheDir: '.tools/bin' },
@@ -67,7 +73,8 @@ export async function buildWithGo(tool: GoTool): Promise<string> {
   const scratch = fs.mkdtempSync(path.join(path.dirname(path.dirname(target)), '.build-'));
   console.error(`Building ${tool.binary} with Go (${tool.module}); the first time takes a few minutes...`);
   try {
-    await run('go', ['install', tool.module], { ...process.env, GOBIN: scratch });
+    if (tool.webAssetsScript) await buildWithWebAssets(tool, scratch);
+    else await run('go', ['install', tool.module], { ...process.env, GOBIN: scratch });
     fs.renameSync(path.join(scratch, tool.installedAs ?? tool.binary), target);
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
@@ -76,9 +83,46 @@ export async function buildWithGo(tool: GoTool): Promise<string> {
   return target;
 }
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+/**
+ * The module's source from Go's module cache (read-only there), copied into the scratch folder; its
+ * npm packages from the registry, exactly as its lock file pins them; its web assets built; then
+ * the binary built from that source, the assets embedded.
+ */
+async function buildWithWebAssets(tool: GoTool, scratch: string): Promise<void> {
+  const [modulePath, version] = tool.module.split('@') as [string, string];
+  const downloaded = JSON.parse(await output('go', ['mod', 'download', '-json', `${modulePath}@${version}`])) as { Dir: string };
+  const source = path.join(scratch, 'source');
+  fs.cpSync(downloaded.Dir, source, { recursive: true });
+  makeWritable(source);
+  const env = { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
+  // No install scripts: the packages' prebuilt binaries (esbuild's, Sass's) come as npm packages.
+  await run('npm', ['ci', '--ignore-scripts', '--no-progress', '--loglevel=error'], env, source);
+  await run('npm', ['run', '--silent', tool.webAssetsScript!], env, source);
+  await run('go', ['build', '-o', path.join(scratch, tool.installedAs ?? tool.binary), '.'], process.env, source);
+}
+
+function makeWritable(dir: string): void {
+  fs.chmodSync(dir, 0o755);
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) makeWritable(file);
+    else fs.chmodSync(file, 0o644);
+  }
+}
+
+function output(command: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let text = '';
+    child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`${command} ${args.join(' ')} exited with ${code}`))));
+  });
+}
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv, cwd?: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env, cwd, stdio: ['ignore', 'inherit', 'inherit'] });
     child.on('error', reject);
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited with ${code}`))));
   });
