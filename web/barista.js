@@ -1,6 +1,7 @@
 // The barista board: sign in with a staff token, then the queue and the counter, live. Each
 // button sends the order's Update through the API; a refusal (409) is shown in words.
 import { call, follow } from './shop.js';
+import { statusWords } from './words.js';
 
 const $ = (id) => document.getElementById(id);
 const TOKEN_KEY = 'staff-token';
@@ -97,7 +98,8 @@ function fill(card, order) {
   const lines = (order.items ?? []).map((i) => `${i.quantity} × ${i.drink} (${i.size})`).join(', ');
   card.querySelector('h3').textContent = `${order.customerName}: ${lines}`;
   const waited = Math.floor((Date.now() - Date.parse(order.orderedAt)) / 60000);
-  card.querySelector('.details').textContent = `${order.status}${order.barista ? `, ${order.barista}` : ''} · ordered ${waited} min ago`;
+  const doing = order.status === 'PREPARING' && order.barista ? `Being made by ${order.barista}` : statusWords('coffee', order.status).short;
+  card.querySelector('.details').textContent = `${doing} · ordered ${waited} min ago`;
   const late = card.querySelector('.late');
   late.hidden = !(order.status === 'QUEUED' && Date.now() - Date.parse(order.orderedAt) > latest.claimSlaSeconds * 1000);
   late.textContent = `Waiting over ${Math.round(latest.claimSlaSeconds / 60)} min: the shift manager has been told`;
@@ -110,8 +112,18 @@ function fill(card, order) {
 async function act(card, action) {
   const reason = card.querySelector('.reason').value.trim();
   const body = action === 'fail' ? { reason } : undefined;
-  const answer = await call('POST', `/coffee/orders/${encodeURIComponent(card.dataset.orderId)}/${action}`, { body, headers: auth() });
-  $('board-message').textContent = answer.ok ? '' : `${card.querySelector('h3').textContent}: ${answer.body?.detail ?? answer.status}`;
+  const path = `/coffee/orders/${encodeURIComponent(card.dataset.orderId)}`;
+  const answer = await call('POST', `${path}/${action}`, { body, headers: auth() });
+  $('board-message').textContent = answer.ok ? '' : `${card.querySelector('h3').textContent}: ${await refusedBecause(answer, path)}`;
+}
+
+/** A 409 means the order moved on (another barista was quicker): say where it is now, in words. */
+async function refusedBecause(answer, path) {
+  if (answer.status !== 409) return answer.body?.detail ?? `the shop answered ${answer.status}`;
+  const now = (await call('GET', path)).body;
+  if (!now?.status) return answer.body?.detail ?? 'not possible now';
+  const where = now.status === 'PREPARING' && now.barista ? `being made by ${now.barista}` : statusWords('coffee', now.status).short.toLowerCase();
+  return `not possible now: it is ${where}`;
 }
 
 $('sign-in').addEventListener('submit', (event) => {

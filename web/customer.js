@@ -1,19 +1,8 @@
 // The customer's page: the menu, an order form, then the order as it happens, live.
 import { call, follow, money, newKey, refusal, renderSteps } from './shop.js';
+import { paymentWords, statusWords } from './words.js';
 
 const $ = (id) => document.getElementById(id);
-const words = {
-  RECEIVED: 'we have your order',
-  PAID: 'paid; setting your ingredients aside',
-  QUEUED: 'waiting for a barista',
-  PREPARING: 'being made',
-  READY: 'ready: come and pick it up',
-  PICKED_UP: 'enjoy!',
-  CANCELLED: 'cancelled; you have been refunded',
-  FAILED: 'we could not make it; nothing is owed',
-  ABANDONED: 'not picked up in time',
-  NEEDS_ATTENTION: 'a person at the shop is looking into it',
-};
 const cancellable = ['RECEIVED', 'PAID', 'QUEUED'];
 let stream;
 
@@ -63,20 +52,30 @@ function showOrder(orderId) {
   $('pickup').onclick = () => act(orderId, 'pickup');
 }
 
+let shown;
+
+/** A 409: the order moved on since the button was pressed; the page says where it is now. */
+function refusedNow(action) {
+  const what = action === 'cancel' ? 'cancelled' : 'picked up';
+  return `It can no longer be ${what}: it is ${statusWords('coffee', shown?.status).short.toLowerCase()}.`;
+}
+
 function render(order) {
+  shown = order;
   $('order-message').textContent = '';
-  $('status').textContent = order.status;
-  $('status-words').textContent = `(${words[order.status] ?? ''}${order.status === 'PREPARING' && order.barista ? ` by ${order.barista}` : ''})`;
+  const { short, sentence } = statusWords('coffee', order.status);
+  $('status').textContent = short;
+  $('status-words').textContent = `(${order.status === 'PREPARING' && order.barista ? `${order.barista} is making it` : sentence})`;
   const lines = order.items.map((i) => `${i.quantity} × ${i.drink} (${i.size})`).join(', ');
-  $('summary').textContent = `${order.customerName}: ${lines}, ${money(order.totalCents)}; payment ${order.payment.status.toLowerCase()}`;
+  $('summary').textContent = `${order.customerName}: ${lines}, ${money(order.totalCents)}; ${paymentWords(order.payment.status)}`;
   $('cancel').disabled = !cancellable.includes(order.status);
   $('pickup').disabled = order.status !== 'READY';
-  renderSteps($('steps'), [...order.steps, ...order.compensations]);
+  renderSteps($('steps'), [...order.steps, ...order.compensations], $('steps-heading'));
 }
 
 async function act(orderId, action) {
   const answer = await call('POST', `/coffee/orders/${encodeURIComponent(orderId)}/${action}`);
-  $('order-message').textContent = answer.ok ? '' : refusal(answer);
+  $('order-message').textContent = answer.ok ? '' : answer.status === 409 ? refusedNow(action) : refusal(answer);
   if (answer.ok) render(answer.body);
 }
 

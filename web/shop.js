@@ -1,4 +1,5 @@
 // What the pages share: talking to the API, money, and following a live stream.
+import { stepWords } from './words.js';
 
 /** Sends JSON, answers { ok, status, body }; a refusal's body is the API's problem document. */
 export async function call(method, path, { body, headers = {} } = {}) {
@@ -22,8 +23,12 @@ export function refusal(answer) {
   return answer.body?.detail ?? `the shop answered ${answer.status}`;
 }
 
+// The shop's currency (CURRENCY) comes with the page; amounts read as the customer's browser writes money.
+const currency = new Intl.NumberFormat(undefined, { style: 'currency', currency: document.documentElement.dataset.currency || 'USD' });
+
+/** Integer cents with the shop's currency: 450 → "$4.50" (or "4,50 €", as the browser's language writes it). */
 export function money(cents) {
-  return cents == null ? '' : (cents / 100).toFixed(2);
+  return cents == null ? '' : currency.format(cents / 100);
 }
 
 export function newKey() {
@@ -87,14 +92,17 @@ async function readEvents(body, onEvent) {
   }
 }
 
-/** A list of the saga's steps and compensations, as `<li>`s. */
-export function renderSteps(list, steps) {
+/** A list of the saga's steps or what was undone, as `<li>`s in words; hidden (with its heading) when empty. */
+export function renderSteps(list, steps, heading) {
   list.replaceChildren(
     ...steps.map((s) => {
       const li = document.createElement('li');
       li.className = s.status;
-      li.textContent = `${s.name}: ${s.status.toLowerCase()}${s.detail ? ` (${s.detail})` : ''}`;
+      li.textContent = stepWords(s);
+      li.title = new Date(s.at).toLocaleTimeString();
       return li;
     }),
   );
+  list.hidden = steps.length === 0;
+  if (heading) heading.hidden = list.hidden;
 }

@@ -25,6 +25,7 @@ export function apiDeps(settings: Settings, parts: Pick<ShopDeps, 'client' | 'db
     taskQueue: settings.TEMPORAL_TASK_QUEUE,
     namespace: settings.temporal.namespace,
     temporalUiUrl: settings.TEMPORAL_UI_URL,
+    shop: { name: settings.SHOP_NAME, currency: settings.CURRENCY },
     coffeeClaimSlaSeconds: settings.COFFEE_CLAIM_SLA_SECONDS,
     dispatchDeadlineHours: settings.DISPATCH_DEADLINE_HOURS,
     security: apiSecurity(settings),

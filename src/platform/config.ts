@@ -79,7 +79,10 @@ const settingsSchema = z.object({
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').default('smtp://localhost:1025'),
   /** Mailpit's web page and API, when `npm start` runs it for the default SMTP_URL. */
   MAILPIT_UI_URL: z.url().default('http://localhost:8025'),
-  MAIL_FROM: z.string().min(3).default('temporal-fulfillment <shop@localhost>'),
+  /** The shop's name, as its pages and emails show it. */
+  SHOP_NAME: z.string().trim().min(1).max(80).default('Corner Shop'),
+  /** The sender of the shop's emails; default: SHOP_NAME at shop@localhost. */
+  MAIL_FROM: z.string().min(3).optional(),
   /** Messages for the shift manager (an order nobody claimed) go here. */
   SHIFT_MANAGER_EMAIL: z.email().default('shift-manager@localhost'),
   /** Coffee customers leave a name, not an address: their messages go to the counter's screen or printer. */

@@ -4,12 +4,14 @@
 // the same message to the mail server and to the recipient's client.
 import { createHash } from 'node:crypto';
 import type { Transporter } from 'nodemailer';
-import { addresseeOf } from '../shop';
+import { addresseeOf, defaultShopFace, type ShopFace } from '../shop';
 import { render } from './mail-templates';
 import type { OutboxMessage, NotificationOutbox } from './notification-outbox';
 
 export interface RelayOptions {
   from: string;
+  /** The name the messages are signed with and the currency of their amounts; the defaults when absent. */
+  shop?: ShopFace;
   /** Where messages for people without an email address go. */
   addresses: { shiftManager: string; counter: string };
   /** Attempts before a message becomes a dead letter. */
@@ -79,7 +81,7 @@ export class MailRelay {
     const { recipient } = message;
     const addressee = addresseeOf(recipient);
     const to = addressee === 'email' ? recipient : addressee === 'shift-manager' ? this.options.addresses.shiftManager : this.options.addresses.counter;
-    const rendered = render(message.template, message.data, addressee === 'email' ? 'you' : recipient);
+    const rendered = render(message.template, message.data, addressee === 'email' ? 'you' : recipient, this.options.shop ?? defaultShopFace);
     return { from: this.options.from, to, messageId: messageId(message.idempotencyKey), ...rendered };
   }
 }

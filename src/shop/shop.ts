@@ -76,7 +76,22 @@ export interface StepRecord {
   detail?: string;
 }
 
-/** Integer cents as people read them: 2500 → "25.00". */
+/** The shop as its customers see it on its pages and in its emails (SHOP_NAME, CURRENCY). */
+export interface ShopFace {
+  name: string;
+  /** ISO 4217, as Intl.NumberFormat takes it. */
+  currency: string;
+}
+
+/** The shop's face when nothing says otherwise (the settings' defaults). */
+export const defaultShopFace: ShopFace = { name: 'Corner Shop', currency: 'USD' };
+
+/** Integer cents in a customer's words, with the currency: 2500, 'USD' → "$25.00"; 2500, 'EUR' → "€25.00". */
+export function formatMoney(cents: number, currency: string, locale = 'en'): string {
+  return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(cents / 100);
+}
+
+/** Integer cents as staff read them (the Web UI's summaries, the events' tail): 2500 → "25.00". */
 export function formatCents(cents: number): string {
   return (cents / 100).toFixed(2);
 }

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { render, templateNames } from '../../src/services/mail-templates';
+import { defaultShopFace } from '../../src/shop';
 
 /** The templates the workflow code names, read from the code itself. */
 function templatesTheWorkflowsSend(): string[] {
@@ -20,14 +21,28 @@ describe('mail templates', () => {
   });
 
   it.each(templateNames)('%s renders a subject, a text and an HTML body, escaping what it is given', (template) => {
-    const mail = render(template, { orderId: 'A1', totalCents: 1250, trackingNumber: 'TRK1', reason: '<b>late</b>', customerName: 'Ada', waitingSeconds: 300 }, 'Ada');
+    const mail = render(template, { orderId: 'A1', totalCents: 1250, trackingNumber: 'TRK1', reason: '<b>late</b>', customerName: 'Ada', waitingSeconds: 300 }, 'Ada', { name: 'Corner <Shop>', currency: 'EUR' });
     expect(mail.subject.length).toBeGreaterThan(5);
-    expect(mail.text).toMatch(/\n-- temporal-fulfillment\n$/);
+    expect(mail.text).toMatch(/\n-- Corner <Shop>\n$/);
+    expect(mail.html).toContain('Corner &#60;Shop&#62;');
     expect(mail.html).toMatch(/^<!doctype html>/);
     expect(mail.html).not.toContain('<b>late</b>');
   });
 
   it('sends a message with no template of its own as its data, never nothing', () => {
-    expect(render('something-new', { orderId: 'Z9', note: 'hello' }, 'you')).toMatchObject({ subject: 'something-new: Z9', text: expect.stringContaining('note: hello') });
+    expect(render('something-new', { orderId: 'Z9', note: 'hello' }, 'you', defaultShopFace)).toMatchObject({ subject: 'something-new: Z9', text: expect.stringContaining('note: hello') });
+  });
+});
+
+describe('a customer email', () => {
+  it("says the amount in the shop's currency, is signed with its name, and lays out in one column that fits a phone", () => {
+    const mail = render('order-accepted', { orderId: 'A1001', totalCents: 2500 }, 'you', { name: 'Corner Shop', currency: 'EUR' });
+    expect(mail.text).toContain('€25.00');
+    expect(mail.text).toMatch(/\n-- Corner Shop\n$/);
+    expect(mail.html).toContain('€25.00');
+    expect(mail.html).toContain('name="viewport"');
+    expect(mail.html).toContain('max-width:600px');
+    expect(mail.html).not.toContain('temporal-fulfillment');
+    expect(render('order-accepted', { orderId: 'A1001', totalCents: 2500 }, 'you', defaultShopFace).text).toContain('$25.00');
   });
 });

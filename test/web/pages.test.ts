@@ -44,8 +44,19 @@ async function placeCoffee(page: Page, customerName: string): Promise<string> {
   await page.getByLabel('Size').selectOption('medium');
   await page.getByLabel('How many').fill('2');
   await page.getByRole('button', { name: 'Place order' }).click();
-  await page.getByText(`${customerName}: 2 × latte (medium), 9.00`).waitFor();
+  await page.getByText(`${customerName}: 2 × latte (medium), $9.00`).waitFor();
   return new URLSearchParams(new URL(page.url()).hash.slice(1)).get('order')!;
+}
+
+/**
+ * What a customer reads carries no code of the API's: no status in capitals (QUEUED, PICKED_UP),
+ * no step's name (takeIngredients, notify:coffee-ready), no bare amount without its currency.
+ */
+async function expectNoCodes(page: Page): Promise<void> {
+  const text = await page.locator('main').innerText();
+  expect(text).not.toMatch(/\b[A-Z]{3,}(_[A-Z]+)*\b/);
+  expect(text).not.toMatch(/\b[a-z]+[A-Z][a-zA-Z]*\b|notify:/);
+  expect(text).not.toMatch(/(?<![$\d.,])\d+\.\d{2}\b/);
 }
 
 const card = (board: Page, customerName: string) => board.getByRole('listitem').filter({ hasText: customerName });
@@ -57,27 +68,28 @@ describe('the customer page and the barista board', () => {
     const name = uniqueId('Grace');
 
     const orderId = await placeCoffee(customer, name);
-    await customer.locator('#status', { hasText: 'QUEUED' }).waitFor();
+    await customer.locator('#status', { hasText: 'Waiting for a barista' }).waitFor();
 
     // Both boards show it, claimable; Ana claims it and it leaves Ben's queue of claimable orders.
     await card(ana, name).getByRole('button', { name: 'Claim' }).waitFor({ timeout: 5000 });
     await card(ben, name).getByRole('button', { name: 'Claim' }).waitFor({ timeout: 5000 });
     await card(ana, name).getByRole('button', { name: 'Claim' }).click();
     await card(ben, name).getByRole('button', { name: 'Claim' }).waitFor({ state: 'hidden', timeout: LIVE_MS });
-    await card(ben, name).getByText('PREPARING, Ana').waitFor({ timeout: LIVE_MS });
+    await card(ben, name).getByText('Being made by Ana').waitFor({ timeout: LIVE_MS });
 
     // The customer sees it without reloading: the page's URL never changed.
     const url = customer.url();
-    await customer.locator('#status', { hasText: 'PREPARING' }).waitFor({ timeout: 5000 });
-    await customer.getByText('being made by Ana').waitFor();
+    await customer.locator('#status', { hasText: 'Being made' }).waitFor({ timeout: 5000 });
+    await customer.getByText('Ana is making it').waitFor();
     expect(await customer.getByRole('button', { name: 'Cancel order' }).isDisabled()).toBe(true);
 
     await card(ana, name).getByRole('button', { name: 'Mark ready' }).click();
-    await customer.locator('#status', { hasText: 'READY' }).waitFor({ timeout: 5000 });
+    await customer.locator('#status', { hasText: 'Ready' }).waitFor({ timeout: 5000 });
     await card(ben, name).getByRole('button', { name: 'Hand over' }).waitFor({ timeout: LIVE_MS });
     await customer.getByRole('button', { name: 'Pick up' }).click();
-    await customer.locator('#status', { hasText: 'PICKED_UP' }).waitFor({ timeout: 5000 });
+    await customer.locator('#status', { hasText: 'Picked up' }).waitFor({ timeout: 5000 });
     expect(customer.url()).toBe(url);
+    await expectNoCodes(customer);
 
     await card(ana, name).waitFor({ state: 'detached', timeout: 5000 });
     const order = (await api.http.get(`/coffee/orders/${orderId}`)).body;
@@ -99,13 +111,13 @@ describe('the customer page and the barista board', () => {
     await card(ana, name).getByRole('button', { name: 'Claim' }).click();
     await eventually(() => api.http.get(`/coffee/orders/${orderId}`), (o) => o.status === 'PREPARING');
     await card(ben, name).getByRole('button', { name: 'Claim' }).click();
-    await ben.getByRole('alert').filter({ hasText: /is PREPARING; "claim" needs it QUEUED/ }).waitFor({ timeout: 5000 });
+    await ben.getByRole('alert').filter({ hasText: /not possible now: it is being made by Ana/ }).waitFor({ timeout: 5000 });
 
-    await customer.locator('#status', { hasText: 'PREPARING' }).waitFor({ timeout: 5000 });
+    await customer.locator('#status', { hasText: 'Being made' }).waitFor({ timeout: 5000 });
     // The page disables the button; the API refuses anyway, and says why.
     await customer.locator('#cancel').evaluate((button) => void ((button as { disabled: boolean }).disabled = false));
     await customer.getByRole('button', { name: 'Cancel order' }).click();
-    await customer.getByRole('alert').filter({ hasText: /"cancel" needs it RECEIVED or PAID or QUEUED/ }).waitFor({ timeout: 5000 });
+    await customer.getByRole('alert').filter({ hasText: /It can no longer be cancelled: it is being made/ }).waitFor({ timeout: 5000 });
   });
 
   it('lets a customer order with the keyboard alone: labelled fields, Tab and Enter', async () => {
@@ -121,10 +133,10 @@ describe('the customer page and the barista board', () => {
     await page.keyboard.press('Tab'); // how many: Enter in a field sends the form
     await page.keyboard.press('Enter');
     await page.getByText(`${name}: 1 × tea (medium)`).waitFor({ timeout: 5000 });
-    await page.locator('#status', { hasText: 'QUEUED' }).waitFor({ timeout: 5000 });
+    await page.locator('#status', { hasText: 'Waiting for a barista' }).waitFor({ timeout: 5000 });
     await page.getByRole('button', { name: 'Cancel order' }).focus();
     await page.keyboard.press('Enter');
-    await page.locator('#status', { hasText: 'CANCELLED' }).waitFor({ timeout: 5000 });
+    await page.locator('#status', { hasText: 'Cancelled' }).waitFor({ timeout: 5000 });
   });
 
   it('marks an order nobody has claimed within the service time on the board', async () => {
@@ -157,6 +169,25 @@ describe('the customer page and the barista board', () => {
     await page.getByRole('alert').filter({ hasText: /a warehouse may not do this/ }).waitFor();
   });
 
+  it("shows a coffee's own page under the customer's name, with no delivery row and no empty section, and the shop's icon", async () => {
+    const page = await browser.newPage();
+    const name = uniqueId('Edsger');
+    const orderId = await placeCoffee(page, name);
+    await page.getByRole('link', { name: "This order's page" }).click();
+    await page.getByRole('heading', { name: `Coffee for ${name}` }).waitFor({ timeout: 5000 });
+    await page.locator('#status', { hasText: 'Waiting for a barista' }).waitFor({ timeout: 5000 });
+    expect(page.url()).toContain(`/track/coffee/orders/${orderId}`);
+    expect(await page.locator('#lines').textContent()).toBe('2 × latte (medium)');
+    expect(await page.locator('#total').textContent()).toBe('$9.00');
+    expect(await page.getByRole('row', { name: /Delivery/ }).count()).toBe(0);
+    await page.getByRole('heading', { name: 'What has happened' }).waitFor();
+    expect(await page.getByRole('heading', { name: 'What was undone' }).isVisible()).toBe(false);
+    await page.getByText('Payment taken').waitFor();
+    await expectNoCodes(page);
+    const icon = await page.locator('link[rel="icon"]').getAttribute('href');
+    expect((await fetch(new URL(icon!, api.http.baseUrl))).headers.get('content-type')).toMatch(/image\/svg\+xml/);
+  });
+
   it("shows a shop order's saga on its tracking page, linked from the answer that placed it, as it moves", async () => {
     const sku = uniqueId('web-sku');
     expect((await api.http.put(`/inventory/${sku}`, { name: 'Lamp', priceCents: 4500, available: 3 })).status).toBe(200);
@@ -166,13 +197,17 @@ describe('the customer page and the barista board', () => {
 
     const page = await browser.newPage();
     await page.goto(`${api.http.baseUrl}${placed.body.links.page}`);
-    await page.locator('#status', { hasText: 'SHIPMENT_CREATED' }).waitFor({ timeout: 10_000 });
-    await page.getByText('reserveInventory: completed').waitFor();
-    expect(await page.locator('#payment').textContent()).toBe('AUTHORIZED');
+    await page.locator('#status', { hasText: 'Waiting for the carrier' }).waitFor({ timeout: 10_000 });
+    await page.getByRole('heading', { name: `Order ${orderId}` }).waitFor();
+    await page.getByText('Your items set aside').waitFor();
+    expect(await page.locator('#payment').textContent()).toBe('held on your card');
+    expect(await page.locator('#total').textContent()).toBe('$45.00');
+    await page.getByRole('heading', { name: 'What was undone' }).waitFor({ state: 'hidden' });
 
     expect((await api.http.post(`/orders/${orderId}/cancel`)).status).toBe(200);
-    await page.locator('#status', { hasText: 'CANCELLED' }).waitFor({ timeout: 5000 });
-    await page.locator('#compensations').getByText('releaseInventory: completed').waitFor();
-    expect(await page.locator('#payment').textContent()).toBe('VOIDED');
+    await page.locator('#status', { hasText: 'Cancelled' }).waitFor({ timeout: 5000 });
+    await page.locator('#compensations').getByText('Your items put back on the shelf').waitFor();
+    expect(await page.locator('#payment').textContent()).toBe('hold released, nothing charged');
+    await expectNoCodes(page);
   });
 });

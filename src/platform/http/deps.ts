@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import { encryptionCodec, requireSecret, type Settings } from '../config';
 import type { Db } from '../db/database';
+import type { ShopFace } from '../../shop';
 import type { Logger } from '../observability/logger';
 import { StaffTokens } from '../security/staff-tokens';
 
@@ -30,7 +31,10 @@ export interface HttpDeps {
   security: ApiSecurity;
   /** Where request logs go; none are written without one. */
   logger?: Logger;
+  /** What the pages show the shop as (SHOP_NAME, CURRENCY); defaults when absent. */
+  shop?: ShopFace;
 }
+
 
 export function temporalUiLink(deps: Pick<HttpDeps, 'temporalUiUrl' | 'namespace'>, workflowId: string): string {
   return `${deps.temporalUiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(deps.namespace)}/workflows/${encodeURIComponent(workflowId)}`;

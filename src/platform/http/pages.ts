@@ -1,11 +1,15 @@
 // The shop's web pages, plain HTML and a little JavaScript served as files: the customer's page,
 // the barista board, an order's tracking page and the API reference, with the OpenAPI document it
 // reads. No build step: the browser runs them as written.
+import fs from 'node:fs';
 import path from 'node:path';
 import express, { type RequestHandler } from 'express';
 import { orderIdSchema } from '../../shop/schemas';
 import type { WorkflowKind } from '../../shop/workflow-kind';
+import { defaultShopFace } from '../../shop';
+import type { HttpDeps } from './deps';
 import { type Endpoint, endpoint } from './endpoint';
+import { escapeHtml } from './html';
 import { openApiDocument } from './openapi';
 
 /** The pages' folder, found from src/platform/http (tests) and dist/platform/http (built) alike. */
@@ -14,8 +18,21 @@ export const WEB_DIR = path.resolve(__dirname, '..', '..', '..', 'web');
 /** The pages' scripts and styles: files, not endpoints. */
 export const webFiles: RequestHandler = express.static(WEB_DIR, { index: false, maxAge: '5m' });
 
+const pages = new Map<string, string>();
+
+/**
+ * A page as sent: its file, read once, with the shop's name where it says `{{shop}}` and its
+ * currency on the root element (`data-currency`), which the pages' scripts format money with.
+ */
+function pageFor(file: string, deps: Pick<HttpDeps, 'shop'>): string {
+  const text = pages.get(file) ?? fs.readFileSync(path.join(WEB_DIR, file), 'utf8');
+  pages.set(file, text);
+  const { name, currency } = deps.shop ?? defaultShopFace;
+  return text.replaceAll('{{shop}}', escapeHtml(name)).replace('<html lang="en">', `<html lang="en" data-currency="${escapeHtml(currency)}">`);
+}
+
 const page = (path: string, file: string, summary: string): Endpoint =>
-  endpoint({
+  endpoint<HttpDeps>({
     method: 'get',
     path,
     summary,
@@ -23,7 +40,7 @@ const page = (path: string, file: string, summary: string): Endpoint =>
     who: 'anyone',
     ...(path.includes('{orderId}') ? { params: { orderId: orderIdSchema } } : {}),
     answers: { 200: ['the page', 'html'] },
-    handle: ({ res }) => res.sendFile(`${WEB_DIR}/${file}`),
+    handle: ({ deps, res }) => res.type('html').send(pageFor(file, deps)),
   });
 
 /** The pages (a tracking page for each kind), and the OpenAPI document of every endpoint the app serves (`all`, these included). */
