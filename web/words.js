@@ -8,7 +8,7 @@ const statuses = {
     PAYMENT_AUTHORIZED: ['Card approved', 'your card is approved; booking the carrier'],
     SHIPMENT_CREATED: ['Waiting for the carrier', 'packed and waiting for the carrier; you are charged when it leaves'],
     DISPATCHED: ['On its way', 'the carrier has your parcel'],
-    COMPLETED: ['Delivered', 'delivered: enjoy!'],
+    COMPLETED: ['Delivered', 'enjoy!'],
     FAILED: ['Could not go through', 'nothing is charged'],
     CANCELLED: ['Cancelled', 'nothing is charged; any hold on your card is released'],
     NEEDS_ATTENTION: ['Being looked into', 'a person at the shop is looking into it'],

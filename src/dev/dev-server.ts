@@ -6,7 +6,9 @@ import { Connection } from '@temporalio/client';
 import type { Settings } from '../platform/config';
 import type { TemporalConnectionOptions } from '../platform/temporal/connection';
 import { searchAttributeKeys } from '../shop';
+import { stopChild } from './child-process';
 import { findTemporalCli } from './temporal-cli';
+import { codecFor, startUiServer } from './ui-server';
 
 /** Server features the project uses: Update-with-Start and eager workflow start. */
 export const devServerDynamicConfig = [
@@ -36,7 +38,10 @@ export interface DevServerOptions {
   /** The server persists to DATA_DIR/temporal.db, so orders survive a restart. */
   dataDir: string;
   address: string;
-  uiPort: number;
+  /** Its own Web UI's port; none with `headless`. */
+  uiPort?: number;
+  /** No Web UI: the local stack runs the standalone one, which can send the staff cookie to the codec. */
+  headless?: boolean;
   /** Keep the server out of the terminal's Ctrl-C, for a parent that stops it itself. */
   ownProcessGroup: boolean;
   /** Drop the server's own output (tests that restart it on purpose). */
@@ -62,8 +67,7 @@ export function startDevServer(opts: DevServerOptions): ChildProcess {
     host,
     '--port',
     port,
-    '--ui-port',
-    String(opts.uiPort),
+    ...(opts.headless ? ['--headless'] : ['--ui-port', String(opts.uiPort)]),
     '--db-filename',
     path.resolve(opts.dataDir, 'temporal.db'),
     '--log-level',
@@ -113,21 +117,31 @@ function splitAddress(address: string): [string, string] {
   return [address.slice(0, at).replace(/^\[|\]$/g, ''), address.slice(at + 1)];
 }
 
+/** The local stack's Temporal: the dev server, and the Web UI beside it. */
+export interface LocalTemporal {
+  server: ChildProcess;
+  ui: ChildProcess;
+  stop(): Promise<void>;
+}
+
 /**
- * The local stack's Temporal: the dev server at TEMPORAL_ADDRESS, persisted under DATA_DIR, its
- * Web UI on TEMPORAL_UI_URL's port and pointed at the API's codec; answers once the server takes
- * connections.
+ * The local stack's Temporal: the dev server at TEMPORAL_ADDRESS, persisted under DATA_DIR, with
+ * no UI of its own; the standalone Web UI on TEMPORAL_UI_URL's port, decoding through the API's
+ * codec for staff signed in (ui-server.ts). Answers once both do.
  */
-export async function startLocalTemporal(settings: Settings, ownProcessGroup: boolean): Promise<ChildProcess> {
+export async function startLocalTemporal(settings: Settings, ownProcessGroup: boolean): Promise<LocalTemporal> {
   const cliPath = await findTemporalCli();
   if (!cliPath) throw new Error('no temporal CLI: set TEMPORAL_CLI_PATH, put `temporal` on PATH, or install Go to build one');
   const ui = new URL(settings.TEMPORAL_UI_URL);
   const uiPort = Number(ui.port || (ui.protocol === 'https:' ? 443 : 80));
-  const codecEndpoint = `http://localhost:${settings.PORT}/codec`;
   const { address } = settings.temporal.connection;
-  const server = startDevServer({ cliPath, dataDir: settings.DATA_DIR, address, uiPort, ownProcessGroup, codecEndpoint });
+  const server = startDevServer({ cliPath, dataDir: settings.DATA_DIR, address, ownProcessGroup, headless: true });
   const exited = new Promise<never>((_, reject) => server.once('exit', (code) => reject(new Error(`the Temporal dev server exited (code ${code}) before it answered`))));
   exited.catch(() => undefined); // once it has answered, its exit is the caller's business
   await Promise.race([waitForTemporal(address), exited]);
-  return server;
+  const webUi = await startUiServer({ dir: path.join(settings.DATA_DIR, 'ui'), port: uiPort, temporalAddress: address, ownProcessGroup, ...codecFor(settings) }).catch(async (err: unknown) => {
+    await stopChild(server);
+    throw err;
+  });
+  return { server, ui: webUi, stop: async () => void (await Promise.all([stopChild(webUi), stopChild(server)])) };
 }

@@ -8,7 +8,7 @@ import type { Settings } from '../platform/config';
 import { stopChild } from './child-process';
 import { ensureDatabase, type LocalPostgres, startPostgres } from './postgres';
 import { standardClusterPorts, TemporalCluster } from './temporal-cluster';
-import { startUiServer } from './ui-server';
+import { codecFor, startUiServer } from './ui-server';
 
 /** 5433 for the usual 7233: off PostgreSQL's default 5432, so a PostgreSQL the machine already runs is never touched. */
 export const postgresPortFor = (frontendPort: number) => frontendPort - 1800;
@@ -30,7 +30,7 @@ export async function startLocalCluster(settings: Settings): Promise<LocalCluste
     await ensureDatabase(postgres, 'shop');
     cluster = await TemporalCluster.start({ dir: path.join(dataDir, 'temporal'), postgres, ports: standardClusterPorts(frontendPort), namespace: settings.temporal.namespace, retentionDays: 7 });
     const uiPort = Number(new URL(settings.TEMPORAL_UI_URL).port || 80);
-    ui = await startUiServer({ dir: path.join(dataDir, 'ui'), port: uiPort, temporalAddress: cluster.address, codecEndpoint: `http://localhost:${settings.PORT}/codec` });
+    ui = await startUiServer({ dir: path.join(dataDir, 'ui'), port: uiPort, temporalAddress: cluster.address, ...codecFor(settings) });
   } catch (err) {
     await cluster?.stop();
     await postgres.stop();

@@ -1,6 +1,6 @@
-// `npm start`: the whole local stack in one command — Temporal dev server (unless one already
-// answers), a worker and the API — and a clean stop of all of it on Ctrl-C. `npm start -- --cluster`
-// runs a real Temporal cluster on PostgreSQL instead, with the standalone Web UI (local-cluster.ts).
+// `npm start`: the whole local stack in one command — Temporal dev server and its Web UI (unless
+// one already answers), a worker and the API — and a clean stop of all of it on Ctrl-C. `npm start -- --cluster`
+// runs a real Temporal cluster on PostgreSQL instead (local-cluster.ts).
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
@@ -26,7 +26,7 @@ import { createServices } from '../services';
 import { eventPublisher } from '../services/event-publishing';
 import { mailRelay } from '../services/mailer';
 import { stopChild } from './child-process';
-import { muteOutput, startLocalTemporal, temporalAnswers } from './dev-server';
+import { type LocalTemporal, muteOutput, startLocalTemporal, temporalAnswers } from './dev-server';
 import { startLocalCluster } from './local-cluster';
 import { listening, startMailpit } from './mailpit';
 import { startNatsServer } from './nats';
@@ -96,7 +96,7 @@ ${process.stdin.isTTY ? 'Enter shows this again; ' : ''}Ctrl-C stops everything.
   const stop = async () => {
     if (stopping) return;
     stopping = true;
-    if (temporal) muteOutput(temporal);
+    if (temporal) muteOutput(temporal.server);
     console.log('stopping: draining the API and the worker...');
     await api.close();
     workers.shutdown();
@@ -107,7 +107,7 @@ ${process.stdin.isTTY ? 'Enter shows this again; ' : ''}Ctrl-C stops everything.
     await workerConnection.close();
     await db.destroy();
     await tracing.shutdown();
-    await stopChild(temporal);
+    await temporal?.stop();
     await cluster?.stop();
     await stopChild(mailpit);
     await stopChild(nats);
@@ -116,7 +116,7 @@ ${process.stdin.isTTY ? 'Enter shows this again; ' : ''}Ctrl-C stops everything.
   process.on('SIGINT', () => void stop().then(() => process.exit(0)));
   process.on('SIGTERM', () => void stop().then(() => process.exit(0)));
   void warnOfStrandedOrders(deployment, version, settings.TEMPORAL_TASK_QUEUE);
-  temporal?.on('exit', (code) => {
+  temporal?.server.on('exit', (code) => {
     if (stopping) return;
     console.error(`the Temporal dev server exited (${code}); stopping`);
     void stop().finally(() => process.exit(1));
@@ -162,7 +162,7 @@ async function ensureNats(settings: Settings): Promise<ChildProcess | undefined>
 }
 
 /** Uses a Temporal that already answers at TEMPORAL_ADDRESS, or starts the dev server. */
-async function ensureTemporal(settings: Settings): Promise<ChildProcess | undefined> {
+async function ensureTemporal(settings: Settings): Promise<LocalTemporal | undefined> {
   if (await temporalAnswers(settings.temporal.connection)) {
     console.log(`using the Temporal server already at ${settings.temporal.description}`);
     return undefined;
