@@ -186,6 +186,16 @@ describe("the README's Try it", () => {
     await mail.getByText('Corner Shop').first().waitFor({ timeout: 10_000 });
     await mail.getByText(/authorized for \$25\.00/).waitFor();
     await screenshot(page, 'email-order-accepted.png');
+
+    // How common mail clients take its HTML, by Mailpit's check (caniemail.com's data).
+    const mailpit = (p: string) => fetch(new URL(p, env.MAILPIT_UI_URL)).then((r) => r.json());
+    const { messages } = (await mailpit('/api/v1/messages')) as { messages: { ID: string; Subject: string }[] };
+    const accepted = messages.find((m) => m.Subject === 'Order A1001: we have it')!;
+    const check = (await mailpit(`/api/v1/message/${accepted.ID}/html-check`)) as { Total: { Supported: number; Partial: number; Unsupported: number }; Warnings: { Title: string }[] };
+    // Measured: 88.8 % supported, 9.4 % partly, 1.8 % not (display:none and max-height of the preview line, in a few clients).
+    const seen = `${JSON.stringify(check.Total)}; ${check.Warnings.map((w) => w.Title).join(', ')}`;
+    expect(check.Total.Supported + check.Total.Partial, seen).toBeGreaterThanOrEqual(95);
+    expect(check.Total.Unsupported, seen).toBeLessThanOrEqual(3);
     expect(await mail.locator('body').innerText()).not.toMatch(/temporal-fulfillment|[a-z]+[A-Z][a-z]+\b/);
   }, 60_000);
 

@@ -84,8 +84,8 @@ describe('the mail relay', () => {
       ].sort(),
     );
     const accepted = (await (await fetch(`http://127.0.0.1:${httpPort}/api/v1/message/${arrived.find((m) => m.To[0]!.Address === email)!.ID}`)).json()) as { Text: string; HTML: string };
-    expect(accepted.Text).toContain('authorized for 25.00');
-    expect(accepted.HTML).toContain('<p>Thank you: order A1 is reserved');
+    expect(accepted.Text).toContain('authorized for $25.00');
+    expect(accepted.HTML).toMatch(/<p style="[^"]*">Thank you: order A1 is reserved/);
     expect(await outbox.counts()).toEqual({ PENDING: 0, SENT: 3, FAILED: 0 });
     await db.destroy();
   });
