@@ -1,7 +1,7 @@
 // The barista board: sign in with a staff token, then the queue and the counter, live. Each
 // button sends the order's Update through the API; a refusal (409) is shown in words.
-import { call, follow } from './shop.js';
-import { statusWords } from './words.js';
+import { call, follow, refusal } from './shop.js';
+import { coffeeLines, coffeeStatusWords } from './words.js';
 
 const $ = (id) => document.getElementById(id);
 const TOKEN_KEY = 'staff-token';
@@ -95,11 +95,9 @@ function newCard(order) {
 }
 
 function fill(card, order) {
-  const lines = (order.items ?? []).map((i) => `${i.quantity} × ${i.drink} (${i.size})`).join(', ');
-  card.querySelector('h3').textContent = `${order.customerName}: ${lines}`;
+  card.querySelector('h3').textContent = `${order.customerName}: ${coffeeLines(order.items ?? [])}`;
   const waited = Math.floor((Date.now() - Date.parse(order.orderedAt)) / 60000);
-  const doing = order.status === 'PREPARING' && order.barista ? `Being made by ${order.barista}` : statusWords('coffee', order.status).short;
-  card.querySelector('.details').textContent = `${doing} · ordered ${waited} min ago`;
+  card.querySelector('.details').textContent = `${coffeeStatusWords(order)} · ordered ${waited} min ago`;
   const late = card.querySelector('.late');
   late.hidden = !(order.status === 'QUEUED' && Date.now() - Date.parse(order.orderedAt) > latest.claimSlaSeconds * 1000);
   late.textContent = `Waiting over ${Math.round(latest.claimSlaSeconds / 60)} min: the shift manager has been told`;
@@ -119,11 +117,11 @@ async function act(card, action) {
 
 /** A 409 means the order moved on (another barista was quicker): say where it is now, in words. */
 async function refusedBecause(answer, path) {
-  if (answer.status !== 409) return answer.body?.detail ?? `the shop answered ${answer.status}`;
+  if (answer.status !== 409) return refusal(answer);
   const now = (await call('GET', path)).body;
-  if (!now?.status) return answer.body?.detail ?? 'not possible now';
-  const where = now.status === 'PREPARING' && now.barista ? `being made by ${now.barista}` : statusWords('coffee', now.status).short.toLowerCase();
-  return `not possible now: it is ${where}`;
+  if (!now?.status) return refusal(answer);
+  const where = coffeeStatusWords(now);
+  return `not possible now: it is ${where.charAt(0).toLowerCase()}${where.slice(1)}`;
 }
 
 $('sign-in').addEventListener('submit', (event) => {

@@ -1,6 +1,6 @@
 // The customer's page: the menu, an order form, then the order as it happens, live.
 import { call, follow, money, newKey, refusal, renderSteps } from './shop.js';
-import { paymentWords, statusWords } from './words.js';
+import { coffeeLines, paymentWords, statusWords } from './words.js';
 
 const $ = (id) => document.getElementById(id);
 const cancellable = ['RECEIVED', 'PAID', 'QUEUED'];
@@ -66,8 +66,7 @@ function render(order) {
   const { short, sentence } = statusWords('coffee', order.status);
   $('status').textContent = short;
   $('status-words').textContent = `(${order.status === 'PREPARING' && order.barista ? `${order.barista} is making it` : sentence})`;
-  const lines = order.items.map((i) => `${i.quantity} × ${i.drink} (${i.size})`).join(', ');
-  $('summary').textContent = `${order.customerName}: ${lines}, ${money(order.totalCents)}; ${paymentWords(order.payment.status)}`;
+  $('summary').textContent = `${order.customerName}: ${coffeeLines(order.items)}, ${money(order.totalCents)}; ${paymentWords(order.payment.status)}`;
   $('cancel').disabled = !cancellable.includes(order.status);
   $('pickup').disabled = order.status !== 'READY';
   renderSteps($('steps'), [...order.steps, ...order.compensations], $('steps-heading'));

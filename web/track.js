@@ -1,7 +1,7 @@
 // An order's page, for a shop order or a coffee: its saga as it happens (steps, what was undone,
 // the money), live from the view the order's workflow publishes, in the customer's words.
 import { follow, money, renderSteps } from './shop.js';
-import { failureWords, paymentWords, shipmentWords, statusWords } from './words.js';
+import { coffeeLines, failureWords, paymentWords, shipmentWords, statusWords } from './words.js';
 
 const $ = (id) => document.getElementById(id);
 const apiPath = location.pathname.replace(/^\/track/, '');
@@ -15,9 +15,8 @@ follow(`${apiPath}/events`, {
   onView: (order) => {
     $('message').textContent = '';
     if (kind === 'coffee') {
-      const lines = order.items.map((i) => `${i.quantity} × ${i.drink} (${i.size})`).join(', ');
       $('title').textContent = `Coffee for ${order.customerName}`;
-      $('lines').textContent = lines;
+      $('lines').textContent = coffeeLines(order.items);
       document.title = document.title.replace(/^[^·]*/, `Coffee for ${order.customerName} `);
     }
     const { short, sentence } = statusWords(kind, order.status);

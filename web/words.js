@@ -33,6 +33,16 @@ export function statusWords(kind, status) {
   return { short, sentence };
 }
 
+/** Where a coffee stands, with the barista's name while it is made: "Being made by Ana", "Ready". */
+export function coffeeStatusWords(order) {
+  return order.status === 'PREPARING' && order.barista ? `Being made by ${order.barista}` : statusWords('coffee', order.status).short;
+}
+
+/** A coffee order's lines: "2 × latte (medium), 1 × tea (small)". */
+export function coffeeLines(items) {
+  return items.map((i) => `${i.quantity} × ${i.drink} (${i.size})`).join(', ');
+}
+
 const steps = {
   reserveInventory: 'Your items set aside',
   authorizePayment: 'Your card approved for the total',

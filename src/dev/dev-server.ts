@@ -46,8 +46,6 @@ export interface DevServerOptions {
   ownProcessGroup: boolean;
   /** Drop the server's own output (tests that restart it on purpose). */
   quiet?: boolean;
-  /** The remote codec the Web UI asks to open encrypted payloads (the API's /codec). */
-  codecEndpoint?: string;
 }
 
 const muted = new WeakSet<ChildProcess>();
@@ -75,7 +73,6 @@ export function startDevServer(opts: DevServerOptions): ChildProcess {
     ...devServerSqlitePragmas,
     ...devServerDynamicConfig,
     ...searchAttributeFlags(),
-    ...(opts.codecEndpoint ? ['--ui-codec-endpoint', opts.codecEndpoint] : []),
   ];
   // A process group of its own: Ctrl-C in the terminal reaches `npm start`, which stops the
   // server last, after the API and the worker have drained. Were the server left running by a
@@ -120,7 +117,7 @@ function splitAddress(address: string): [string, string] {
 /** The local stack's Temporal: the dev server, and the Web UI beside it. */
 export interface LocalTemporal {
   server: ChildProcess;
-  ui: ChildProcess;
+  /** Stops the UI and the server. */
   stop(): Promise<void>;
 }
 
@@ -143,5 +140,5 @@ export async function startLocalTemporal(settings: Settings, ownProcessGroup: bo
     await stopChild(server);
     throw err;
   });
-  return { server, ui: webUi, stop: async () => void (await Promise.all([stopChild(webUi), stopChild(server)])) };
+  return { server, stop: async () => void (await Promise.all([stopChild(webUi), stopChild(server)])) };
 }

@@ -2,9 +2,10 @@
 // with Go into a folder of the project. These machines have Go and its module proxy but no
 // internet, so no release download can be the first choice.
 //   npm run --silent tools:build    finds or builds all of them, printing each path
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 
 export const projectRoot = path.resolve(__dirname, '..', '..');
 
@@ -89,35 +90,15 @@ export async function buildWithGo(tool: GoTool): Promise<string> {
  * the binary built from that source, the assets embedded.
  */
 async function buildWithWebAssets(tool: GoTool, scratch: string): Promise<void> {
-  const [modulePath, version] = tool.module.split('@') as [string, string];
-  const downloaded = JSON.parse(await output('go', ['mod', 'download', '-json', `${modulePath}@${version}`])) as { Dir: string };
+  const { stdout } = await promisify(execFile)('go', ['mod', 'download', '-json', tool.module]);
   const source = path.join(scratch, 'source');
-  fs.cpSync(downloaded.Dir, source, { recursive: true });
-  makeWritable(source);
+  fs.cpSync((JSON.parse(stdout) as { Dir: string }).Dir, source, { recursive: true });
+  await run('chmod', ['-R', 'u+w', source], process.env);
   const env = { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
   // No install scripts: the packages' prebuilt binaries (esbuild's, Sass's) come as npm packages.
   await run('npm', ['ci', '--ignore-scripts', '--no-progress', '--loglevel=error'], env, source);
   await run('npm', ['run', '--silent', tool.webAssetsScript!], env, source);
   await run('go', ['build', '-o', path.join(scratch, tool.installedAs ?? tool.binary), '.'], process.env, source);
-}
-
-function makeWritable(dir: string): void {
-  fs.chmodSync(dir, 0o755);
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const file = path.join(dir, entry.name);
-    if (entry.isDirectory()) makeWritable(file);
-    else fs.chmodSync(file, 0o644);
-  }
-}
-
-function output(command: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-    let text = '';
-    child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`${command} ${args.join(' ')} exited with ${code}`))));
-  });
 }
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv, cwd?: string): Promise<void> {

@@ -1,6 +1,6 @@
 // What the shop's API is built from: the HTTP plumbing's parts, the services the routes call,
 // and the settings of each kind of order.
-import { type Settings } from '../platform/config';
+import type { Settings } from '../platform/config';
 import { stripeWebhookSecret } from '../platform/payment-settings';
 import { apiSecurity, type HttpDeps } from '../platform/http/deps';
 import type { RequestLines } from '../platform/http/request-log';

@@ -1,7 +1,7 @@
 // Settings from the environment, validated at start: a bad one stops the process by name.
 import path from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_DISPATCH_DEADLINE_HOURS } from '../shop';
+import { DEFAULT_DISPATCH_DEADLINE_HOURS, defaultShopFace } from '../shop';
 import type { DatabaseOptions } from './db/database';
 import { EncryptionCodec, EncryptionKeysError, parseEncryptionKeys } from './security/payload-encryption';
 import { readSecretsFile, type SecretSetting, secretNames, secretsFile } from './security/secrets';
@@ -69,7 +69,7 @@ const settingsSchema = z.object({
   CURRENCY: z
     .string()
     .regex(/^[A-Za-z]{3}$/, 'must be an ISO 4217 code such as USD or EUR')
-    .default('USD')
+    .default(defaultShopFace.currency)
     .transform((code) => code.toUpperCase()),
   DATABASE_URL: z
     .string()
@@ -80,7 +80,7 @@ const settingsSchema = z.object({
   /** Mailpit's web page and API, when `npm start` runs it for the default SMTP_URL. */
   MAILPIT_UI_URL: z.url().default('http://localhost:8025'),
   /** The shop's name, as its pages and emails show it. */
-  SHOP_NAME: z.string().trim().min(1).max(80).default('Corner Shop'),
+  SHOP_NAME: z.string().trim().min(1).max(80).default(defaultShopFace.name),
   /** The sender of the shop's emails; default: SHOP_NAME at shop@localhost. */
   MAIL_FROM: z.string().min(3).optional(),
   /** Messages for the shift manager (an order nobody claimed) go here. */

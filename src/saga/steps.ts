@@ -2,6 +2,7 @@
 // workflow and the step, so the steps name themselves once.
 import { type ActivityOptions, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../services/activities';
+import type { paymentActivities } from '../services/activities/payment';
 import { formatCents, type ShopEvent } from '../shop';
 import { eventRecording, forwardStep, mustComplete, paymentTaskQueue } from './activity-options';
 
@@ -20,8 +21,12 @@ export function stepKey(step: string): string {
   return `${workflowInfo().workflowId}/${step}`;
 }
 
-/** The steps that call the payment provider: they run on a task queue of their own, where Temporal holds them to the provider's rate. */
-const paymentSteps: ReadonlySet<StepName> = new Set(['authorizePayment', 'chargePayment', 'capturePayment', 'voidAuthorization', 'refundPayment']);
+/**
+ * The steps that call the payment provider, every one of the payment activities (the compiler
+ * holds the list to them): they run on a task queue of their own, where Temporal holds them to
+ * the provider's rate.
+ */
+const paymentSteps: Record<keyof ReturnType<typeof paymentActivities>, true> = { authorizePayment: true, chargePayment: true, capturePayment: true, voidAuthorization: true, refundPayment: true };
 
 /**
  * Calls activity `name` with its idempotency key (`reserveInventory` → `<workflow id>/reserve-inventory`)
@@ -30,7 +35,7 @@ const paymentSteps: ReadonlySet<StepName> = new Set(['authorizePayment', 'charge
  */
 export function call<K extends StepName>(options: ActivityOptions, name: K, input: StepInput<K>): Promise<StepResult<K>> {
   const kebab = name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-  const queue = paymentSteps.has(name) ? { taskQueue: paymentTaskQueue(workflowInfo().taskQueue) } : {};
+  const queue = name in paymentSteps ? { taskQueue: paymentTaskQueue(workflowInfo().taskQueue) } : {};
   const activity = proxyActivities<Activities>({ ...options, ...queue, summary: summaryOf(name, input) })[name] as (input: unknown) => Promise<StepResult<K>>;
   return activity({ idempotencyKey: stepKey(kebab), ...input });
 }

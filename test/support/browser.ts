@@ -15,7 +15,7 @@ export async function launchChromium(): Promise<Browser> {
 
 /**
  * With UPDATE_SCREENSHOTS=1, what the page shows now becomes its picture in docs/images/ (the
- * README's and the docs'): `UPDATE_SCREENSHOTS=1 npx vitest run test/docs/try-it.test.ts test/web`.
+ * README's and the docs'): `UPDATE_SCREENSHOTS=1 npx vitest run test/docs/try-it.test.ts`.
  */
 export async function screenshot(page: Page, name: string): Promise<void> {
   if (process.env.UPDATE_SCREENSHOTS) await page.screenshot({ path: path.resolve(__dirname, '..', '..', 'docs', 'images', name) });

@@ -35,7 +35,6 @@ export interface HttpDeps {
   shop?: ShopFace;
 }
 
-
 export function temporalUiLink(deps: Pick<HttpDeps, 'temporalUiUrl' | 'namespace'>, workflowId: string): string {
   return `${deps.temporalUiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(deps.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
 }
